@@ -1,0 +1,234 @@
+"""Loading and validating the question bank (``question_bank/*.toml``).
+
+Each topic file holds ``topic = "..."`` and a ``[[questions]]`` array; the common
+mistakes live in ``mistakes.toml``. Loading collects every problem it finds, each
+naming the file, the question and the field, instead of stopping at the first.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from interviewer.models import CommonMistake, Question
+
+DEFAULT_BANK_DIR = Path(__file__).resolve().parent.parent / "question_bank"
+MISTAKES_FILE = "mistakes.toml"
+MIN_RUBRIC_POINTS = 2
+MAX_WEIGHT_RATIO = 10.0
+
+
+class BankError(Exception):
+    """The bank cannot be used; ``problems`` lists every reason."""
+
+    def __init__(self, problems: list[BankProblem]) -> None:
+        self.problems = problems
+        lines = "\n".join(f"  {p}" for p in problems)
+        super().__init__(f"the question bank has {len(problems)} problem(s):\n{lines}")
+
+
+class BankProblem(BaseModel):
+    file: str
+    question_id: str | None = None
+    field: str | None = None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.question_id:
+            where += f" [{self.question_id}]"
+        if self.field:
+            where += f" {self.field}"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class Bank:
+    questions: dict[str, Question] = field(default_factory=dict)
+    mistakes: dict[str, CommonMistake] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def get(self, question_id: str) -> Question:
+        try:
+            return self.questions[question_id]
+        except KeyError:
+            raise KeyError(f"no question with id {question_id!r} in the bank") from None
+
+    @property
+    def topics(self) -> list[str]:
+        return sorted({q.topic for q in self.questions.values()})
+
+    def by_topic(self, topic: str) -> list[Question]:
+        return [q for q in self.questions.values() if q.topic == topic]
+
+    def mistakes_for(self, question: Question) -> list[CommonMistake]:
+        return [self.mistakes[m] for m in question.mistakes if m in self.mistakes]
+
+
+def load_bank(directory: Path | str = DEFAULT_BANK_DIR) -> Bank:
+    """Load and check the bank; raise :class:`BankError` listing every problem."""
+    bank, problems = read_bank(directory)
+    if problems:
+        raise BankError(problems)
+    return bank
+
+
+def read_bank(directory: Path | str = DEFAULT_BANK_DIR) -> tuple[Bank, list[BankProblem]]:
+    """Load whatever is valid and return it with every problem found."""
+    directory = Path(directory)
+    bank = Bank()
+    problems: list[BankProblem] = []
+    if not directory.is_dir():
+        return bank, [BankProblem(file=str(directory), message="the bank directory does not exist")]
+
+    mistakes_path = directory / MISTAKES_FILE
+    if mistakes_path.exists():
+        bank.mistakes = _load_mistakes(mistakes_path, problems)
+    else:
+        problems.append(BankProblem(file=MISTAKES_FILE, message="the common-mistake catalogue is missing"))
+
+    topic_files = sorted(p for p in directory.glob("*.toml") if p.name != MISTAKES_FILE)
+    if not topic_files:
+        problems.append(BankProblem(file=str(directory), message="no topic files (*.toml) found"))
+    for path in topic_files:
+        for question in _load_topic_file(path, problems):
+            if question.id in bank.questions:
+                problems.append(
+                    BankProblem(
+                        file=path.name,
+                        question_id=question.id,
+                        field="id",
+                        message=f"duplicate id: already defined in {bank.files[question.id]}",
+                    )
+                )
+                continue
+            bank.questions[question.id] = question
+            bank.files[question.id] = path.name
+            problems.extend(check_question(question, path.name, bank.mistakes))
+    return bank, problems
+
+
+def _read_toml(path: Path, problems: list[BankProblem]) -> dict[str, Any] | None:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        problems.append(BankProblem(file=path.name, message=f"not valid TOML: {exc}"))
+        return None
+
+
+def _pydantic_problems(exc: ValidationError, file: str, question_id: str | None, prefix: str = "") -> list[BankProblem]:
+    return [
+        BankProblem(
+            file=file,
+            question_id=question_id,
+            field=prefix + ".".join(str(part) for part in error["loc"]),
+            message=error["msg"],
+        )
+        for error in exc.errors()
+    ]
+
+
+def _load_mistakes(path: Path, problems: list[BankProblem]) -> dict[str, CommonMistake]:
+    data = _read_toml(path, problems)
+    if data is None:
+        return {}
+    entries = data.get("mistakes")
+    if not isinstance(entries, list):
+        problems.append(BankProblem(file=path.name, field="mistakes", message="expected a [[mistakes]] array"))
+        return {}
+    catalogue: dict[str, CommonMistake] = {}
+    for index, raw in enumerate(entries):
+        mistake_id = raw.get("id") if isinstance(raw, dict) else None
+        try:
+            mistake = CommonMistake.model_validate(raw)
+        except ValidationError as exc:
+            problems.extend(_pydantic_problems(exc, path.name, mistake_id or f"#{index + 1}"))
+            continue
+        if mistake.id in catalogue:
+            problems.append(BankProblem(file=path.name, question_id=mistake.id, field="id", message="duplicate id"))
+        if mistake.detector in ("signals",) and not mistake.signals:
+            problems.append(
+                BankProblem(file=path.name, question_id=mistake.id, field="signals", message="no signals to detect it")
+            )
+        if mistake.detector == "absence" and not mistake.markers:
+            problems.append(
+                BankProblem(file=path.name, question_id=mistake.id, field="markers", message="no markers to look for")
+            )
+        catalogue[mistake.id] = mistake
+    return catalogue
+
+
+def _load_topic_file(path: Path, problems: list[BankProblem]) -> Iterable[Question]:
+    data = _read_toml(path, problems)
+    if data is None:
+        return
+    topic = data.get("topic")
+    if not isinstance(topic, str) or not topic:
+        problems.append(BankProblem(file=path.name, field="topic", message="the file must set topic = \"...\""))
+        return
+    entries = data.get("questions")
+    if not isinstance(entries, list) or not entries:
+        problems.append(BankProblem(file=path.name, field="questions", message="expected a [[questions]] array"))
+        return
+    for index, raw in enumerate(entries):
+        if not isinstance(raw, dict):
+            problems.append(BankProblem(file=path.name, field=f"questions[{index}]", message="not a table"))
+            continue
+        question_id = raw.get("id") if isinstance(raw.get("id"), str) else f"#{index + 1}"
+        if "topic" in raw and raw["topic"] != topic:
+            problems.append(
+                BankProblem(
+                    file=path.name,
+                    question_id=question_id,
+                    field="topic",
+                    message=f"differs from the file's topic {topic!r}",
+                )
+            )
+            continue
+        try:
+            yield Question.model_validate({**raw, "topic": topic})
+        except ValidationError as exc:
+            problems.extend(_pydantic_problems(exc, path.name, question_id))
+
+
+def check_question(question: Question, file: str, mistakes: dict[str, CommonMistake]) -> list[BankProblem]:
+    """Checks that span fields, which the pydantic model alone cannot express."""
+
+    def problem(field_name: str, message: str) -> BankProblem:
+        return BankProblem(file=file, question_id=question.id, field=field_name, message=message)
+
+    found: list[BankProblem] = []
+    point_ids = [p.id for p in question.rubric]
+    if len(question.rubric) < MIN_RUBRIC_POINTS:
+        found.append(problem("rubric", f"needs at least {MIN_RUBRIC_POINTS} rubric points"))
+    for duplicate in sorted({i for i in point_ids if point_ids.count(i) > 1}):
+        found.append(problem(f"rubric.{duplicate}", "duplicate rubric point id"))
+    for point in question.rubric:
+        if not point.cues:
+            found.append(problem(f"rubric.{point.id}.cues", "no cues: the offline grader could never see this point"))
+    if question.rubric:
+        weights = [p.weight for p in question.rubric]
+        if max(weights) / min(weights) > MAX_WEIGHT_RATIO:
+            found.append(
+                problem(
+                    "rubric.weight",
+                    f"weights range from {min(weights)} to {max(weights)}: "
+                    f"a ratio above {MAX_WEIGHT_RATIO:g} makes the light points meaningless",
+                )
+            )
+    for index, follow_up in enumerate(question.follow_ups):
+        if follow_up.point not in point_ids:
+            found.append(
+                problem(f"follow_ups[{index}].point", f"names rubric point {follow_up.point!r}, which does not exist")
+            )
+    for index, mistake_id in enumerate(question.mistakes):
+        if mistake_id not in mistakes:
+            found.append(problem(f"mistakes[{index}]", f"unknown common mistake {mistake_id!r}"))
+    if question.kind == "scenario" and not question.clarifications:
+        found.append(problem("clarifications", "a scenario needs facts to reveal when the candidate asks"))
+    return found

@@ -1,0 +1,313 @@
+"""Every data shape that crosses a boundary: bank files, grades, sessions.
+
+The bank models describe what lives in ``question_bank/*.toml``; the grade models
+are what every grader returns; the session models are the engine's whole state,
+which the store persists and the UI draws.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", max_length=80)]
+NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Difficulty = Literal["easy", "medium", "hard"]
+PlanDay = Annotated[int, Field(ge=1, le=5)]
+
+DIFFICULTIES: tuple[Difficulty, ...] = ("easy", "medium", "hard")
+PLAN_DAYS: dict[int, str] = {
+    1: "Language fundamentals and data structures",
+    2: "OOP, class design and decorators",
+    3: "Functional and advanced features",
+    4: "Concurrency, async and performance",
+    5: "Practical production scenarios",
+}
+REGEX_CUE_PREFIX = "re:"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- Question bank -----------------------------------------------------------------
+
+
+class RubricPoint(_Strict):
+    """One thing a strong answer says, and the cues that show it was said.
+
+    A cue is a phrase (every content word must appear in one sentence of the answer,
+    in any order and inflection) or, with the ``re:`` prefix, a regular expression
+    matched case-insensitively against a sentence.
+    """
+
+    id: Slug
+    statement: NonEmptyText
+    weight: float = Field(gt=0, le=10)
+    cues: list[str] = Field(default_factory=list)
+
+    @field_validator("cues")
+    @classmethod
+    def _cues_are_usable(cls, cues: list[str]) -> list[str]:
+        for cue in cues:
+            if not cue.strip() or cue.strip() == REGEX_CUE_PREFIX:
+                raise ValueError("a cue is empty")
+            if cue.startswith(REGEX_CUE_PREFIX):
+                try:
+                    re.compile(cue[len(REGEX_CUE_PREFIX) :])
+                except re.error as exc:
+                    raise ValueError(f"cue {cue!r} is not a valid regular expression: {exc}") from exc
+        return cues
+
+
+class FollowUp(_Strict):
+    """A probing question asked when the rubric point it targets is missing."""
+
+    point: Slug
+    ask: NonEmptyText
+
+
+class Clarification(_Strict):
+    """What the interviewer says when the candidate asks about one of the triggers.
+
+    In scenario questions these carry the facts (metrics, traces, logs) that the
+    interviewer reveals only when asked.
+    """
+
+    triggers: list[NonEmptyText] = Field(min_length=1)
+    answer: NonEmptyText
+
+
+class Question(_Strict):
+    id: Slug
+    topic: Slug
+    day: PlanDay
+    difficulty: Difficulty
+    kind: Literal["concept", "scenario"] = "concept"
+    guide_ref: str | None = Field(
+        default=None, description="Which guide question this is, e.g. 'Q4' or 'Scenario 1'."
+    )
+    prompt: NonEmptyText
+    reference_answer: NonEmptyText
+    rubric: list[RubricPoint] = Field(default_factory=list)
+    follow_ups: list[FollowUp] = Field(default_factory=list)
+    clarifications: list[Clarification] = Field(default_factory=list)
+    hints: list[NonEmptyText] = Field(default_factory=list)
+    mistakes: list[Slug] = Field(default_factory=list)
+
+    def point(self, point_id: str) -> RubricPoint:
+        for point in self.rubric:
+            if point.id == point_id:
+                return point
+        raise KeyError(f"question {self.id!r} has no rubric point {point_id!r}")
+
+
+class MistakeSignal(_Strict):
+    """Sentence-level evidence of a mistake: one term from every group, no blocker."""
+
+    all_of: list[list[NonEmptyText]] = Field(min_length=1)
+    unless: list[NonEmptyText] = Field(default_factory=list)
+
+
+class CommonMistake(_Strict):
+    """An entry of the guide's common-mistake catalogue (``question_bank/mistakes.toml``).
+
+    ``detector`` names how the mistake shows: ``signals`` looks for sentences that
+    match one of ``signals``; ``absence`` fires when none of ``markers`` appears
+    anywhere in an answer long enough to have made room for one; ``code_style``
+    inspects code in the answer for hard-to-read constructs (and also uses
+    ``signals`` for prose that recommends them).
+    """
+
+    id: Slug
+    name: NonEmptyText
+    description: NonEmptyText
+    advice: NonEmptyText
+    penalty: float = Field(ge=0, le=2)
+    detector: Literal["signals", "absence", "code_style"]
+    signals: list[MistakeSignal] = Field(default_factory=list)
+    markers: list[NonEmptyText] = Field(default_factory=list)
+    min_words: int = Field(default=25, ge=0)
+
+
+# --- Grades --------------------------------------------------------------------------
+
+Verdict = Literal["covered", "partial", "missing"]
+Abstention = Literal["empty", "too_short", "gibberish", "off_topic", "keyword_list"]
+
+
+class PointVerdict(BaseModel):
+    point_id: str
+    statement: str
+    weight: float
+    verdict: Verdict
+    credit: float = Field(ge=0, le=1, description="Share of the point's weight earned.")
+    evidence: str | None = Field(default=None, description="The answer's own words that made the point.")
+
+
+class MistakeFinding(BaseModel):
+    mistake_id: str
+    name: str
+    penalty: float
+    evidence: str | None = Field(default=None, description="Quoted sentence, when the mistake is a statement.")
+    explanation: str
+
+
+class Communication(BaseModel):
+    """Each dimension on 0 (absent) to 1 (strong)."""
+
+    structure: float = Field(ge=0, le=1)
+    concrete_example: float = Field(ge=0, le=1)
+    trade_offs: float = Field(ge=0, le=1)
+    concision: float = Field(ge=0, le=1)
+
+
+class Grade(BaseModel):
+    question_id: str
+    grader: str = Field(description="Which backend reached the verdicts, e.g. 'offline'.")
+    score: float = Field(ge=0, le=5, description="Computed by grading.scoring.compute_score.")
+    max_score: float = 5.0
+    abstained: Abstention | None = None
+    abstention_reason: str | None = None
+    points: list[PointVerdict] = Field(default_factory=list)
+    mistakes: list[MistakeFinding] = Field(default_factory=list)
+    communication: Communication | None = None
+    hints_used: int = 0
+    hint_penalty: float = 0.0
+    ignored_instructions: list[str] = Field(
+        default_factory=list, description="Sentences that tried to instruct the grader; never evidence."
+    )
+    feedback: list[str] = Field(default_factory=list)
+    model_answer: str = ""
+
+    @property
+    def covered(self) -> list[PointVerdict]:
+        return [p for p in self.points if p.verdict == "covered"]
+
+    @property
+    def missed(self) -> list[PointVerdict]:
+        return [p for p in self.points if p.verdict != "covered"]
+
+
+# --- Sessions ---------------------------------------------------------------------
+
+ExpiryPolicy = Literal["grade_answer_so_far", "mark_unanswered"]
+SessionMode = Literal["mock", "drill"]
+
+
+class SessionConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    mode: SessionMode = "mock"
+    topics: list[str] = Field(default_factory=list, description="Empty means every topic.")
+    day: PlanDay | None = None
+    difficulties: list[Difficulty] = Field(default_factory=list, description="Empty means any.")
+    question_count: int = Field(default=5, ge=1, le=50)
+    question_ids: list[str] = Field(
+        default_factory=list, description="Ask exactly these, in order, instead of choosing."
+    )
+    max_follow_ups: int = Field(default=1, ge=0, le=5)
+    per_question_seconds: float | None = Field(default=None, gt=0)
+    total_seconds: float | None = Field(default=None, gt=0)
+    expiry_policy: ExpiryPolicy = "grade_answer_so_far"
+    seed: int | None = None
+
+
+TurnRole = Literal["interviewer", "candidate", "system"]
+TurnKind = Literal[
+    "question",
+    "follow_up",
+    "answer",
+    "clarification_request",
+    "clarification",
+    "hint_request",
+    "hint",
+    "repeat_request",
+    "skip",
+    "feedback",
+    "expiry",
+    "summary",
+]
+
+
+class Turn(BaseModel):
+    seq: int = Field(ge=0)
+    role: TurnRole
+    kind: TurnKind
+    text: str
+    question_id: str | None = None
+    point_id: str | None = None
+    at: datetime
+
+
+AttemptStatus = Literal["asking", "grading", "graded", "skipped", "expired", "not_reached"]
+
+
+class Attempt(BaseModel):
+    """One question's thread in a session: every answer, move and the final grade."""
+
+    question_id: str
+    asked_at: datetime
+    status: AttemptStatus = "asking"
+    answers: list[str] = Field(default_factory=list)
+    follow_up_points: list[str] = Field(default_factory=list)
+    hints_used: int = 0
+    clarifications_asked: int = 0
+    answer_seconds: list[float] = Field(default_factory=list, description="Time taken for each answer.")
+    last_prompt_at: datetime
+    ended_at: datetime | None = None
+    expired: bool = False
+    grade: Grade | None = None
+
+    @property
+    def combined_answer(self) -> str:
+        return "\n\n".join(self.answers)
+
+    @property
+    def seconds_taken(self) -> float:
+        return sum(self.answer_seconds)
+
+
+SessionStatus = Literal["in_progress", "finished"]
+
+
+class SessionState(BaseModel):
+    """The engine's whole state: enough to resume the interview after a restart."""
+
+    id: str
+    user: str | None = None
+    config: SessionConfig
+    created_at: datetime
+    started_at: datetime
+    ended_at: datetime | None = None
+    status: SessionStatus = "in_progress"
+    attempts: list[Attempt] = Field(default_factory=list)
+    transcript: list[Turn] = Field(default_factory=list)
+    grader: str = "offline"
+
+    @property
+    def current(self) -> Attempt | None:
+        if self.status == "finished" or not self.attempts:
+            return None
+        attempt = self.attempts[-1]
+        return attempt if attempt.status in ("asking", "grading") else None
+
+    @property
+    def asked_ids(self) -> list[str]:
+        return [a.question_id for a in self.attempts]
+
+    @property
+    def score(self) -> float | None:
+        """Mean score over the questions reached, on 0-5."""
+        graded = [a.grade.score for a in self.attempts if a.grade is not None]
+        reached = [a for a in self.attempts if a.status != "not_reached"]
+        if not reached:
+            return None
+        return round(sum(graded) / len(reached), 2)
