@@ -158,6 +158,7 @@ class MistakeFinding(BaseModel):
     penalty: float
     evidence: str | None = Field(default=None, description="Quoted sentence, when the mistake is a statement.")
     explanation: str
+    advice: str = ""
 
 
 class Communication(BaseModel):

@@ -1,0 +1,47 @@
+"""How well an answer communicates: structure, a concrete example, trade-offs, concision."""
+
+from __future__ import annotations
+
+import re
+
+from interviewer.grading.text import Sentence, words
+from interviewer.models import Communication
+
+_ORDERING = re.compile(
+    r"\b(first(ly)?|second(ly)?|then|next|finally|because|so that|therefore|which means|as a result|in short|"
+    r"overall|to summari[sz]e|the key (difference|point)|in contrast)\b|^\s*(\d+[.)]|[-*•])\s",
+    re.I | re.M,
+)
+_EXAMPLE = re.compile(
+    r"\b(for (example|instance)|e\.g\.?|such as|say you|imagine|in practice|in production|i (used|would use|'d use)|"
+    r"we (used|had)|like when)\b|```|`[^`]+`|\w+\([^)]*\)|\b\d+(\.\d+)?\s?(ms|s|mb|gb|kb|%|x)?\b",
+    re.I,
+)
+_TRADE_OFF = re.compile(
+    r"\b(but|however|trade-?offs?|downside|drawback|cost|whereas|on the other hand|instead|unless|avoid|prefer|"
+    r"at the expense|in exchange|worse|better|overhead|only if|only when|depends)\b",
+    re.I,
+)
+
+
+def _saturating(count: int, full_at: int) -> float:
+    return round(min(1.0, count / full_at), 2)
+
+
+def assess(text: str, sentences: list[Sentence], reference: str) -> Communication:
+    word_count = len(words(text))
+    expected = max(60, len(words(reference)))
+    ratio = word_count / expected
+    if ratio < 0.25:
+        concision = ratio / 0.25
+    elif ratio <= 2.0:
+        concision = 1.0
+    else:
+        concision = 2.0 / ratio
+    structure_signals = len(_ORDERING.findall(text)) + (1 if len(sentences) >= 3 else 0)
+    return Communication(
+        structure=_saturating(structure_signals, 3),
+        concrete_example=_saturating(len(_EXAMPLE.findall(text)), 2),
+        trade_offs=_saturating(len(_TRADE_OFF.findall(text)), 2),
+        concision=round(concision, 2),
+    )

@@ -1,0 +1,96 @@
+"""Detecting the guide's common mistakes in an answer, with evidence.
+
+What each mistake looks like is data (``question_bank/mistakes.toml``); this module
+only knows the three ways a mistake can show: a telling sentence, the absence of
+anything that would avoid it, or hard-to-read code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from interviewer.grading.text import Cue, Sentence, compile_cue, quote, words
+from interviewer.models import CommonMistake, MistakeFinding, MistakeSignal
+
+LONG_CODE_LINE = 100
+_NESTED_COMPREHENSION = re.compile(r"[\[{(][^\[\]{}()]*\bfor\b[^\[\]{}]*\bfor\b.*\bin\b", re.S)
+_DENSE_CODE = (
+    (re.compile(r"\breduce\(\s*lambda\b"), "reduce over a lambda"),
+    (re.compile(r"\blambda\b[^\n]*\blambda\b"), "nested lambdas"),
+    (re.compile(r"\bif\b[^\n]*\belse\b[^\n]*\bif\b[^\n]*\belse\b[^\n]*\bif\b[^\n]*\belse\b"), "chained conditional expressions"),
+    (re.compile(r";\s*\w+\s*=.*;"), "several statements packed on one line"),
+)
+
+
+def _terms(terms: Iterable[str]) -> list[Cue]:
+    return [compile_cue(term) for term in terms]
+
+
+def _signal_matches(signal: MistakeSignal, sentence: Sentence) -> bool:
+    if any(cue.matches(sentence) for cue in _terms(signal.unless)):
+        return False
+    return all(any(cue.matches(sentence) for cue in _terms(group)) for group in signal.all_of)
+
+
+def _find_signal(mistake: CommonMistake, sentences: list[Sentence]) -> MistakeFinding | None:
+    for sentence in sentences:
+        if any(_signal_matches(signal, sentence) for signal in mistake.signals):
+            return MistakeFinding(
+                mistake_id=mistake.id,
+                name=mistake.name,
+                penalty=mistake.penalty,
+                advice=mistake.advice,
+                evidence=quote(sentence),
+                explanation=mistake.description,
+            )
+    return None
+
+
+def _find_absence(mistake: CommonMistake, text: str, whole: Sentence) -> MistakeFinding | None:
+    word_count = len(words(text))
+    if word_count < mistake.min_words or any(cue.matches(whole) for cue in _terms(mistake.markers)):
+        return None
+    return MistakeFinding(
+        mistake_id=mistake.id,
+        name=mistake.name,
+        penalty=mistake.penalty,
+        advice=mistake.advice,
+        evidence=None,
+        explanation=f"{mistake.description} (Nothing in the {word_count}-word answer does this.)",
+    )
+
+
+def _find_dense_code(mistake: CommonMistake, sentences: list[Sentence]) -> MistakeFinding | None:
+    for sentence in sentences:
+        line = sentence.text
+        reasons = [label for pattern, label in _DENSE_CODE if pattern.search(line)]
+        if _NESTED_COMPREHENSION.search(line) and len(line) > 60:
+            reasons.append("a nested comprehension")
+        if len(line) > LONG_CODE_LINE and sentence.is_code:
+            reasons.append(f"a {len(line)}-character line")
+        if reasons:
+            return MistakeFinding(
+                mistake_id=mistake.id,
+                name=mistake.name,
+                penalty=mistake.penalty,
+                advice=mistake.advice,
+                evidence=quote(sentence),
+                explanation=f"{mistake.description} (Here: {', '.join(reasons)}.)",
+            )
+    return _find_signal(mistake, sentences)
+
+
+def detect_mistakes(mistakes: Iterable[CommonMistake], sentences: list[Sentence], text: str) -> list[MistakeFinding]:
+    whole = Sentence(text, frozenset(s for sentence in sentences for s in sentence.stems), tuple(words(text)))
+    found: list[MistakeFinding] = []
+    for mistake in mistakes:
+        if mistake.detector == "signals":
+            finding = _find_signal(mistake, sentences)
+        elif mistake.detector == "absence":
+            finding = _find_absence(mistake, text, whole)
+        else:
+            finding = _find_dense_code(mistake, sentences)
+        if finding is not None:
+            found.append(finding)
+    return found

@@ -1,0 +1,33 @@
+"""The one place a score is computed, for every grader.
+
+Graders differ only in how they reach verdicts; the number always comes from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from interviewer.models import MistakeFinding, PointVerdict, Verdict
+
+MAX_SCORE = 5.0
+HINT_PENALTY = 0.5
+VERDICT_CREDIT: dict[Verdict, float] = {"covered": 1.0, "partial": 0.5, "missing": 0.0}
+
+
+def coverage(points: Sequence[PointVerdict]) -> float:
+    """Weighted share of the rubric the answer earned, 0 to 1."""
+    total = sum(p.weight for p in points)
+    if total <= 0:
+        return 0.0
+    return sum(p.weight * p.credit for p in points) / total
+
+
+def compute_score(
+    points: Sequence[PointVerdict],
+    mistakes: Sequence[MistakeFinding] = (),
+    hints_used: int = 0,
+    hint_penalty: float = HINT_PENALTY,
+) -> float:
+    """0-5: weighted rubric coverage, less each mistake's penalty and the hints taken."""
+    raw = MAX_SCORE * coverage(points) - sum(m.penalty for m in mistakes) - hints_used * hint_penalty
+    return round(min(MAX_SCORE, max(0.0, raw)), 2)

@@ -1,0 +1,113 @@
+"""Text handling shared by the graders: sentences, word stems and cue matching."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+
+from interviewer.models import REGEX_CUE_PREFIX
+
+STOPWORDS = frozenset(
+    ["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "aren't", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "can't", "cannot", "could", "couldn't", "did", "didn't", "do", "does", "doesn't", "doing", "don't", "down", "during", "each", "few", "for", "from", "further", "had", "hadn't", "has", "hasn't", "have", "haven't", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "i'd", "i'll", "i'm", "i've", "if", "in", "into", "is", "isn't", "it", "it's", "its", "itself", "just", "let's", "me", "more", "most", "mustn't", "my", "myself", "no", "nor", "not", "of", "off", "on", "once", "only", "or", "other", "ought", "our", "ours", "ourselves", "out", "over", "own", "same", "shan't", "she", "should", "shouldn't", "so", "some", "such", "than", "that", "that's", "the", "their", "theirs", "them", "themselves", "then", "there", "there's", "these", "they", "they'd", "they'll", "they're", "they've", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "wasn't", "we", "we'd", "we'll", "we're", "we've", "were", "weren't", "what", "what's", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "won't", "would", "wouldn't", "you", "you'd", "you'll", "you're", "you've", "your", "yours", "yourself", "yourselves", "may", "might", "must", "shall", "s", "t", "d", "ll", "m", "re", "ve", "y", "one", "get", "gets", "got", "use", "used", "uses", "using", "like", "really", "thing", "things", "way", "also", "etc", "well", "yes", "would", "n't"]
+)
+NEGATIONS = frozenset({"not", "no", "never", "n't", "cannot", "can't", "don't", "doesn't", "isn't", "aren't",
+                       "won't", "wasn't", "weren't", "shouldn't", "wouldn't", "couldn't", "didn't", "without"})
+
+_WORD = re.compile(r"[a-z0-9_]+(?:'[a-z]+)?")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9_`*@-])|\n+")
+_CODE_FENCE = re.compile(r"```.*?(?:```|$)", re.S)
+_stemmer = snowballstemmer.stemmer("english")
+
+
+def normalize(text: str) -> str:
+    """Unicode-normalised, with control characters removed (newlines and tabs kept)."""
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    return _stemmer.stemWord(word)
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens (identifiers such as ``__init__`` stay whole)."""
+    return _WORD.findall(text.lower().replace("’", "'").replace("i/o", "io"))
+
+
+def content_stems(text: str) -> list[str]:
+    """Stems of the words that carry meaning, in order (stopwords dropped)."""
+    return [stem(w.strip("_") or w) for w in words(text) if w not in STOPWORDS]
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    stems: frozenset[str]
+    tokens: tuple[str, ...]
+
+    @property
+    def is_code(self) -> bool:
+        return self.text.startswith(("    ", "\t", ">>>")) or bool(re.match(r"\s*(def|class|import|from|return|for|with|if)\b.*[:(]", self.text))
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split an answer into sentences; lines of code count as sentences of their own."""
+    text = normalize(text)
+    pieces: list[str] = []
+    last = 0
+    for fence in _CODE_FENCE.finditer(text):
+        pieces.extend(_SENTENCE_END.split(text[last : fence.start()]))
+        pieces.extend(line for line in fence.group(0).strip("`").splitlines()[1:] if line.strip())
+        last = fence.end()
+    pieces.extend(_SENTENCE_END.split(text[last:]))
+    sentences = []
+    for piece in pieces:
+        cleaned = piece.strip().lstrip("-*•>").strip() if not piece.startswith(("    ", "\t")) else piece.rstrip()
+        if cleaned and any(ch.isalnum() for ch in cleaned):
+            tokens = tuple(words(cleaned))
+            sentences.append(Sentence(cleaned, frozenset(content_stems(cleaned)), tokens))
+    return sentences
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A compiled rubric cue: a set of stems that must co-occur, or a regex."""
+
+    source: str
+    stems: frozenset[str] = frozenset()
+    pattern: re.Pattern[str] | None = None
+
+    def matches(self, sentence: Sentence) -> bool:
+        if self.pattern is not None:
+            return bool(self.pattern.search(sentence.text))
+        return bool(self.stems) and self.stems <= sentence.stems
+
+
+@lru_cache(maxsize=8192)
+def compile_cue(source: str) -> Cue:
+    if source.startswith(REGEX_CUE_PREFIX):
+        return Cue(source, pattern=re.compile(source[len(REGEX_CUE_PREFIX) :], re.I | re.M))
+    stems = frozenset(content_stems(source))
+    if not stems:  # a cue made only of small words ("can be") is matched literally
+        return Cue(source, pattern=re.compile(r"\b" + re.escape(source.lower()) + r"\b", re.I))
+    return Cue(source, stems=stems)
+
+
+def is_negated(sentence: Sentence) -> bool:
+    return any(token in NEGATIONS or token.endswith("n't") for token in sentence.tokens)
+
+
+def stopword_ratio(text: str) -> float:
+    tokens = words(text)
+    if not tokens:
+        return 0.0
+    return sum(token in STOPWORDS for token in tokens) / len(tokens)
+
+
+def quote(sentence: Sentence, limit: int = 300) -> str:
+    return sentence.text if len(sentence.text) <= limit else sentence.text[: limit - 1].rstrip() + "…"
