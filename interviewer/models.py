@@ -197,6 +197,15 @@ class Grade(BaseModel):
         return [p for p in self.points if p.verdict != "covered"]
 
 
+class PointHistory(BaseModel):
+    """How a candidate has done on one rubric point across past sessions."""
+
+    question_id: str
+    point_id: str
+    attempts: int = Field(ge=1)
+    mean_credit: float = Field(ge=0, le=1)
+
+
 # --- Sessions ---------------------------------------------------------------------
 
 ExpiryPolicy = Literal["grade_answer_so_far", "mark_unanswered"]
@@ -255,6 +264,7 @@ class Attempt(BaseModel):
     """One question's thread in a session: every answer, move and the final grade."""
 
     question_id: str
+    topic: str = ""
     asked_at: datetime
     status: AttemptStatus = "asking"
     answers: list[str] = Field(default_factory=list)

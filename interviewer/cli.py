@@ -1,0 +1,200 @@
+"""The ``interviewer`` command: the bank, grading one answer, and evaluating a grader."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from interviewer.bank import DEFAULT_BANK_DIR, Bank, BankError, load_bank, read_bank
+from interviewer.engine import MAX_ANSWER_CHARS
+from interviewer.evaluation import EvalDataError, evaluate, read_records
+from interviewer.grading.offline import OfflineGrader
+from interviewer.models import PLAN_DAYS, Grade, Question
+
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+GRADERS = ("offline",)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return args.run(args)
+    except BankError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_PROBLEMS
+    except (EvalDataError, OSError, KeyError) as exc:
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        print(f"error: {message}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="interviewer", description="Mock interviews for Python developers.")
+    parser.add_argument("--bank-dir", type=Path, default=DEFAULT_BANK_DIR, help="question bank directory")
+    commands = parser.add_subparsers(title="commands")
+
+    bank = commands.add_parser("bank", help="list, show or validate the question bank")
+    bank_commands = bank.add_subparsers(title="bank commands", required=True)
+    listing = bank_commands.add_parser("list", help="list questions")
+    listing.add_argument("--topic")
+    listing.add_argument("--day", type=int, choices=sorted(PLAN_DAYS))
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(run=_bank_list)
+    show = bank_commands.add_parser("show", help="show one question in full")
+    show.add_argument("question_id")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(run=_bank_show)
+    validate = bank_commands.add_parser("validate", help="check every bank file; exit 1 on any problem")
+    validate.set_defaults(run=_bank_validate)
+
+    grade = commands.add_parser("grade", help="grade one answer to a bank question")
+    grade.add_argument("--question", required=True, help="question id")
+    source = grade.add_mutually_exclusive_group(required=True)
+    source.add_argument("--answer", help="the answer text")
+    source.add_argument("--answer-file", type=Path, help="a file holding the answer ('-' for standard input)")
+    grade.add_argument("--hints", type=int, default=0, help="hints taken (each costs points)")
+    grade.add_argument("--grader", choices=GRADERS, default="offline")
+    grade.add_argument("--json", action="store_true")
+    grade.set_defaults(run=_grade)
+
+    evaluation = commands.add_parser("eval", help="measure a grader against human scores in a JSONL file")
+    evaluation.add_argument("file", type=Path)
+    evaluation.add_argument("--grader", choices=GRADERS, default="offline")
+    evaluation.add_argument("--json", action="store_true")
+    evaluation.set_defaults(run=_eval)
+    return parser
+
+
+def _bank_list(args: argparse.Namespace) -> int:
+    bank = load_bank(args.bank_dir)
+    questions = [
+        q
+        for q in sorted(bank.questions.values(), key=lambda q: (q.day, q.topic, q.id))
+        if (args.topic is None or q.topic == args.topic) and (args.day is None or q.day == args.day)
+    ]
+    if args.json:
+        rows = [q.model_dump(include={"id", "topic", "day", "difficulty", "kind", "guide_ref", "prompt"}) for q in questions]
+        print(json.dumps(rows, indent=2))
+        return 0
+    for q in questions:
+        guide = f" [{q.guide_ref}]" if q.guide_ref else ""
+        print(f"{q.id:40} day {q.day}  {q.topic:16} {q.difficulty:6}{guide}  {_shorten(q.prompt, 70)}")
+    print(f"\n{len(questions)} question(s)")
+    return 0
+
+
+def _bank_show(args: argparse.Namespace) -> int:
+    question = load_bank(args.bank_dir).get(args.question_id)
+    if args.json:
+        print(question.model_dump_json(indent=2))
+        return 0
+    print(_format_question(question))
+    return 0
+
+
+def _bank_validate(args: argparse.Namespace) -> int:
+    bank, problems = read_bank(args.bank_dir)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"\n{len(problems)} problem(s) found.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    topics = len(bank.topics)
+    print(f"OK: {len(bank.questions)} questions in {topics} topics, {len(bank.mistakes)} common mistakes.")
+    return 0
+
+
+def _grade(args: argparse.Namespace) -> int:
+    bank = load_bank(args.bank_dir)
+    question = bank.get(args.question)
+    if args.answer is not None:
+        answer = args.answer
+    elif str(args.answer_file) == "-":
+        answer = sys.stdin.read()
+    else:
+        answer = args.answer_file.read_text(encoding="utf-8")
+    if len(answer) > MAX_ANSWER_CHARS:
+        print(f"error: the answer is {len(answer):,} characters; the limit is {MAX_ANSWER_CHARS:,}.", file=sys.stderr)
+        return EXIT_USAGE
+    grade = _make_grader(args.grader, bank).grade(question, answer, hints_used=args.hints)
+    print(grade.model_dump_json(indent=2) if args.json else format_grade(grade, question))
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    bank, _ = read_bank(args.bank_dir)
+    records = read_records(args.file)
+    result = evaluate(records, _make_grader(args.grader, bank), bank)
+    if args.json:
+        print(result.model_dump_json())
+        return 0
+    print(f"{args.file} graded by {args.grader}")
+    for name, value in result.summary().items():
+        print(f"  {name:9} {value}")
+    return 0
+
+
+def _make_grader(name: str, bank: Bank) -> OfflineGrader:
+    return OfflineGrader(bank.mistakes)
+
+
+def _shorten(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _format_question(question: Question) -> str:
+    lines = [
+        f"{question.id}  (day {question.day}: {PLAN_DAYS[question.day]}; {question.topic}; {question.difficulty})",
+        "",
+        question.prompt,
+        "",
+        "Rubric:",
+    ]
+    for point in question.rubric:
+        lines.append(f"  [{point.weight:g}] {point.id}: {point.statement}")
+    if question.follow_ups:
+        lines += ["", "Follow-ups:"] + [f"  ({f.point}) {f.ask}" for f in question.follow_ups]
+    if question.hints:
+        lines += ["", "Hints:"] + [f"  - {h}" for h in question.hints]
+    if question.mistakes:
+        lines += ["", "Common mistakes to avoid: " + ", ".join(question.mistakes)]
+    lines += ["", "Model answer:", question.reference_answer.strip()]
+    return "\n".join(lines)
+
+
+def format_grade(grade: Grade, question: Question) -> str:
+    lines = [f"{question.id}: {grade.score:.2f} / {grade.max_score:g}  (graded {grade.grader})"]
+    if grade.abstained:
+        lines.append(f"Not graded on content ({grade.abstained}): {grade.abstention_reason}")
+    marks = {"covered": "+", "partial": "~", "missing": "-"}
+    for point in grade.points:
+        lines.append(f"  {marks[point.verdict]} {point.verdict:8} [{point.weight:g}] {point.statement}")
+        if point.evidence:
+            lines.append(f"      \u201c{point.evidence}\u201d")
+    for mistake in grade.mistakes:
+        lines.append(f"  ! {mistake.name} (-{mistake.penalty:g})")
+        if mistake.evidence:
+            lines.append(f"      \u201c{mistake.evidence}\u201d")
+    if grade.communication:
+        c = grade.communication
+        lines.append(
+            f"  communication: structure {c.structure:.1f}, example {c.concrete_example:.1f}, "
+            f"trade-offs {c.trade_offs:.1f}, concision {c.concision:.1f}"
+        )
+    if grade.ignored_instructions:
+        lines.append(f"  ignored {len(grade.ignored_instructions)} sentence(s) addressed to the grader")
+    lines += ["", "Feedback:"] + [f"  - {line}" for line in grade.feedback]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

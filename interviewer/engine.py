@@ -1,0 +1,483 @@
+"""The interviewer: a state machine over :class:`~interviewer.models.SessionState`.
+
+It asks a question, takes an answer or a move (clarifying question, hint, repeat,
+skip), follows up on the heaviest missing rubric point, grades and moves on. All of
+its state is the pydantic ``SessionState``, so a session can be saved after every
+step and resumed in another process. Every public method returns the turns it added,
+for the UI to draw.
+
+Time limits. The per-question clock runs from when the question is first asked,
+through its follow-ups; the total clock from the session's start. When a limit has
+passed, the next call expires the question before doing anything else:
+
+* ``grade_answer_so_far``: the text the candidate had typed (the draft passed to
+  :meth:`Interviewer.check_time`, or a late answer) is recorded and graded together
+  with the answers already given;
+* ``mark_unanswered``: a late draft is recorded (never lost) but earns nothing; the
+  question keeps the grade of answers submitted in time, or scores 0 if there were none.
+
+When the total limit passes, the session ends after expiring the current question.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from interviewer.bank import Bank
+from interviewer.grading import Grader
+from interviewer.grading.scoring import compute_score
+from interviewer.grading.text import compile_cue, split_sentences
+from interviewer.models import (
+    Attempt,
+    Grade,
+    PointHistory,
+    PointVerdict,
+    Question,
+    SessionConfig,
+    SessionState,
+    Turn,
+    TurnKind,
+    TurnRole,
+    utc_now,
+)
+from interviewer.selection import WeakAreas, choose_question
+
+MAX_ANSWER_CHARS = 50_000
+Clock = Callable[[], datetime]
+
+
+class InterviewError(Exception):
+    """Base class for engine errors; the message is meant for the candidate."""
+
+
+class InvalidMove(InterviewError):
+    """The move is not possible now (empty answer, finished session, ...)."""
+
+
+class GradingFailed(InterviewError):
+    """The grader failed; the answer is saved and grading can be retried."""
+
+
+class SessionSink(Protocol):
+    """Where the engine saves state after each step (the transcript store)."""
+
+    def save(self, state: SessionState) -> None: ...
+
+
+@dataclass(frozen=True)
+class TimeLeft:
+    question_seconds: float | None
+    total_seconds: float | None
+
+
+def new_session_id() -> str:
+    """128 random bits, URL-safe: unguessable, so it can sit in a link."""
+    return secrets.token_urlsafe(16)
+
+
+class Interviewer:
+    def __init__(
+        self,
+        state: SessionState,
+        bank: Bank,
+        grader: Grader,
+        *,
+        sink: SessionSink | None = None,
+        clock: Clock = utc_now,
+        history: Sequence[PointHistory] = (),
+    ) -> None:
+        self.state = state
+        self.bank = bank
+        self.grader = grader
+        self.sink = sink
+        self.clock = clock
+        self.weak_areas = WeakAreas(bank, history)
+
+    # --- starting and resuming -----------------------------------------------------
+
+    @classmethod
+    def start(
+        cls,
+        config: SessionConfig,
+        bank: Bank,
+        grader: Grader,
+        *,
+        sink: SessionSink | None = None,
+        clock: Clock = utc_now,
+        history: Sequence[PointHistory] = (),
+        user: str | None = None,
+        session_id: str | None = None,
+    ) -> Interviewer:
+        """Create a session and ask its first question."""
+        for question_id in config.question_ids:
+            bank.get(question_id)
+        now = clock()
+        state = SessionState(
+            id=session_id or new_session_id(),
+            user=user,
+            config=config,
+            created_at=now,
+            started_at=now,
+            grader=grader.name,
+        )
+        interviewer = cls(state, bank, grader, sink=sink, clock=clock, history=history)
+        interviewer._ask_next()
+        interviewer._save()
+        return interviewer
+
+    def resume(self) -> list[Turn]:
+        """Finish whatever a crash interrupted: grade an answer saved but not yet graded."""
+        attempt = self.state.current
+        if attempt is None or attempt.status != "grading":
+            return []
+        mark = len(self.state.transcript)
+        self._grade_and_continue(attempt)
+        return self.state.transcript[mark:]
+
+    # --- the candidate's moves -------------------------------------------------------
+
+    def answer(self, text: str) -> list[Turn]:
+        """Take an answer to the current question or follow-up."""
+        text = self._check_answer_text(text)
+        mark = len(self.state.transcript)
+        if self._enforce_time(draft=text):
+            return self.state.transcript[mark:]
+        attempt = self._require_current()
+        if attempt.status == "grading":
+            raise InvalidMove("The previous answer is still being graded.")
+        self._record_answer(attempt, text)
+        self._save()  # the answer is durable before grading starts
+        self._grade_and_continue(attempt)
+        return self.state.transcript[mark:]
+
+    def ask_clarification(self, text: str) -> list[Turn]:
+        """Answer a clarifying question from the question's clarifications (scenario facts)."""
+        text = text.strip()
+        if not text:
+            raise InvalidMove("Type the question you want to ask the interviewer.")
+        mark = len(self.state.transcript)
+        if self._enforce_time():
+            return self.state.transcript[mark:]
+        attempt = self._require_current()
+        question = self.bank.get(attempt.question_id)
+        attempt.clarifications_asked += 1
+        self._turn("candidate", "clarification_request", text, question.id)
+        self._turn("interviewer", "clarification", clarify(question, text), question.id)
+        self._save()
+        return self.state.transcript[mark:]
+
+    def hint(self) -> list[Turn]:
+        """Give the next hint; each one used lowers the question's score."""
+        mark = len(self.state.transcript)
+        if self._enforce_time():
+            return self.state.transcript[mark:]
+        attempt = self._require_current()
+        question = self.bank.get(attempt.question_id)
+        self._turn("candidate", "hint_request", "Could I have a hint?", question.id)
+        if attempt.hints_used < len(question.hints):
+            text = question.hints[attempt.hints_used]
+            attempt.hints_used += 1
+        else:
+            text = "That's all the hints I have for this one. Give it your best shot."
+        self._turn("interviewer", "hint", text, question.id)
+        self._save()
+        return self.state.transcript[mark:]
+
+    def repeat(self) -> list[Turn]:
+        """Say the current question (or follow-up) again."""
+        mark = len(self.state.transcript)
+        if self._enforce_time():
+            return self.state.transcript[mark:]
+        attempt = self._require_current()
+        prompt = next(
+            t for t in reversed(self.state.transcript) if t.kind in ("question", "follow_up") and t.question_id
+        )
+        self._turn("candidate", "repeat_request", "Could you repeat the question?", attempt.question_id)
+        self._turn("interviewer", prompt.kind, prompt.text, attempt.question_id, prompt.point_id)
+        self._save()
+        return self.state.transcript[mark:]
+
+    def skip(self) -> list[Turn]:
+        """Move on. A skipped follow-up keeps the grade earned so far; a skipped question scores 0."""
+        mark = len(self.state.transcript)
+        if self._enforce_time():
+            return self.state.transcript[mark:]
+        attempt = self._require_current()
+        self._turn("candidate", "skip", "I'd like to skip this one.", attempt.question_id)
+        if attempt.grade is not None:
+            self._close(attempt, "graded")
+        else:
+            attempt.grade = self._unanswered_grade(attempt, "Skipped: no answer was given.")
+            self._close(attempt, "skipped")
+        self._ask_next()
+        self._save()
+        return self.state.transcript[mark:]
+
+    def retry(self) -> list[Turn]:
+        """Drills only: ask the last question again as a fresh attempt."""
+        if self.state.config.mode != "drill":
+            raise InvalidMove("Retrying a question is for explanation drills.")
+        if self.state.current is not None or not self.state.attempts:
+            raise InvalidMove("Finish the current question before retrying.")
+        mark = len(self.state.transcript)
+        self.state.status = "in_progress"
+        self.state.ended_at = None
+        self._ask(self.bank.get(self.state.attempts[-1].question_id))
+        self._save()
+        return self.state.transcript[mark:]
+
+    def check_time(self, draft: str | None = None) -> list[Turn]:
+        """Apply the time limits now (the UI calls this on its timer with the current draft)."""
+        mark = len(self.state.transcript)
+        self._enforce_time(draft=draft)
+        return self.state.transcript[mark:]
+
+    def finish(self) -> list[Turn]:
+        """End the session now; an open question keeps what was answered, or is not reached."""
+        mark = len(self.state.transcript)
+        attempt = self.state.current
+        if attempt is not None:
+            if attempt.status == "grading":
+                self._grade(attempt)
+            if attempt.grade is not None:
+                self._close(attempt, "graded")
+            else:
+                attempt.grade = None
+                self._close(attempt, "not_reached")
+        self._end_session()
+        self._save()
+        return self.state.transcript[mark:]
+
+    def time_left(self) -> TimeLeft:
+        now = self.clock()
+        config = self.state.config
+        attempt = self.state.current
+        question_left = total_left = None
+        if config.per_question_seconds is not None and attempt is not None:
+            question_left = max(0.0, config.per_question_seconds - (now - attempt.asked_at).total_seconds())
+        if config.total_seconds is not None and self.state.status != "finished":
+            total_left = max(0.0, config.total_seconds - (now - self.state.started_at).total_seconds())
+        return TimeLeft(question_left, total_left)
+
+    @property
+    def current_question(self) -> Question | None:
+        attempt = self.state.current
+        return self.bank.get(attempt.question_id) if attempt is not None else None
+
+    # --- internals ---------------------------------------------------------------------
+
+    def _check_answer_text(self, text: str) -> str:
+        if len(text) > MAX_ANSWER_CHARS:
+            raise InvalidMove(
+                f"That answer is {len(text):,} characters; the limit is {MAX_ANSWER_CHARS:,}. "
+                "Shorten it and send it again (your text has not been discarded)."
+            )
+        if not text.strip():
+            raise InvalidMove("The answer is empty. Type an answer, or ask for a hint, or skip the question.")
+        return text.strip()
+
+    def _require_current(self) -> Attempt:
+        attempt = self.state.current
+        if attempt is None:
+            raise InvalidMove("This interview has finished; start a new session to keep practising.")
+        return attempt
+
+    def _turn(
+        self, role: TurnRole, kind: TurnKind, text: str, question_id: str | None = None, point_id: str | None = None
+    ) -> Turn:
+        turn = Turn(
+            seq=len(self.state.transcript),
+            role=role,
+            kind=kind,
+            text=text,
+            question_id=question_id,
+            point_id=point_id,
+            at=self.clock(),
+        )
+        self.state.transcript.append(turn)
+        return turn
+
+    def _save(self) -> None:
+        if self.sink is not None:
+            self.sink.save(self.state)
+
+    def _rng(self) -> random.Random:
+        seed = self.state.config.seed if self.state.config.seed is not None else self.state.id
+        return random.Random(f"{seed}:{len(self.state.attempts)}")
+
+    def _ask_next(self) -> None:
+        distinct = len(set(self.state.asked_ids))
+        if distinct >= self.state.config.question_count or self._total_expired():
+            self._end_session()
+            return
+        question = choose_question(self.bank, self.state.config, self.state.asked_ids, self.weak_areas, self._rng())
+        if question is None:
+            self._turn("system", "summary", "There are no more questions that match this session's settings.")
+            self._end_session()
+            return
+        self._ask(question)
+
+    def _ask(self, question: Question) -> None:
+        now = self.clock()
+        self.state.attempts.append(Attempt(question_id=question.id, topic=question.topic, asked_at=now, last_prompt_at=now))
+        self._turn("interviewer", "question", question.prompt, question.id)
+
+    def _record_answer(self, attempt: Attempt, text: str) -> None:
+        now = self.clock()
+        attempt.answers.append(text)
+        attempt.answer_seconds.append(round((now - attempt.last_prompt_at).total_seconds(), 3))
+        attempt.status = "grading"
+        self._turn("candidate", "answer", text, attempt.question_id)
+
+    def _grade(self, attempt: Attempt) -> Grade:
+        question = self.bank.get(attempt.question_id)
+        try:
+            grade = self.grader.grade(question, attempt.combined_answer, hints_used=attempt.hints_used)
+        except Exception as exc:
+            self._save()
+            raise GradingFailed(
+                f"Grading failed ({type(exc).__name__}); your answer is saved and will be graded when you retry."
+            ) from exc
+        attempt.grade = grade
+        return grade
+
+    def _grade_and_continue(self, attempt: Attempt) -> None:
+        grade = self._grade(attempt)
+        question = self.bank.get(attempt.question_id)
+        target = self._follow_up_target(question, attempt, grade)
+        if target is not None:
+            point_id, ask = target
+            attempt.follow_up_points.append(point_id)
+            attempt.status = "asking"
+            attempt.last_prompt_at = self.clock()
+            self._turn("interviewer", "follow_up", ask, question.id, point_id)
+        else:
+            self._close(attempt, "graded")
+            self._ask_next()
+        self._save()
+
+    def _follow_up_target(self, question: Question, attempt: Attempt, grade: Grade) -> tuple[str, str] | None:
+        """The heaviest rubric point still missing that has a follow-up not yet asked."""
+        if grade.abstained or len(attempt.follow_up_points) >= self.state.config.max_follow_ups:
+            return None
+        by_weight = sorted(
+            (p for p in grade.points if p.verdict != "covered" and p.point_id not in attempt.follow_up_points),
+            key=lambda p: (p.verdict == "partial", -p.weight),
+        )
+        for point in by_weight:
+            for follow_up in question.follow_ups:
+                if follow_up.point == point.point_id:
+                    return point.point_id, follow_up.ask
+        return None
+
+    def _close(self, attempt: Attempt, status: str) -> None:
+        attempt.status = status  # type: ignore[assignment]
+        attempt.ended_at = self.clock()
+        if attempt.grade is not None and status in ("graded", "expired"):
+            self._turn("interviewer", "feedback", summarize_grade(attempt.grade), attempt.question_id)
+
+    def _unanswered_grade(self, attempt: Attempt, reason: str) -> Grade:
+        question = self.bank.get(attempt.question_id)
+        points = [
+            PointVerdict(point_id=p.id, statement=p.statement, weight=p.weight, verdict="missing", credit=0.0)
+            for p in question.rubric
+        ]
+        return Grade(
+            question_id=question.id,
+            grader=self.grader.name,
+            score=compute_score(points),
+            points=points,
+            hints_used=attempt.hints_used,
+            feedback=[reason] + [f"A strong answer would say: {p.statement}" for p in question.rubric],
+            model_answer=question.reference_answer.strip(),
+        )
+
+    def _question_expired(self, attempt: Attempt) -> bool:
+        limit = self.state.config.per_question_seconds
+        return limit is not None and (self.clock() - attempt.asked_at).total_seconds() >= limit
+
+    def _total_expired(self) -> bool:
+        limit = self.state.config.total_seconds
+        return limit is not None and (self.clock() - self.state.started_at).total_seconds() >= limit
+
+    def _enforce_time(self, draft: str | None = None) -> bool:
+        """Expire the current question (and maybe the session) if a limit has passed."""
+        if self.state.status == "finished":
+            return False
+        attempt = self.state.current
+        total_expired = self._total_expired()
+        if attempt is None or not (total_expired or self._question_expired(attempt)):
+            return False
+        self._expire(attempt, draft.strip() if draft else "", total_expired)
+        if total_expired:
+            self._end_session()
+        else:
+            self._ask_next()
+        self._save()
+        return True
+
+    def _expire(self, attempt: Attempt, draft: str, total_expired: bool) -> None:
+        policy = self.state.config.expiry_policy
+        limit = "the interview's total time" if total_expired else "the time for this question"
+        if draft:
+            self._record_answer(attempt, draft)
+        attempt.expired = True
+        if policy == "grade_answer_so_far" and attempt.answers:
+            self._turn("system", "expiry", f"Time is up: {limit} has run out. Grading your answer so far.")
+            if attempt.status == "grading" or attempt.grade is None:
+                self._save()
+                self._grade(attempt)
+        else:
+            in_time = attempt.answers[:-1] if draft else attempt.answers
+            if in_time:
+                self._turn("system", "expiry", f"Time is up: {limit} has run out. Your late text is saved but not graded.")
+                grade = self.grader.grade(
+                    self.bank.get(attempt.question_id), "\n\n".join(in_time), hints_used=attempt.hints_used
+                )
+                attempt.grade = grade
+            else:
+                self._turn("system", "expiry", f"Time is up: {limit} has run out. The question is marked unanswered.")
+                attempt.grade = self._unanswered_grade(attempt, "Unanswered: time ran out before an answer was given.")
+        self._close(attempt, "expired")
+
+    def _end_session(self) -> None:
+        if self.state.status == "finished":
+            return
+        self.state.status = "finished"
+        self.state.ended_at = self.clock()
+        score = self.state.score
+        graded = sum(1 for a in self.state.attempts if a.grade is not None)
+        summary = (
+            f"That's the end of the session: {graded} question(s) graded, average {score:.1f} out of 5."
+            if score is not None
+            else "That's the end of the session."
+        )
+        self._turn("interviewer", "summary", summary)
+
+
+def clarify(question: Question, request: str) -> str:
+    """The clarification whose triggers best match the candidate's question, or a nudge to assume."""
+    sentences = split_sentences(request)
+    best_score, best_answer = 0, None
+    for clarification in question.clarifications:
+        cues = [compile_cue(trigger) for trigger in clarification.triggers]
+        score = sum(1 for cue in cues if any(cue.matches(s) for s in sentences))
+        if score > best_score:
+            best_score, best_answer = score, clarification.answer
+    if best_answer is not None:
+        return best_answer
+    if question.kind == "scenario":
+        return "I don't have anything more specific on that. What would you look at, and what would it tell you?"
+    return "That's up to you: state the assumption you're making and carry on."
+
+
+def summarize_grade(grade: Grade) -> str:
+    if grade.abstained:
+        return f"Score {grade.score:.1f}/5. {grade.abstention_reason}"
+    covered = len(grade.covered)
+    return f"Score {grade.score:.1f}/5: {covered} of {len(grade.points)} rubric points covered."
