@@ -23,7 +23,7 @@ from interviewer.models import CommonMistake, Grade, PointVerdict, Question, Rub
 
 NAME = "offline"
 QUESTION_WORD_WEIGHT = 0.6  # words the question already says are weak evidence of understanding
-MIN_WORDS_WITH_RUBRIC = 5
+MIN_WORDS_WITH_RUBRIC = 3
 PARAPHRASE_COVERED = 0.6
 PARAPHRASE_PARTIAL = 0.4
 CUE_SENTENCE_MIN_STEMS = 4
