@@ -28,6 +28,17 @@ def _saturating(count: int, full_at: int) -> float:
     return round(min(1.0, count / full_at), 2)
 
 
+def _redundancy(sentences: list[Sentence]) -> float:
+    """Share of sentences that add (almost) no words the answer had not already used."""
+    seen: set[str] = set()
+    repeats = 0
+    for sentence in sentences:
+        if sentence.stems and len(sentence.stems - seen) <= 0.2 * len(sentence.stems):
+            repeats += 1
+        seen |= sentence.stems
+    return repeats / len(sentences) if sentences else 0.0
+
+
 def assess(text: str, sentences: list[Sentence], reference: str) -> Communication:
     word_count = len(words(text))
     expected = max(60, len(words(reference)))
@@ -38,6 +49,7 @@ def assess(text: str, sentences: list[Sentence], reference: str) -> Communicatio
         concision = 1.0
     else:
         concision = 2.0 / ratio
+    concision *= 1.0 - _redundancy(sentences)
     structure_signals = len(_ORDERING.findall(text)) + (1 if len(sentences) >= 3 else 0)
     return Communication(
         structure=_saturating(structure_signals, 3),

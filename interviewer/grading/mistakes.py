@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from interviewer.grading.text import Cue, Sentence, compile_cue, quote, words
-from interviewer.models import CommonMistake, MistakeFinding, MistakeSignal
+from interviewer.models import REGEX_CUE_PREFIX, CommonMistake, MistakeFinding, MistakeSignal
 
 LONG_CODE_LINE = 100
 _NESTED_COMPREHENSION = re.compile(r"[\[{(][^\[\]{}()]*\bfor\b[^\[\]{}]*\bfor\b.*\bin\b", re.S)
+_CLAUSE_BREAK = re.compile(r"[,;:()]|\s[-–—]\s|\b(?:but|whereas|while|although|though|however|and then)\b", re.I)
 _DENSE_CODE = (
     (re.compile(r"\breduce\(\s*lambda\b"), "reduce over a lambda"),
-    (re.compile(r"\blambda\b[^\n]*\blambda\b"), "nested lambdas"),
+    (re.compile(r"\blambda\b[^:\n]*:[^\n]*\blambda\b[^:\n]*:"), "nested lambdas"),
     (re.compile(r"\bif\b[^\n]*\belse\b[^\n]*\bif\b[^\n]*\belse\b[^\n]*\bif\b[^\n]*\belse\b"), "chained conditional expressions"),
     (re.compile(r";\s*\w+\s*=.*;"), "several statements packed on one line"),
 )
@@ -27,15 +29,38 @@ def _terms(terms: Iterable[str]) -> list[Cue]:
     return [compile_cue(term) for term in terms]
 
 
-def _signal_matches(signal: MistakeSignal, sentence: Sentence) -> bool:
-    if any(cue.matches(sentence) for cue in _terms(signal.unless)):
+def _fold(text: str) -> str:
+    return text.lower().replace("i/o", "io")
+
+
+@lru_cache(maxsize=4096)
+def _phrase(term: str) -> re.Pattern[str]:
+    """A mistake term as a literal phrase: whole words, flexible spacing, simple inflections."""
+    if term.startswith(REGEX_CUE_PREFIX):
+        return re.compile(term[len(REGEX_CUE_PREFIX) :], re.I)
+    parts = [re.escape(part) for part in re.split(r"[\s-]+", _fold(term).strip()) if part]
+    start = r"\b" if parts and parts[0][:1].isalnum() else ""
+    return re.compile(start + r"[\s-]+".join(parts) + r"(?:s|es|ed|ing)?(?![\w'])")
+
+
+def _any_phrase(terms: Iterable[str], text: str) -> bool:
+    return any(_phrase(term).search(text) for term in terms)
+
+
+def _signal_matches(signal: MistakeSignal, clause: str) -> bool:
+    if _any_phrase(signal.unless, clause):
         return False
-    return all(any(cue.matches(sentence) for cue in _terms(group)) for group in signal.all_of)
+    return all(_any_phrase(group, clause) for group in signal.all_of)
+
+
+def _clauses(sentence: Sentence) -> list[str]:
+    return [clause for clause in _CLAUSE_BREAK.split(_fold(sentence.text)) if clause and clause.strip()]
 
 
 def _find_signal(mistake: CommonMistake, sentences: list[Sentence]) -> MistakeFinding | None:
     for sentence in sentences:
-        if any(_signal_matches(signal, sentence) for signal in mistake.signals):
+        clauses = _clauses(sentence)
+        if any(_signal_matches(signal, clause) for signal in mistake.signals for clause in clauses):
             return MistakeFinding(
                 mistake_id=mistake.id,
                 name=mistake.name,

@@ -65,7 +65,7 @@ def screen(sentences: list[Sentence], question_vocabulary: frozenset[str], refer
         )
     alphabetic = [t for t in tokens if t.isalpha() and t not in question_vocabulary]
     implausible = [t for t in alphabetic if len(t) > 2 and not _PLAUSIBLE_WORD.match(t)]
-    repeated = len(tokens) >= 6 and len(set(tokens)) / len(tokens) < 0.3
+    repeated = len(tokens) >= 6 and len(set(tokens)) < 10 and len(set(tokens)) / len(tokens) < 0.3
     if repeated or (len(alphabetic) >= 4 and len(implausible) / len(alphabetic) > 0.4):
         return abstain("gibberish", "The answer does not read as language.")
     on_topic = [s for s in stems if s in question_vocabulary]
