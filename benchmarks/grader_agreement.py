@@ -59,19 +59,28 @@ def main() -> int:
     ours = evaluate(mohler, grader, bank)
     seconds = time.perf_counter() - start
     print(row("Mohler: offline grader", ours.summary()))
-    print(row("Mohler: word-overlap baseline", report(word_overlap_baseline(mohler), [r.max_score for r in mohler]).summary()))
+    print(
+        row(
+            "Mohler: word-overlap baseline",
+            report(word_overlap_baseline(mohler), [r.max_score for r in mohler]).summary(),
+        )
+    )
     raw = [json.loads(line) for line in MOHLER.read_text(encoding="utf-8").splitlines() if line.strip()]
     human_a = [EvalItem(id=r["id"], predicted=r["score_a"], human=r["score_b"]) for r in raw]
     print(row("Mohler: grader A vs grader B", report(human_a, [5.0] * len(human_a)).summary()))
     for key in ("score_a", "score_b"):
         predicted = [i.predicted for i in ours.items]
         single = [r[key] for r in raw]
-        print(f"| Mohler: offline vs {key} only | {len(single)} | {pearson(predicted, single):.3f} | "
-              f"{spearman(predicted, single):.3f} | | | |")
+        print(
+            f"| Mohler: offline vs {key} only | {len(single)} | {pearson(predicted, single):.3f} | "
+            f"{spearman(predicted, single):.3f} | | | |"
+        )
 
     saf = read_records(SAF)
     print(row("SAF: offline grader, all", evaluate(saf, grader, bank).summary()))
-    print(row("SAF: word-overlap baseline, all", report(word_overlap_baseline(saf), [r.max_score for r in saf]).summary()))
+    print(
+        row("SAF: word-overlap baseline, all", report(word_overlap_baseline(saf), [r.max_score for r in saf]).summary())
+    )
     for split in ("training", "unseen_answers", "unseen_questions"):
         subset = [r for r in saf if r.split == split]
         print(row(f"SAF: offline grader, {split}", evaluate(subset, grader, bank).summary()))

@@ -55,10 +55,14 @@ def main() -> None:
             warm.append((time.perf_counter() - start) * 1000)
 
     print(f"offline grading, {len(bank.questions)} questions, {TARGET_WORDS}-word answers")
-    print(f"  first grade per question (cold caches): p50 {statistics.median(cold):.2f} ms, "
-          f"p95 {percentile(cold, 0.95):.2f} ms, max {max(cold):.2f} ms")
-    print(f"  {len(warm)} grades (warm):                 p50 {statistics.median(warm):.2f} ms, "
-          f"p95 {percentile(warm, 0.95):.2f} ms, max {max(warm):.2f} ms")
+    print(
+        f"  first grade per question (cold caches): p50 {statistics.median(cold):.2f} ms, "
+        f"p95 {percentile(cold, 0.95):.2f} ms, max {max(cold):.2f} ms"
+    )
+    print(
+        f"  {len(warm)} grades (warm):                 p50 {statistics.median(warm):.2f} ms, "
+        f"p95 {percentile(warm, 0.95):.2f} ms, max {max(warm):.2f} ms"
+    )
     print("  target: p95 under 20 ms")
 
 

@@ -169,7 +169,7 @@ def _load_topic_file(path: Path, problems: list[BankProblem]) -> Iterable[Questi
         return
     topic = data.get("topic")
     if not isinstance(topic, str) or not topic:
-        problems.append(BankProblem(file=path.name, field="topic", message="the file must set topic = \"...\""))
+        problems.append(BankProblem(file=path.name, field="topic", message='the file must set topic = "..."'))
         return
     entries = data.get("questions")
     if not isinstance(entries, list) or not entries:

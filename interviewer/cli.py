@@ -81,7 +81,9 @@ def _bank_list(args: argparse.Namespace) -> int:
         if (args.topic is None or q.topic == args.topic) and (args.day is None or q.day == args.day)
     ]
     if args.json:
-        rows = [q.model_dump(include={"id", "topic", "day", "difficulty", "kind", "guide_ref", "prompt"}) for q in questions]
+        rows = [
+            q.model_dump(include={"id", "topic", "day", "difficulty", "kind", "guide_ref", "prompt"}) for q in questions
+        ]
         print(json.dumps(rows, indent=2))
         return 0
     for q in questions:

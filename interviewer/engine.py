@@ -324,7 +324,9 @@ class Interviewer:
 
     def _ask(self, question: Question) -> None:
         now = self.clock()
-        self.state.attempts.append(Attempt(question_id=question.id, topic=question.topic, asked_at=now, last_prompt_at=now))
+        self.state.attempts.append(
+            Attempt(question_id=question.id, topic=question.topic, asked_at=now, last_prompt_at=now)
+        )
         self._turn("interviewer", "question", question.prompt, question.id)
 
     def _record_answer(self, attempt: Attempt, text: str) -> None:
@@ -435,7 +437,9 @@ class Interviewer:
         else:
             in_time = attempt.answers[:-1] if draft else attempt.answers
             if in_time:
-                self._turn("system", "expiry", f"Time is up: {limit} has run out. Your late text is saved but not graded.")
+                self._turn(
+                    "system", "expiry", f"Time is up: {limit} has run out. Your late text is saved but not graded."
+                )
                 grade = self.grader.grade(
                     self.bank.get(attempt.question_id), "\n\n".join(in_time), hints_used=attempt.hints_used
                 )

@@ -105,10 +105,13 @@ def report(items: list[EvalItem], maxima: Sequence[float]) -> EvalReport:
         n=len(items),
         pearson=round(pearson(predicted, human), 4),
         spearman=round(spearman(predicted, human), 4),
-        qwk=round(quadratic_weighted_kappa(
-            [_category(p, m) for p, m in zip(predicted, maxima, strict=True)],
-            [_category(h, m) for h, m in zip(human, maxima, strict=True)],
-        ), 4),
+        qwk=round(
+            quadratic_weighted_kappa(
+                [_category(p, m) for p, m in zip(predicted, maxima, strict=True)],
+                [_category(h, m) for h, m in zip(human, maxima, strict=True)],
+            ),
+            4,
+        ),
         rmse=round(math.sqrt(sum((p - h) ** 2 for p, h in zip(predicted, human, strict=True)) / len(items)), 4),
         mae=round(sum(abs(p - h) for p, h in zip(predicted, human, strict=True)) / len(items), 4),
         items=items,
@@ -166,4 +169,3 @@ def quadratic_weighted_kappa(rater_a: Sequence[int], rater_b: Sequence[int], cat
             numerator += weight * observed[i][j] / n
             denominator += weight * hist_a[i] * hist_b[j] / (n * n)
     return 1.0 - numerator / denominator if denominator else 0.0
-

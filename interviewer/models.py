@@ -91,9 +91,7 @@ class Question(_Strict):
     day: PlanDay
     difficulty: Difficulty
     kind: Literal["concept", "scenario"] = "concept"
-    guide_ref: str | None = Field(
-        default=None, description="Which guide question this is, e.g. 'Q4' or 'Scenario 1'."
-    )
+    guide_ref: str | None = Field(default=None, description="Which guide question this is, e.g. 'Q4' or 'Scenario 1'.")
     prompt: NonEmptyText
     reference_answer: NonEmptyText
     rubric: list[RubricPoint] = Field(default_factory=list)

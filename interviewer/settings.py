@@ -22,9 +22,7 @@ class Settings(BaseSettings):
         default=None, description="offline or openai; when unset, openai if an API key is configured, else offline."
     )
     model: str = "gpt-4o-mini"
-    base_url: str | None = Field(
-        default=None, validation_alias=AliasChoices("INTERVIEWER_BASE_URL", "OPENAI_BASE_URL")
-    )
+    base_url: str | None = Field(default=None, validation_alias=AliasChoices("INTERVIEWER_BASE_URL", "OPENAI_BASE_URL"))
     api_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("INTERVIEWER_API_KEY", "OPENAI_API_KEY")
     )

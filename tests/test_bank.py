@@ -134,9 +134,11 @@ def test_invalid_regex_cue_is_reported(tmp_path: Path) -> None:
 
 def test_unknown_mistake_and_missing_fields(tmp_path: Path) -> None:
     text = topic_file("alpha", question(extra='mistakes = ["no-such-mistake"]\n'))
-    assert problems_in(tmp_path, {"a.toml": text}) == ["a.toml [q1] mistakes[0]: unknown common mistake 'no-such-mistake'"]
+    assert problems_in(tmp_path, {"a.toml": text}) == [
+        "a.toml [q1] mistakes[0]: unknown common mistake 'no-such-mistake'"
+    ]
     (tmp_path / "m").mkdir()
-    broken = question().replace('prompt = "Explain something."\n', "").replace('day = 1\n', 'day = 9\n')
+    broken = question().replace('prompt = "Explain something."\n', "").replace("day = 1\n", "day = 9\n")
     found = problems_in(tmp_path / "m", {"a.toml": topic_file("alpha", broken)})
     assert any(p.startswith("a.toml [q1] prompt:") for p in found)
     assert any(p.startswith("a.toml [q1] day:") for p in found)

@@ -57,14 +57,40 @@ def write_jsonl(path: Path, rows: list[dict]) -> Path:
 
 
 ROWS = [
-    {"id": "a", "question": "What is a stack?", "reference_answer": "A last-in first-out structure with push and pop.",
-     "answer": "It is last in first out: push adds to the top and pop removes from the top.", "score": 5, "max_score": 5},
-    {"id": "b", "question": "What is a stack?", "reference_answer": "A last-in first-out structure with push and pop.",
-     "answer": "A stack is a list that is kept sorted.", "score": 1, "max_score": 5},
-    {"id": "c", "question_id": "lists-vs-tuples", "question": "ignored", "reference_answer": "ignored",
-     "answer": ANSWER, "score": 0.8, "max_score": 1},
-    {"id": "d", "question_id": "lists-vs-tuples", "question": "ignored", "reference_answer": "ignored",
-     "answer": "Tuples are older than lists and slower.", "score": 0.1, "max_score": 1},
+    {
+        "id": "a",
+        "question": "What is a stack?",
+        "reference_answer": "A last-in first-out structure with push and pop.",
+        "answer": "It is last in first out: push adds to the top and pop removes from the top.",
+        "score": 5,
+        "max_score": 5,
+    },
+    {
+        "id": "b",
+        "question": "What is a stack?",
+        "reference_answer": "A last-in first-out structure with push and pop.",
+        "answer": "A stack is a list that is kept sorted.",
+        "score": 1,
+        "max_score": 5,
+    },
+    {
+        "id": "c",
+        "question_id": "lists-vs-tuples",
+        "question": "ignored",
+        "reference_answer": "ignored",
+        "answer": ANSWER,
+        "score": 0.8,
+        "max_score": 1,
+    },
+    {
+        "id": "d",
+        "question_id": "lists-vs-tuples",
+        "question": "ignored",
+        "reference_answer": "ignored",
+        "answer": "Tuples are older than lists and slower.",
+        "score": 0.1,
+        "max_score": 1,
+    },
 ]
 
 

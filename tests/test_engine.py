@@ -19,9 +19,7 @@ PARTIAL_TUPLES = "Lists are mutable, you can append and remove items, but tuples
 def start(bank: Bank, clock: FakeClock, sink=None, **config) -> Interviewer:
     config.setdefault("question_ids", ["tuples", "generators"])
     config.setdefault("question_count", len(config["question_ids"]))
-    return Interviewer.start(
-        SessionConfig(**config), bank, OfflineGrader(bank.mistakes), sink=sink, clock=clock
-    )
+    return Interviewer.start(SessionConfig(**config), bank, OfflineGrader(bank.mistakes), sink=sink, clock=clock)
 
 
 def kinds(turns) -> list[str]:
@@ -286,7 +284,9 @@ def test_resume_after_reload_from_the_store(small_bank: Bank, clock: FakeClock, 
     session_id = interviewer.state.id
     del interviewer
 
-    reloaded = Interviewer(store.load(session_id), small_bank, OfflineGrader(small_bank.mistakes), sink=store, clock=clock)
+    reloaded = Interviewer(
+        store.load(session_id), small_bank, OfflineGrader(small_bank.mistakes), sink=store, clock=clock
+    )
     assert reloaded.state.transcript[-1].kind == "follow_up"
     turns = reloaded.answer("Tuples are hashable so they can be a dictionary key; lists cannot.")
     assert kinds(turns) == ["answer", "feedback", "question"]

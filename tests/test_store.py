@@ -1,13 +1,13 @@
 from __future__ import annotations
 
+import pytest
+
 from interviewer.bank import Bank
 from interviewer.engine import Interviewer
 from interviewer.grading.offline import OfflineGrader
 from interviewer.models import SessionConfig
 from interviewer.store import SessionNotFound, TranscriptStore
 from tests.conftest import FakeClock
-
-import pytest
 
 
 def run_session(bank: Bank, store: TranscriptStore, clock: FakeClock, user: str | None, answers: list[str]) -> str:
@@ -35,7 +35,9 @@ def test_state_round_trips_exactly(small_bank: Bank, store: TranscriptStore, clo
 
 
 def test_rows_are_written_once_per_turn_and_answer(small_bank: Bank, store: TranscriptStore, clock: FakeClock) -> None:
-    session_id = run_session(small_bank, store, clock, None, ["Lists are mutable, tuples are immutable.", "Generators are lazy."])
+    session_id = run_session(
+        small_bank, store, clock, None, ["Lists are mutable, tuples are immutable.", "Generators are lazy."]
+    )
     state = store.load(session_id)
     store.save(state)  # saving again adds nothing
     from sqlalchemy import func, select
@@ -68,7 +70,13 @@ def test_a_user_cannot_load_another_users_session(small_bank: Bank, store: Trans
 
 
 def test_point_history_averages_final_results(small_bank: Bank, store: TranscriptStore, clock: FakeClock) -> None:
-    run_session(small_bank, store, clock, "ana", ["Lists are mutable and tuples are immutable, they are fixed.", "Generators yield lazily."])
+    run_session(
+        small_bank,
+        store,
+        clock,
+        "ana",
+        ["Lists are mutable and tuples are immutable, they are fixed.", "Generators yield lazily."],
+    )
     run_session(small_bank, store, clock, "ana", ["Tuples are hashable so they can be a dictionary key.", "skip"])
     history = {(h.question_id, h.point_id): h for h in store.point_history(user="ana")}
     assert history[("tuples", "mutability")].attempts == 2

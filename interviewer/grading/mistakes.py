@@ -16,11 +16,16 @@ from interviewer.models import REGEX_CUE_PREFIX, CommonMistake, MistakeFinding, 
 
 LONG_CODE_LINE = 100
 _NESTED_COMPREHENSION = re.compile(r"[\[{(][^\[\]{}()]*\bfor\b[^\[\]{}]*\bfor\b.*\bin\b", re.S)
-_CLAUSE_BREAK = re.compile(r"[,;:()]|\s[-–—]\s|\b(?:but|whereas|while|although|though|however|and then)\b", re.I)
+_CLAUSE_BREAK = re.compile(
+    r"[,;:()]|\s[-\u2013\u2014]\s|\b(?:but|whereas|while|although|though|however|and then)\b", re.I
+)
 _DENSE_CODE = (
     (re.compile(r"\breduce\(\s*lambda\b"), "reduce over a lambda"),
     (re.compile(r"\blambda\b[^:\n]*:[^\n]*\blambda\b[^:\n]*:"), "nested lambdas"),
-    (re.compile(r"\bif\b[^\n]*\belse\b[^\n]*\bif\b[^\n]*\belse\b[^\n]*\bif\b[^\n]*\belse\b"), "chained conditional expressions"),
+    (
+        re.compile(r"\bif\b[^\n]*\belse\b[^\n]*\bif\b[^\n]*\belse\b[^\n]*\bif\b[^\n]*\belse\b"),
+        "chained conditional expressions",
+    ),
     (re.compile(r";\s*\w+\s*=.*;"), "several statements packed on one line"),
 )
 

@@ -27,6 +27,7 @@ MIN_WORDS_WITH_RUBRIC = 3
 PARAPHRASE_COVERED = 0.6
 PARAPHRASE_PARTIAL = 0.4
 CUE_SENTENCE_MIN_STEMS = 4
+RESTATEMENT_NEW_WORDS = 0.2
 DERIVED_FLOOR = 0.0
 DERIVED_FULL = 0.5
 _CLAUSE_SPLIT = re.compile(r"\s*(?:[;:]|,\s+(?:and|but|so|which|while|whereas)\b|\.\s+)\s*")
@@ -85,10 +86,11 @@ class OfflineGrader:
 
         kept = screening.sentences
         text = "\n".join(s.text for s in kept)
+        evidence = [s for s in kept if not _restates(s, prepared.prompt_stems)]
         if prepared.derived:
-            grade.points = [_judge_derived(p, kept, prepared.prompt_stems) for p in prepared.points]
+            grade.points = [_judge_derived(p, evidence, prepared.prompt_stems) for p in prepared.points]
         else:
-            grade.points = [_judge_point(p, kept, prepared.prompt_stems) for p in prepared.points]
+            grade.points = [_judge_point(p, evidence, prepared.prompt_stems) for p in prepared.points]
         applicable = [self.mistakes[m] for m in question.mistakes if m in self.mistakes]
         grade.mistakes = detect_mistakes(applicable, kept, text)
         grade.communication = assess(text, kept, question.reference_answer)
@@ -136,6 +138,11 @@ def derive_rubric(reference: str) -> list[RubricPoint]:
     if not points:
         points.append(RubricPoint(id="p1", statement=reference.strip() or "(no reference)", weight=1.0))
     return points
+
+
+def _restates(sentence: Sentence, prompt_stems: frozenset[str]) -> bool:
+    """A sentence that only repeats the question's words is not evidence of an answer."""
+    return bool(sentence.stems) and len(sentence.stems - prompt_stems) <= RESTATEMENT_NEW_WORDS * len(sentence.stems)
 
 
 def _derived_min_words(prepared: _PreparedQuestion) -> int:

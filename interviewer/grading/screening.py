@@ -16,8 +16,10 @@ from interviewer.models import Abstention
 _INJECTION = re.compile(
     r"""
     \b(ignore|disregard|forget|override|bypass)\b[^.\n]{0,40}\b(instruction|instructions|rules?|rubric|prompt|guidelines|grading|above|previous|prior)\b
-    | \b(you\s+are|you're|act\s+as|pretend\s+(to\s+be|you\s+are)|roleplay\s+as)\s+(now\s+)?(a|an|the|my)?\s*(grader|evaluator|examiner|assistant|system|ai|language\s+model|teacher)\b
-    | \b(give|award|assign|grant|mark|score|rate|grade)\b[^.\n]{0,30}\b(full|maximum|max|perfect|top|highest|5\s*/\s*5|five|10\s*/\s*10|100\s*%?)\b[^.\n]{0,15}\b(score|marks?|points?|credit|grade|rating|stars?)?
+    | \b(you\s+are|you're|act\s+as|pretend\s+(to\s+be|you\s+are)|roleplay\s+as)\s+(now\s+)?(a|an|the|my)?\s*
+      (grader|evaluator|examiner|assistant|system|ai|language\s+model|teacher)\b
+    | \b(give|award|assign|grant|mark|score|rate|grade)\b[^.\n]{0,30}
+      \b(full|maximum|max|perfect|top|highest|5\s*/\s*5|five|10\s*/\s*10|100\s*%?)\b
     | \b(score|grade|mark|rating)\s*[:=]\s*(5|five|10|100|a\+?)\b
     | \b\d+\s*/\s*\d+\b[^.\n]{0,20}\b(please|now|required|mandatory)\b
     | \bsystem\s*(prompt|message|override|instruction)\b
@@ -44,8 +46,14 @@ def is_injection(sentence: Sentence) -> bool:
     return bool(_INJECTION.search(sentence.text))
 
 
-def screen(sentences: list[Sentence], question_vocabulary: frozenset[str], reference: str, *,
-           min_content_words: int, require_prose: bool) -> Screening:
+def screen(
+    sentences: list[Sentence],
+    question_vocabulary: frozenset[str],
+    reference: str,
+    *,
+    min_content_words: int,
+    require_prose: bool,
+) -> Screening:
     """Set injections aside, then decide whether the rest can be graded at all."""
     injections = [s.text for s in sentences if is_injection(s)]
     kept = [s for s in sentences if not is_injection(s)]
@@ -60,9 +68,7 @@ def screen(sentences: list[Sentence], question_vocabulary: frozenset[str], refer
         reason = "The answer only tried to instruct the grader." if injections else "There is no answer to grade."
         return abstain("empty", reason)
     if len(stems) < min_content_words:
-        return abstain(
-            "too_short", f"The answer is too short to show understanding ({len(stems)} meaningful words)."
-        )
+        return abstain("too_short", f"The answer is too short to show understanding ({len(stems)} meaningful words).")
     alphabetic = [t for t in tokens if t.isalpha() and t not in question_vocabulary]
     implausible = [t for t in alphabetic if len(t) > 2 and not _PLAUSIBLE_WORD.match(t)]
     repeated = len(tokens) >= 6 and len(set(tokens)) < 10 and len(set(tokens)) / len(tokens) < 0.3

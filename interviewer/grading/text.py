@@ -12,10 +12,41 @@ import snowballstemmer
 from interviewer.models import REGEX_CUE_PREFIX
 
 STOPWORDS = frozenset(
-    ["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "aren't", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "can't", "cannot", "could", "couldn't", "did", "didn't", "do", "does", "doesn't", "doing", "don't", "down", "during", "each", "few", "for", "from", "further", "had", "hadn't", "has", "hasn't", "have", "haven't", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "i'd", "i'll", "i'm", "i've", "if", "in", "into", "is", "isn't", "it", "it's", "its", "itself", "just", "let's", "me", "more", "most", "mustn't", "my", "myself", "no", "nor", "not", "of", "off", "on", "once", "only", "or", "other", "ought", "our", "ours", "ourselves", "out", "over", "own", "same", "shan't", "she", "should", "shouldn't", "so", "some", "such", "than", "that", "that's", "the", "their", "theirs", "them", "themselves", "then", "there", "there's", "these", "they", "they'd", "they'll", "they're", "they've", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "wasn't", "we", "we'd", "we'll", "we're", "we've", "were", "weren't", "what", "what's", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "won't", "would", "wouldn't", "you", "you'd", "you'll", "you're", "you've", "your", "yours", "yourself", "yourselves", "may", "might", "must", "shall", "s", "t", "d", "ll", "m", "re", "ve", "y", "one", "get", "gets", "got", "use", "used", "uses", "using", "like", "really", "thing", "things", "way", "also", "etc", "well", "yes", "would", "n't"]
+    """
+    a about above after again against all also am an and any are aren't as at be because been before being
+    below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down
+    during each few for from further had hadn't has hasn't have haven't having he her here hers herself him
+    himself his how i i'd i'll i'm i've if in into is isn't it it's its itself just let's me more most mustn't
+    my myself no nor not of off on once only or other ought our ours ourselves out over own same shan't she
+    should shouldn't so some such than that that's the their theirs them themselves then there there's these
+    they they'd they'll they're they've this those through to too under until up very was wasn't we we'd we'll
+    we're we've were weren't what what's when where which while who whom why will with won't would wouldn't you
+    you'd you'll you're you've your yours yourself yourselves may might must shall s t d ll m re ve y one get
+    gets got use used uses using like really thing things way also etc well yes would n't
+    """.split()
 )
-NEGATIONS = frozenset({"not", "no", "never", "n't", "cannot", "can't", "don't", "doesn't", "isn't", "aren't",
-                       "won't", "wasn't", "weren't", "shouldn't", "wouldn't", "couldn't", "didn't", "without"})
+NEGATIONS = frozenset(
+    {
+        "not",
+        "no",
+        "never",
+        "n't",
+        "cannot",
+        "can't",
+        "don't",
+        "doesn't",
+        "isn't",
+        "aren't",
+        "won't",
+        "wasn't",
+        "weren't",
+        "shouldn't",
+        "wouldn't",
+        "couldn't",
+        "didn't",
+        "without",
+    }
+)
 
 _WORD = re.compile(r"[a-z0-9_]+(?:'[a-z]+)?")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9_`*@-])|\n+")
@@ -36,7 +67,7 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Lower-cased word tokens (identifiers such as ``__init__`` stay whole)."""
-    return _WORD.findall(text.lower().replace("’", "'").replace("i/o", "io"))
+    return _WORD.findall(text.lower().replace("\u2019", "'").replace("i/o", "io"))
 
 
 def content_stems(text: str) -> list[str]:
@@ -52,7 +83,9 @@ class Sentence:
 
     @property
     def is_code(self) -> bool:
-        return self.text.startswith(("    ", "\t", ">>>")) or bool(re.match(r"\s*(def|class|import|from|return|for|with|if)\b.*[:(]", self.text))
+        return self.text.startswith(("    ", "\t", ">>>")) or bool(
+            re.match(r"\s*(def|class|import|from|return|for|with|if)\b.*[:(]", self.text)
+        )
 
 
 def split_sentences(text: str) -> list[Sentence]:
