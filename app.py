@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from interviewer.bank import DEFAULT_BANK_DIR, load_bank
-from interviewer.cli import format_grade
+from interviewer.formatting import format_grade
 from interviewer.grading.offline import OfflineGrader
 from interviewer.models import PLAN_DAYS
 from interviewer.settings import Settings

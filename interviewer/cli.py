@@ -8,11 +8,18 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from interviewer.bank import DEFAULT_BANK_DIR, Bank, BankError, load_bank, read_bank
-from interviewer.engine import MAX_ANSWER_CHARS
+from interviewer.engine import MAX_ANSWER_CHARS, Interviewer
 from interviewer.evaluation import EvalDataError, evaluate, read_records
+from interviewer.formatting import format_grade, format_question
 from interviewer.grading.offline import OfflineGrader
-from interviewer.models import PLAN_DAYS, Grade, Question
+from interviewer.grading.scoring import HINT_PENALTY
+from interviewer.models import DIFFICULTIES, PLAN_DAYS, SessionConfig
+from interviewer.practice import run as run_practice
+from interviewer.settings import Settings
+from interviewer.store import SessionNotFound, TranscriptStore
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
@@ -65,6 +72,20 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--json", action="store_true")
     grade.set_defaults(run=_grade)
 
+    practice = commands.add_parser("practice", help="a mock interview in the terminal (saved as you go)")
+    practice.add_argument("--day", type=int, choices=sorted(PLAN_DAYS))
+    practice.add_argument("--topic", action="append", default=[], help="repeat for several topics")
+    practice.add_argument("--difficulty", action="append", default=[], choices=DIFFICULTIES)
+    practice.add_argument("--questions", type=int, default=3, help="number of questions")
+    practice.add_argument("--question-id", action="append", default=[], help="ask exactly these questions")
+    practice.add_argument("--follow-ups", type=int, help="follow-ups per question (default from settings)")
+    practice.add_argument("--per-question-seconds", type=float)
+    practice.add_argument("--total-seconds", type=float)
+    practice.add_argument("--drill", action="store_true", help="explanation drill: instant feedback, no follow-ups")
+    practice.add_argument("--user", help="whose history to use and record")
+    practice.add_argument("--resume", metavar="SESSION_ID", help="continue a saved session")
+    practice.set_defaults(run=_practice)
+
     evaluation = commands.add_parser("eval", help="measure a grader against human scores in a JSONL file")
     evaluation.add_argument("file", type=Path)
     evaluation.add_argument("--grader", choices=GRADERS, default="offline")
@@ -98,7 +119,7 @@ def _bank_show(args: argparse.Namespace) -> int:
     if args.json:
         print(question.model_dump_json(indent=2))
         return 0
-    print(_format_question(question))
+    print(format_question(question))
     return 0
 
 
@@ -126,7 +147,7 @@ def _grade(args: argparse.Namespace) -> int:
     if len(answer) > MAX_ANSWER_CHARS:
         print(f"error: the answer is {len(answer):,} characters; the limit is {MAX_ANSWER_CHARS:,}.", file=sys.stderr)
         return EXIT_USAGE
-    grade = _make_grader(args.grader, bank).grade(question, answer, hints_used=args.hints)
+    grade = _make_grader(args.grader, bank, Settings().hint_penalty).grade(question, answer, hints_used=args.hints)
     print(grade.model_dump_json(indent=2) if args.json else format_grade(grade, question))
     return 0
 
@@ -144,58 +165,50 @@ def _eval(args: argparse.Namespace) -> int:
     return 0
 
 
-def _make_grader(name: str, bank: Bank) -> OfflineGrader:
-    return OfflineGrader(bank.mistakes)
+def _practice(args: argparse.Namespace) -> int:
+    settings = Settings()
+    bank = load_bank(args.bank_dir)
+    grader = _make_grader("offline", bank, settings.hint_penalty)
+    store = TranscriptStore(settings.resolved_database_url)
+    try:
+        if args.resume:
+            interviewer = Interviewer(store.load(args.resume, user=args.user), bank, grader, sink=store)
+        else:
+            config = SessionConfig(
+                mode="drill" if args.drill else "mock",
+                day=args.day,
+                topics=args.topic,
+                difficulties=args.difficulty,
+                question_count=len(args.question_id) or args.questions,
+                question_ids=args.question_id,
+                max_follow_ups=0
+                if args.drill
+                else (settings.max_follow_ups if args.follow_ups is None else args.follow_ups),
+                per_question_seconds=args.per_question_seconds or settings.per_question_seconds,
+                total_seconds=args.total_seconds or settings.total_seconds,
+                expiry_policy=settings.expiry_policy,
+            )
+            history = store.point_history(user=args.user)
+            interviewer = Interviewer.start(config, bank, grader, sink=store, history=history, user=args.user)
+        run_practice(interviewer, sys.stdin.readline, sys.stdout)
+    except SessionNotFound:
+        print(f"error: no saved session {args.resume!r}", file=sys.stderr)
+        return EXIT_USAGE
+    except ValidationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        store.close()
+    return 0
+
+
+def _make_grader(name: str, bank: Bank, hint_penalty: float = HINT_PENALTY) -> OfflineGrader:
+    return OfflineGrader(bank.mistakes, hint_penalty)
 
 
 def _shorten(text: str, width: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _format_question(question: Question) -> str:
-    lines = [
-        f"{question.id}  (day {question.day}: {PLAN_DAYS[question.day]}; {question.topic}; {question.difficulty})",
-        "",
-        question.prompt,
-        "",
-        "Rubric:",
-    ]
-    for point in question.rubric:
-        lines.append(f"  [{point.weight:g}] {point.id}: {point.statement}")
-    if question.follow_ups:
-        lines += ["", "Follow-ups:"] + [f"  ({f.point}) {f.ask}" for f in question.follow_ups]
-    if question.hints:
-        lines += ["", "Hints:"] + [f"  - {h}" for h in question.hints]
-    if question.mistakes:
-        lines += ["", "Common mistakes to avoid: " + ", ".join(question.mistakes)]
-    lines += ["", "Model answer:", question.reference_answer.strip()]
-    return "\n".join(lines)
-
-
-def format_grade(grade: Grade, question: Question) -> str:
-    lines = [f"{question.id}: {grade.score:.2f} / {grade.max_score:g}  (graded {grade.grader})"]
-    if grade.abstained:
-        lines.append(f"Not graded on content ({grade.abstained}): {grade.abstention_reason}")
-    marks = {"covered": "+", "partial": "~", "missing": "-"}
-    for point in grade.points:
-        lines.append(f"  {marks[point.verdict]} {point.verdict:8} [{point.weight:g}] {point.statement}")
-        if point.evidence:
-            lines.append(f"      \u201c{point.evidence}\u201d")
-    for mistake in grade.mistakes:
-        lines.append(f"  ! {mistake.name} (-{mistake.penalty:g})")
-        if mistake.evidence:
-            lines.append(f"      \u201c{mistake.evidence}\u201d")
-    if grade.communication:
-        c = grade.communication
-        lines.append(
-            f"  communication: structure {c.structure:.1f}, example {c.concrete_example:.1f}, "
-            f"trade-offs {c.trade_offs:.1f}, concision {c.concision:.1f}"
-        )
-    if grade.ignored_instructions:
-        lines.append(f"  ignored {len(grade.ignored_instructions)} sentence(s) addressed to the grader")
-    lines += ["", "Feedback:"] + [f"  - {line}" for line in grade.feedback]
-    return "\n".join(lines)
 
 
 if __name__ == "__main__":

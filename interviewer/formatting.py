@@ -1,0 +1,50 @@
+"""Plain-text renderings of questions and grades, for the terminal and simple pages."""
+
+from __future__ import annotations
+
+from interviewer.models import PLAN_DAYS, Grade, Question
+
+
+def format_question(question: Question) -> str:
+    lines = [
+        f"{question.id}  (day {question.day}: {PLAN_DAYS[question.day]}; {question.topic}; {question.difficulty})",
+        "",
+        question.prompt,
+        "",
+        "Rubric:",
+    ]
+    for point in question.rubric:
+        lines.append(f"  [{point.weight:g}] {point.id}: {point.statement}")
+    if question.follow_ups:
+        lines += ["", "Follow-ups:"] + [f"  ({f.point}) {f.ask}" for f in question.follow_ups]
+    if question.hints:
+        lines += ["", "Hints:"] + [f"  - {h}" for h in question.hints]
+    if question.mistakes:
+        lines += ["", "Common mistakes to avoid: " + ", ".join(question.mistakes)]
+    lines += ["", "Model answer:", question.reference_answer.strip()]
+    return "\n".join(lines)
+
+
+def format_grade(grade: Grade, question: Question) -> str:
+    lines = [f"{question.id}: {grade.score:.2f} / {grade.max_score:g}  (graded {grade.grader})"]
+    if grade.abstained:
+        lines.append(f"Not graded on content ({grade.abstained}): {grade.abstention_reason}")
+    marks = {"covered": "+", "partial": "~", "missing": "-"}
+    for point in grade.points:
+        lines.append(f"  {marks[point.verdict]} {point.verdict:8} [{point.weight:g}] {point.statement}")
+        if point.evidence:
+            lines.append(f"      \u201c{point.evidence}\u201d")
+    for mistake in grade.mistakes:
+        lines.append(f"  ! {mistake.name} (-{mistake.penalty:g})")
+        if mistake.evidence:
+            lines.append(f"      \u201c{mistake.evidence}\u201d")
+    if grade.communication:
+        c = grade.communication
+        lines.append(
+            f"  communication: structure {c.structure:.1f}, example {c.concrete_example:.1f}, "
+            f"trade-offs {c.trade_offs:.1f}, concision {c.concision:.1f}"
+        )
+    if grade.ignored_instructions:
+        lines.append(f"  ignored {len(grade.ignored_instructions)} sentence(s) addressed to the grader")
+    lines += ["", "Feedback:"] + [f"  - {line}" for line in grade.feedback]
+    return "\n".join(lines)

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from interviewer.cli import main
+from interviewer.settings import Settings
+from interviewer.store import TranscriptStore
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("INTERVIEWER_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("INTERVIEWER_DATABASE_URL", raising=False)
+    return tmp_path
+
+
+def practise(monkeypatch: pytest.MonkeyPatch, capsys, args: list[str], typed: str) -> str:
+    monkeypatch.setattr("sys.stdin", io.StringIO(typed))
+    assert main(["practice", *args]) == 0
+    return capsys.readouterr().out
+
+
+def test_a_full_terminal_interview_is_graded_and_stored(data_dir: Path, monkeypatch, capsys) -> None:
+    typed = (
+        "/ask which python version?\n"
+        "/hint\n"
+        "Lists are mutable, you can append to them,\n"
+        "while tuples are immutable once created.\n"
+        "\n"
+        "A list can't be a dictionary key because it is unhashable; a tuple is hashable, e.g. {(1, 2): 'x'}.\n"
+        "\n"
+    )
+    out = practise(
+        monkeypatch, capsys, ["--question-id", "lists-vs-tuples", "--follow-ups", "1"], typed
+    )
+    assert "Assume CPython 3.12" in out
+    assert "Think about what you can and cannot do" in out
+    assert "cache results keyed by a pair of coordinates" in out  # the follow-up
+    assert "=== Report ===" in out and "covered" in out and "Overall:" in out
+    store = TranscriptStore(Settings().resolved_database_url)
+    [summary] = store.list_sessions()
+    state = store.load(summary.id)
+    assert state.status == "finished"
+    assert state.attempts[0].hints_used == 1
+    assert len(state.attempts[0].answers) == 2
+    store.close()
+
+
+def test_an_interrupted_session_resumes(data_dir: Path, monkeypatch, capsys) -> None:
+    out = practise(monkeypatch, capsys, ["--question-id", "lists-vs-tuples", "--question-id", "gil"], "/skip\n")
+    session_id = re.search(r"--resume (\S+)", out).group(1)
+    out = practise(monkeypatch, capsys, ["--resume", session_id], "/repeat\n/end\n")
+    assert "Global Interpreter Lock" in out or "GIL" in out
+    assert "=== Report ===" in out
+
+
+def test_bad_moves_get_a_message(data_dir: Path, monkeypatch, capsys) -> None:
+    out = practise(monkeypatch, capsys, ["--question-id", "lists-vs-tuples"], "/ask\n/unknown\n/end\n")
+    assert "Type the question you want to ask" in out
+    assert "Moves:" in out
+
+
+def test_resume_of_an_unknown_session(data_dir: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert main(["practice", "--resume", "nope"]) == 2
+    assert "no saved session" in capsys.readouterr().err
