@@ -35,9 +35,7 @@ def test_a_full_terminal_interview_is_graded_and_stored(data_dir: Path, monkeypa
         "A list can't be a dictionary key because it is unhashable; a tuple is hashable, e.g. {(1, 2): 'x'}.\n"
         "\n"
     )
-    out = practise(
-        monkeypatch, capsys, ["--question-id", "lists-vs-tuples", "--follow-ups", "1"], typed
-    )
+    out = practise(monkeypatch, capsys, ["--question-id", "lists-vs-tuples", "--follow-ups", "1"], typed)
     assert "Assume CPython 3.12" in out
     assert "Think about what you can and cannot do" in out
     assert "cache results keyed by a pair of coordinates" in out  # the follow-up
