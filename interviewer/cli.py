@@ -171,8 +171,10 @@ def _practice(args: argparse.Namespace) -> int:
     grader = _make_grader("offline", bank, settings.hint_penalty)
     store = TranscriptStore(settings.resolved_database_url)
     try:
+        history = store.point_history(user=args.user)
         if args.resume:
-            interviewer = Interviewer(store.load(args.resume, user=args.user), bank, grader, sink=store)
+            state = store.load(args.resume, user=args.user)
+            interviewer = Interviewer(state, bank, grader, sink=store, history=history)
         else:
             config = SessionConfig(
                 mode="drill" if args.drill else "mock",
@@ -188,7 +190,6 @@ def _practice(args: argparse.Namespace) -> int:
                 total_seconds=args.total_seconds or settings.total_seconds,
                 expiry_policy=settings.expiry_policy,
             )
-            history = store.point_history(user=args.user)
             interviewer = Interviewer.start(config, bank, grader, sink=store, history=history, user=args.user)
         run_practice(interviewer, sys.stdin.readline, sys.stdout)
     except SessionNotFound:

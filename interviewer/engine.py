@@ -34,6 +34,7 @@ from interviewer.grading.scoring import compute_score
 from interviewer.grading.text import compile_cue, split_sentences
 from interviewer.models import (
     Attempt,
+    AttemptStatus,
     Grade,
     PointHistory,
     PointVerdict,
@@ -244,11 +245,7 @@ class Interviewer:
         if attempt is not None:
             if attempt.status == "grading":
                 self._grade(attempt)
-            if attempt.grade is not None:
-                self._close(attempt, "graded")
-            else:
-                attempt.grade = None
-                self._close(attempt, "not_reached")
+            self._close(attempt, "graded" if attempt.grade is not None else "not_reached")
         self._end_session()
         self._save()
         return self.state.transcript[mark:]
@@ -336,10 +333,12 @@ class Interviewer:
         attempt.status = "grading"
         self._turn("candidate", "answer", text, attempt.question_id)
 
-    def _grade(self, attempt: Attempt) -> Grade:
+    def _grade(self, attempt: Attempt, answers: list[str] | None = None) -> Grade:
+        """Grade the attempt's answers (or just ``answers``) and keep the grade on the attempt."""
         question = self.bank.get(attempt.question_id)
+        text = "\n\n".join(attempt.answers if answers is None else answers)
         try:
-            grade = self.grader.grade(question, attempt.combined_answer, hints_used=attempt.hints_used)
+            grade = self.grader.grade(question, text, hints_used=attempt.hints_used)
         except Exception as exc:
             self._save()
             raise GradingFailed(
@@ -365,7 +364,7 @@ class Interviewer:
 
     def _follow_up_target(self, question: Question, attempt: Attempt, grade: Grade) -> tuple[str, str] | None:
         """The heaviest rubric point still missing that has a follow-up not yet asked."""
-        if grade.abstained or len(attempt.follow_up_points) >= self.state.config.max_follow_ups:
+        if attempt.expired or grade.abstained or len(attempt.follow_up_points) >= self.state.config.max_follow_ups:
             return None
         by_weight = sorted(
             (p for p in grade.points if p.verdict != "covered" and p.point_id not in attempt.follow_up_points),
@@ -377,8 +376,8 @@ class Interviewer:
                     return point.point_id, follow_up.ask
         return None
 
-    def _close(self, attempt: Attempt, status: str) -> None:
-        attempt.status = status  # type: ignore[assignment]
+    def _close(self, attempt: Attempt, status: AttemptStatus) -> None:
+        attempt.status = status
         attempt.ended_at = self.clock()
         if attempt.grade is not None and status in ("graded", "expired"):
             self._turn("interviewer", "feedback", summarize_grade(attempt.grade), attempt.question_id)
@@ -437,13 +436,8 @@ class Interviewer:
         else:
             in_time = attempt.answers[:-1] if draft else attempt.answers
             if in_time:
-                self._turn(
-                    "system", "expiry", f"Time is up: {limit} has run out. Your late text is saved but not graded."
-                )
-                grade = self.grader.grade(
-                    self.bank.get(attempt.question_id), "\n\n".join(in_time), hints_used=attempt.hints_used
-                )
-                attempt.grade = grade
+                self._turn("system", "expiry", f"Time is up: {limit} has run out. Your late text is saved, not graded.")
+                self._grade(attempt, in_time)
             else:
                 self._turn("system", "expiry", f"Time is up: {limit} has run out. The question is marked unanswered.")
                 attempt.grade = self._unanswered_grade(attempt, "Unanswered: time ran out before an answer was given.")

@@ -34,6 +34,17 @@ def _terms(terms: Iterable[str]) -> list[Cue]:
     return [compile_cue(term) for term in terms]
 
 
+def _finding(mistake: CommonMistake, evidence: str | None, explanation: str) -> MistakeFinding:
+    return MistakeFinding(
+        mistake_id=mistake.id,
+        name=mistake.name,
+        penalty=mistake.penalty,
+        advice=mistake.advice,
+        evidence=evidence,
+        explanation=explanation,
+    )
+
+
 def _fold(text: str) -> str:
     return text.lower().replace("i/o", "io")
 
@@ -66,14 +77,7 @@ def _find_signal(mistake: CommonMistake, sentences: list[Sentence]) -> MistakeFi
     for sentence in sentences:
         clauses = _clauses(sentence)
         if any(_signal_matches(signal, clause) for signal in mistake.signals for clause in clauses):
-            return MistakeFinding(
-                mistake_id=mistake.id,
-                name=mistake.name,
-                penalty=mistake.penalty,
-                advice=mistake.advice,
-                evidence=quote(sentence),
-                explanation=mistake.description,
-            )
+            return _finding(mistake, quote(sentence), mistake.description)
     return None
 
 
@@ -81,14 +85,7 @@ def _find_absence(mistake: CommonMistake, text: str, whole: Sentence) -> Mistake
     word_count = len(words(text))
     if word_count < mistake.min_words or any(cue.matches(whole) for cue in _terms(mistake.markers)):
         return None
-    return MistakeFinding(
-        mistake_id=mistake.id,
-        name=mistake.name,
-        penalty=mistake.penalty,
-        advice=mistake.advice,
-        evidence=None,
-        explanation=f"{mistake.description} (Nothing in the {word_count}-word answer does this.)",
-    )
+    return _finding(mistake, None, f"{mistake.description} (Nothing in the {word_count}-word answer does this.)")
 
 
 def _find_dense_code(mistake: CommonMistake, sentences: list[Sentence]) -> MistakeFinding | None:
@@ -100,14 +97,7 @@ def _find_dense_code(mistake: CommonMistake, sentences: list[Sentence]) -> Mista
         if len(line) > LONG_CODE_LINE and sentence.is_code:
             reasons.append(f"a {len(line)}-character line")
         if reasons:
-            return MistakeFinding(
-                mistake_id=mistake.id,
-                name=mistake.name,
-                penalty=mistake.penalty,
-                advice=mistake.advice,
-                evidence=quote(sentence),
-                explanation=f"{mistake.description} (Here: {', '.join(reasons)}.)",
-            )
+            return _finding(mistake, quote(sentence), f"{mistake.description} (Here: {', '.join(reasons)}.)")
     return _find_signal(mistake, sentences)
 
 
