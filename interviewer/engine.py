@@ -31,7 +31,7 @@ from typing import Protocol
 from interviewer.bank import Bank
 from interviewer.grading import Grader
 from interviewer.grading.scoring import compute_score
-from interviewer.grading.text import compile_cue, split_sentences
+from interviewer.llm.base import TextStream
 from interviewer.models import (
     Attempt,
     AttemptStatus,
@@ -47,6 +47,7 @@ from interviewer.models import (
     utc_now,
 )
 from interviewer.selection import WeakAreas, choose_question
+from interviewer.turns import OfflineTurns, TurnWriter
 
 MAX_ANSWER_CHARS = 50_000
 Clock = Callable[[], datetime]
@@ -91,6 +92,7 @@ class Interviewer:
         sink: SessionSink | None = None,
         clock: Clock = utc_now,
         history: Sequence[PointHistory] = (),
+        turns: TurnWriter | None = None,
     ) -> None:
         self.state = state
         self.bank = bank
@@ -98,6 +100,7 @@ class Interviewer:
         self.sink = sink
         self.clock = clock
         self.weak_areas = WeakAreas(bank, history)
+        self.turns = turns or OfflineTurns()
 
     # --- starting and resuming -----------------------------------------------------
 
@@ -111,6 +114,7 @@ class Interviewer:
         sink: SessionSink | None = None,
         clock: Clock = utc_now,
         history: Sequence[PointHistory] = (),
+        turns: TurnWriter | None = None,
         user: str | None = None,
         session_id: str | None = None,
     ) -> Interviewer:
@@ -126,7 +130,7 @@ class Interviewer:
             started_at=now,
             grader=grader.name,
         )
-        interviewer = cls(state, bank, grader, sink=sink, clock=clock, history=history)
+        interviewer = cls(state, bank, grader, sink=sink, clock=clock, history=history, turns=turns)
         interviewer._ask_next()
         interviewer._save()
         return interviewer
@@ -168,7 +172,7 @@ class Interviewer:
         question = self.bank.get(attempt.question_id)
         attempt.clarifications_asked += 1
         self._turn("candidate", "clarification_request", text, question.id)
-        self._turn("interviewer", "clarification", clarify(question, text), question.id)
+        self._speak("clarification", self.turns.clarify(question, text), question.id)
         self._save()
         return self.state.transcript[mark:]
 
@@ -299,6 +303,14 @@ class Interviewer:
         self.state.transcript.append(turn)
         return turn
 
+    def _speak(
+        self, kind: TurnKind, words: TextStream, question_id: str | None = None, point_id: str | None = None
+    ) -> Turn:
+        """The interviewer says something: read the (possibly streamed) words and count their cost."""
+        text = words.read().strip()
+        self.state.usage = self.state.usage + words.usage
+        return self._turn("interviewer", kind, text, question_id, point_id)
+
     def _save(self) -> None:
         if self.sink is not None:
             self.sink.save(self.state)
@@ -345,6 +357,8 @@ class Interviewer:
                 f"Grading failed ({type(exc).__name__}); your answer is saved and will be graded when you retry."
             ) from exc
         attempt.grade = grade
+        if grade.usage is not None:
+            self.state.usage = self.state.usage + grade.usage
         return grade
 
     def _grade_and_continue(self, attempt: Attempt) -> None:
@@ -352,28 +366,27 @@ class Interviewer:
         question = self.bank.get(attempt.question_id)
         target = self._follow_up_target(question, attempt, grade)
         if target is not None:
-            point_id, ask = target
-            attempt.follow_up_points.append(point_id)
+            attempt.follow_up_points.append(target)
             attempt.status = "asking"
+            self._speak("follow_up", self.turns.follow_up(question, target, attempt, self.state), question.id, target)
             attempt.last_prompt_at = self.clock()
-            self._turn("interviewer", "follow_up", ask, question.id, point_id)
         else:
             self._close(attempt, "graded")
             self._ask_next()
         self._save()
 
-    def _follow_up_target(self, question: Question, attempt: Attempt, grade: Grade) -> tuple[str, str] | None:
-        """The heaviest rubric point still missing that has a follow-up not yet asked."""
+    def _follow_up_target(self, question: Question, attempt: Attempt, grade: Grade) -> str | None:
+        """The heaviest rubric point still missing and not yet probed that the interviewer can ask about."""
         if attempt.expired or grade.abstained or len(attempt.follow_up_points) >= self.state.config.max_follow_ups:
             return None
         by_weight = sorted(
             (p for p in grade.points if p.verdict != "covered" and p.point_id not in attempt.follow_up_points),
             key=lambda p: (p.verdict == "partial", -p.weight),
         )
+        askable = {f.point for f in question.follow_ups}
         for point in by_weight:
-            for follow_up in question.follow_ups:
-                if follow_up.point == point.point_id:
-                    return point.point_id, follow_up.ask
+            if self.turns.writes_any_follow_up or point.point_id in askable:
+                return point.point_id
         return None
 
     def _close(self, attempt: Attempt, status: AttemptStatus) -> None:
@@ -448,30 +461,7 @@ class Interviewer:
             return
         self.state.status = "finished"
         self.state.ended_at = self.clock()
-        score = self.state.score
-        graded = sum(1 for a in self.state.attempts if a.grade is not None)
-        summary = (
-            f"That's the end of the session: {graded} question(s) graded, average {score:.1f} out of 5."
-            if score is not None
-            else "That's the end of the session."
-        )
-        self._turn("interviewer", "summary", summary)
-
-
-def clarify(question: Question, request: str) -> str:
-    """The clarification whose triggers best match the candidate's question, or a nudge to assume."""
-    sentences = split_sentences(request)
-    best_score, best_answer = 0, None
-    for clarification in question.clarifications:
-        cues = [compile_cue(trigger) for trigger in clarification.triggers]
-        score = sum(1 for cue in cues if any(cue.matches(s) for s in sentences))
-        if score > best_score:
-            best_score, best_answer = score, clarification.answer
-    if best_answer is not None:
-        return best_answer
-    if question.kind == "scenario":
-        return "I don't have anything more specific on that. What would you look at, and what would it tell you?"
-    return "That's up to you: state the assumption you're making and carry on."
+        self._speak("summary", self.turns.summary(self.state, self.bank))
 
 
 def summarize_grade(grade: Grade) -> str:

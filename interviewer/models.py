@@ -135,6 +135,32 @@ class CommonMistake(_Strict):
     min_words: int = Field(default=25, ge=0)
 
 
+# --- Model calls ---------------------------------------------------------------------
+
+
+class ChatMessage(BaseModel):
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+class TokenUsage(BaseModel):
+    """Tokens spent by one call or summed over a session; cost is an estimate in US dollars."""
+
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float | None = Field(default=0.0, description="None when a model's price is unknown.")
+
+    def __add__(self, other: TokenUsage) -> TokenUsage:
+        cost = None if self.cost_usd is None or other.cost_usd is None else self.cost_usd + other.cost_usd
+        return TokenUsage(
+            calls=self.calls + other.calls,
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+            cost_usd=cost,
+        )
+
+
 # --- Grades --------------------------------------------------------------------------
 
 Verdict = Literal["covered", "partial", "missing"]
@@ -185,6 +211,13 @@ class Grade(BaseModel):
     )
     feedback: list[str] = Field(default_factory=list)
     model_answer: str = ""
+    model: str | None = Field(default=None, description="The model that judged, for LLM grades.")
+    prompt_version: str | None = None
+    fallback_reason: str | None = Field(
+        default=None, description="Why the model could not grade and the offline grader did instead."
+    )
+    warnings: list[str] = Field(default_factory=list, description="Model verdicts that were not trusted, and why.")
+    usage: TokenUsage | None = None
 
     @property
     def covered(self) -> list[PointVerdict]:
@@ -300,6 +333,7 @@ class SessionState(BaseModel):
     attempts: list[Attempt] = Field(default_factory=list)
     transcript: list[Turn] = Field(default_factory=list)
     grader: str = "offline"
+    usage: TokenUsage = Field(default_factory=TokenUsage)
 
     @property
     def current(self) -> Attempt | None:

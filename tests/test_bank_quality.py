@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from interviewer.bank import Bank, load_bank
-from interviewer.engine import clarify
 from interviewer.grading.offline import OfflineGrader
+from interviewer.turns import bank_clarification
 
 BANK = load_bank()
 QUESTIONS = sorted(BANK.questions.values(), key=lambda q: q.id)
@@ -28,7 +28,7 @@ def test_repeating_the_question_earns_nothing(question, grader: OfflineGrader) -
 def test_each_clarification_is_reachable_by_its_own_trigger(question) -> None:
     for clarification in question.clarifications:
         asked = f"Could you tell me about the {clarification.triggers[0]}?"
-        assert clarify(question, asked) == clarification.answer, asked
+        assert bank_clarification(question, asked) == clarification.answer, asked
 
 
 def test_every_follow_up_and_hint_is_distinct(bank: Bank) -> None:

@@ -17,7 +17,7 @@ from interviewer.grading.communication import assess
 from interviewer.grading.feedback import write_feedback
 from interviewer.grading.mistakes import detect_mistakes
 from interviewer.grading.scoring import HINT_PENALTY, VERDICT_CREDIT, compute_score
-from interviewer.grading.screening import screen
+from interviewer.grading.screening import Screening, screen
 from interviewer.grading.text import Cue, Sentence, compile_cue, content_stems, quote, split_sentences
 from interviewer.models import CommonMistake, Grade, PointVerdict, Question, RubricPoint, Verdict
 
@@ -59,16 +59,20 @@ class OfflineGrader:
         self.hint_penalty = hint_penalty
         self._prepared: dict[str, tuple[Question, _PreparedQuestion]] = {}
 
-    def grade(self, question: Question, answer: str, *, hints_used: int = 0) -> Grade:
+    def screen(self, question: Question, answer: str) -> Screening:
+        """The checks made before grading: abstention, and sentences addressed to the grader."""
         prepared = self._prepare(question)
-        sentences = split_sentences(answer)
-        screening = screen(
-            sentences,
+        return screen(
+            split_sentences(answer),
             prepared.vocabulary,
             question.reference_answer,
             min_content_words=MIN_WORDS_WITH_RUBRIC if not prepared.derived else _derived_min_words(prepared),
             require_prose=True,
         )
+
+    def grade(self, question: Question, answer: str, *, hints_used: int = 0) -> Grade:
+        prepared = self._prepare(question)
+        screening = self.screen(question, answer)
         grade = Grade(
             question_id=question.id,
             grader=self.name,

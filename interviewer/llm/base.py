@@ -9,34 +9,15 @@ replies and recorded requests, for tests).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Generic, Literal, Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ValidationError
+
+from interviewer.models import ChatMessage, TokenUsage
 
 T = TypeVar("T", bound=BaseModel)
 
-
-class ChatMessage(BaseModel):
-    role: Literal["system", "user", "assistant"]
-    content: str
-
-
-class TokenUsage(BaseModel):
-    """Tokens spent by one call or summed over a session; cost is an estimate in US dollars."""
-
-    calls: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    cost_usd: float | None = Field(default=0.0, description="None when a model's price is unknown.")
-
-    def __add__(self, other: TokenUsage) -> TokenUsage:
-        cost = None if self.cost_usd is None or other.cost_usd is None else self.cost_usd + other.cost_usd
-        return TokenUsage(
-            calls=self.calls + other.calls,
-            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
-            completion_tokens=self.completion_tokens + other.completion_tokens,
-            cost_usd=cost,
-        )
+__all__ = ["ChatClient", "ChatMessage", "LLMError", "LLMReplyInvalid", "Structured", "TextStream", "TokenUsage"]
 
 
 class Structured(BaseModel, Generic[T]):
@@ -48,16 +29,29 @@ class Structured(BaseModel, Generic[T]):
 
 
 class LLMError(Exception):
-    """A model call failed; the message says what happened and what to check."""
+    """A model call failed; the message says what happened and what to check.
+
+    ``usage`` is what the failed attempt had already cost (a reply that did not fit the
+    schema was still paid for).
+    """
+
+    def __init__(self, message: str, usage: TokenUsage | None = None) -> None:
+        super().__init__(message)
+        self.usage = usage or TokenUsage()
 
 
 class LLMReplyInvalid(LLMError):
     """The model answered, but not with what the schema asks for."""
 
     def __init__(self, message: str, raw: str, usage: TokenUsage) -> None:
-        super().__init__(message)
+        super().__init__(message, usage)
         self.raw = raw
-        self.usage = usage
+
+
+def invalid_reply(schema: type[BaseModel], raw: str, error: ValidationError, usage: TokenUsage) -> LLMReplyInvalid:
+    """A short, readable account of how a reply missed the schema (at most five problems)."""
+    problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'reply'}: {e['msg']}" for e in error.errors()[:5])
+    return LLMReplyInvalid(f"the reply did not match the {schema.__name__} schema: {problems}", raw, usage)
 
 
 class TextStream:
@@ -67,6 +61,7 @@ class TextStream:
         self._chunks = chunks
         self.parts: list[str] = []
         self.usage = TokenUsage()
+        self.error: str | None = None  # set when a model failed and fallback words were used
 
     def __iter__(self) -> Iterator[str]:
         for chunk in self._chunks:

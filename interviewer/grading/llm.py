@@ -1,0 +1,215 @@
+"""The LLM grader: a model reaches the verdicts, code checks them and computes the score.
+
+One structured call returns, per rubric point, a verdict and the words of the answer
+that support it, and the common mistakes with quotes. Every quote is checked against
+the answer; a verdict whose quote is not there is not trusted. Screening (empty,
+gibberish, keyword lists, sentences addressed to the grader) happens in code first, so
+the model never sees those sentences. If the model fails or keeps replying off-schema,
+the offline grader grades instead and the grade says so.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from interviewer.grading.communication import assess
+from interviewer.grading.feedback import write_feedback
+from interviewer.grading.offline import OfflineGrader, derive_rubric
+from interviewer.grading.scoring import compute_score
+from interviewer.grading.text import split_sentences
+from interviewer.llm.base import ChatClient, ChatMessage, LLMError, LLMReplyInvalid, TokenUsage
+from interviewer.models import Grade, MistakeFinding, PointVerdict, Question, RubricPoint
+from interviewer.prompts import fence, fit, load_prompt
+
+DEFAULT_BUDGET = 1500
+ANSWER_TAG = "candidate_answer"
+
+
+class PointJudgement(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    point_id: str
+    verdict: Literal["covered", "partial", "missing"]
+    quote: str
+
+
+class MistakeJudgement(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    mistake_id: str
+    quote: str
+
+
+class GradeReply(BaseModel):
+    """What the model returns; everything else in a grade is computed by code."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    points: list[PointJudgement]
+    mistakes: list[MistakeJudgement]
+
+
+_QUOTE_FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
+
+
+def _folded(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTE_FOLD).casefold()
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def quote_in_answer(quote: str, answer: str) -> bool:
+    """Whether the quote is the answer's own words, ignoring case, spacing and end punctuation."""
+    wanted = _folded(quote).strip(" .,;:!?\"'…").removesuffix("...").strip()
+    return bool(wanted) and wanted in _folded(answer)
+
+
+class LLMGrader:
+    """Grades with a model through any :class:`ChatClient`; falls back to the offline grader."""
+
+    def __init__(
+        self,
+        client: ChatClient,
+        offline: OfflineGrader,
+        *,
+        budget_tokens: int = DEFAULT_BUDGET,
+    ) -> None:
+        self.client = client
+        self.offline = offline
+        self.budget_tokens = budget_tokens
+        self.prompt = load_prompt("grading")
+        self.name = client.name
+
+    def grade(self, question: Question, answer: str, *, hints_used: int = 0) -> Grade:
+        rubric = question.rubric or derive_rubric(question.reference_answer)
+        screening = self.offline.screen(question, answer)
+        if screening.abstention is not None:
+            return self.offline.grade(question, answer, hints_used=hints_used)
+        cleaned = _without(answer, screening.injections)
+        messages = self._messages(question, rubric, cleaned)
+        try:
+            reply, usage = self._ask(messages)
+        except LLMError as exc:
+            return self._fallback(question, answer, hints_used, str(exc), exc.usage)
+        return self._grade_from(question, rubric, answer, cleaned, reply, hints_used, usage, screening.injections)
+
+    def _messages(self, question: Question, rubric: list[RubricPoint], answer: str) -> list[ChatMessage]:
+        applicable = [self.offline.mistakes[m] for m in question.mistakes if m in self.offline.mistakes]
+        values = {
+            "question_id": question.id,
+            "prompt": question.prompt,
+            "rubric": "\n".join(f"- {p.id}: {p.statement}" for p in rubric),
+            "mistakes": "\n".join(f"- {m.id}: {m.description}" for m in applicable) or "- (none apply)",
+            "reference": question.reference_answer.strip(),
+            "answer": fence(answer, ANSWER_TAG),
+        }
+        return fit(self.prompt, self.client.model, self.budget_tokens, values, ["reference", "answer"])
+
+    def _ask(self, messages: list[ChatMessage]) -> tuple[GradeReply, TokenUsage]:
+        """One call, and one repair attempt if the reply does not fit the schema."""
+        try:
+            result = self.client.parse(messages, GradeReply)
+            return result.value, result.usage
+        except LLMReplyInvalid as invalid:
+            repair = [
+                *messages,
+                ChatMessage(role="assistant", content=invalid.raw[:4000]),
+                ChatMessage(
+                    role="user",
+                    content=f"That reply was not valid: {invalid}. Reply again with only JSON that fits the schema.",
+                ),
+            ]
+            try:
+                result = self.client.parse(repair, GradeReply)
+            except LLMError as again:
+                again.usage = invalid.usage + again.usage
+                raise
+            return result.value, invalid.usage + result.usage
+
+    def _grade_from(
+        self,
+        question: Question,
+        rubric: list[RubricPoint],
+        answer: str,
+        cleaned: str,
+        reply: GradeReply,
+        hints_used: int,
+        usage: TokenUsage,
+        injections: list[str],
+    ) -> Grade:
+        judged = {j.point_id: j for j in reply.points}
+        warnings: list[str] = []
+        points = []
+        for point in rubric:
+            judgement = judged.get(point.id)
+            verdict, quote = ("missing", "") if judgement is None else (judgement.verdict, judgement.quote)
+            if verdict != "missing" and not quote_in_answer(quote, cleaned):
+                warnings.append(f"{point.id}: the model's quote is not in the answer, so the point is not credited.")
+                verdict, quote = "missing", ""
+            points.append(
+                PointVerdict(
+                    point_id=point.id,
+                    statement=point.statement,
+                    weight=point.weight,
+                    verdict=verdict,
+                    credit={"covered": 1.0, "partial": 0.5, "missing": 0.0}[verdict],
+                    evidence=quote.strip() or None,
+                )
+            )
+        mistakes = []
+        applicable = {m: self.offline.mistakes[m] for m in question.mistakes if m in self.offline.mistakes}
+        for found in reply.mistakes:
+            mistake = applicable.get(found.mistake_id)
+            if mistake is None or any(m.mistake_id == mistake.id for m in mistakes):
+                continue
+            quoted = found.quote.strip()
+            if quoted and not quote_in_answer(quoted, cleaned):
+                warnings.append(f"{mistake.id}: the model's quote is not in the answer, so the mistake is not counted.")
+                continue
+            if not quoted and mistake.detector == "signals":
+                continue  # a mistake of statement needs the statement
+            mistakes.append(
+                MistakeFinding(
+                    mistake_id=mistake.id,
+                    name=mistake.name,
+                    penalty=mistake.penalty,
+                    evidence=quoted or None,
+                    explanation=mistake.description,
+                    advice=mistake.advice,
+                )
+            )
+        sentences = split_sentences(cleaned)
+        grade = Grade(
+            question_id=question.id,
+            grader=self.name,
+            model=self.client.model,
+            prompt_version=self.prompt.version,
+            score=compute_score(points, mistakes, hints_used, self.offline.hint_penalty),
+            points=points,
+            mistakes=mistakes,
+            communication=assess(cleaned, sentences, question.reference_answer),
+            hints_used=hints_used,
+            hint_penalty=hints_used * self.offline.hint_penalty,
+            ignored_instructions=injections,
+            warnings=warnings,
+            usage=usage,
+            model_answer=question.reference_answer.strip(),
+        )
+        grade.feedback = write_feedback(grade, grade.points)
+        return grade
+
+    def _fallback(self, question: Question, answer: str, hints_used: int, reason: str, usage: TokenUsage) -> Grade:
+        grade = self.offline.grade(question, answer, hints_used=hints_used)
+        grade.fallback_reason = f"The model could not grade this answer ({reason}); the offline grader did."
+        grade.usage = usage
+        grade.model = self.client.model
+        return grade
+
+
+def _without(answer: str, sentences: list[str]) -> str:
+    for sentence in sentences:
+        answer = answer.replace(sentence, "")
+    return answer.strip()
