@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     timeout_seconds: float = Field(default=60.0, gt=0)
     max_retries: int = Field(default=2, ge=0, le=10)
     temperature: float = Field(default=0.0, ge=0, le=2)
+    prices: dict[str, tuple[float, float]] = Field(
+        default_factory=dict,
+        description="Extra or overriding per-model prices in USD per million (input, output) tokens, "
+        'laid over the built-in table; INTERVIEWER_PRICES takes JSON, e.g. {"my-model": [0.5, 1.5]}.',
+    )
 
     data_dir: Path = Path("data")
     database_url: str | None = Field(
