@@ -10,12 +10,12 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from interviewer.bank import DEFAULT_BANK_DIR, Bank, BankError, load_bank, read_bank
+from interviewer.backend import make_backend, make_client
+from interviewer.bank import DEFAULT_BANK_DIR, BankError, load_bank, read_bank
 from interviewer.engine import MAX_ANSWER_CHARS, Interviewer
 from interviewer.evaluation import EvalDataError, evaluate, read_records
 from interviewer.formatting import format_grade, format_question
-from interviewer.grading.offline import OfflineGrader
-from interviewer.grading.scoring import HINT_PENALTY
+from interviewer.llm.base import LLMError
 from interviewer.models import DIFFICULTIES, PLAN_DAYS, SessionConfig
 from interviewer.practice import run as run_practice
 from interviewer.settings import Settings
@@ -23,7 +23,7 @@ from interviewer.store import SessionNotFound, TranscriptStore
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
-GRADERS = ("offline",)
+GRADERS = ("offline", "openai")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -37,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BankError as exc:
         print(exc, file=sys.stderr)
         return EXIT_PROBLEMS
-    except (EvalDataError, OSError, KeyError) as exc:
+    except (EvalDataError, OSError, KeyError, LLMError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         print(f"error: {message}", file=sys.stderr)
         return EXIT_USAGE
@@ -62,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
     validate = bank_commands.add_parser("validate", help="check every bank file; exit 1 on any problem")
     validate.set_defaults(run=_bank_validate)
 
+    check = commands.add_parser("check", help="test the connection to the configured model server")
+    check.set_defaults(run=_check)
+
     grade = commands.add_parser("grade", help="grade one answer to a bank question")
     grade.add_argument("--question", required=True, help="question id")
     source = grade.add_mutually_exclusive_group(required=True)
@@ -84,6 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     practice.add_argument("--drill", action="store_true", help="explanation drill: instant feedback, no follow-ups")
     practice.add_argument("--user", help="whose history to use and record")
     practice.add_argument("--resume", metavar="SESSION_ID", help="continue a saved session")
+    practice.add_argument("--backend", choices=GRADERS, help="override INTERVIEWER_BACKEND for this session")
     practice.set_defaults(run=_practice)
 
     evaluation = commands.add_parser("eval", help="measure a grader against human scores in a JSONL file")
@@ -147,7 +151,7 @@ def _grade(args: argparse.Namespace) -> int:
     if len(answer) > MAX_ANSWER_CHARS:
         print(f"error: the answer is {len(answer):,} characters; the limit is {MAX_ANSWER_CHARS:,}.", file=sys.stderr)
         return EXIT_USAGE
-    grade = _make_grader(args.grader, bank, Settings().hint_penalty).grade(question, answer, hints_used=args.hints)
+    grade = make_backend(Settings(), bank, args.grader).grader.grade(question, answer, hints_used=args.hints)
     print(grade.model_dump_json(indent=2) if args.json else format_grade(grade, question))
     return 0
 
@@ -155,7 +159,7 @@ def _grade(args: argparse.Namespace) -> int:
 def _eval(args: argparse.Namespace) -> int:
     bank, _ = read_bank(args.bank_dir)
     records = read_records(args.file)
-    result = evaluate(records, _make_grader(args.grader, bank), bank)
+    result = evaluate(records, make_backend(Settings(), bank, args.grader).grader, bank)
     if args.json:
         print(result.model_dump_json())
         return 0
@@ -168,13 +172,15 @@ def _eval(args: argparse.Namespace) -> int:
 def _practice(args: argparse.Namespace) -> int:
     settings = Settings()
     bank = load_bank(args.bank_dir)
-    grader = _make_grader("offline", bank, settings.hint_penalty)
+    backend = make_backend(settings, bank, args.backend)
+    grader, turns = backend.grader, backend.turns
+    print(f"Backend: {backend.description}")
     store = TranscriptStore(settings.resolved_database_url)
     try:
         history = store.point_history(user=args.user)
         if args.resume:
             state = store.load(args.resume, user=args.user)
-            interviewer = Interviewer(state, bank, grader, sink=store, history=history)
+            interviewer = Interviewer(state, bank, grader, sink=store, history=history, turns=turns)
         else:
             config = SessionConfig(
                 mode="drill" if args.drill else "mock",
@@ -190,7 +196,9 @@ def _practice(args: argparse.Namespace) -> int:
                 total_seconds=args.total_seconds or settings.total_seconds,
                 expiry_policy=settings.expiry_policy,
             )
-            interviewer = Interviewer.start(config, bank, grader, sink=store, history=history, user=args.user)
+            interviewer = Interviewer.start(
+                config, bank, grader, sink=store, history=history, turns=turns, user=args.user
+            )
         run_practice(interviewer, sys.stdin.readline, sys.stdout)
     except SessionNotFound:
         print(f"error: no saved session {args.resume!r}", file=sys.stderr)
@@ -203,8 +211,14 @@ def _practice(args: argparse.Namespace) -> int:
     return 0
 
 
-def _make_grader(name: str, bank: Bank, hint_penalty: float = HINT_PENALTY) -> OfflineGrader:
-    return OfflineGrader(bank.mistakes, hint_penalty)
+def _check(args: argparse.Namespace) -> int:
+    settings = Settings()
+    if settings.active_backend == "offline":
+        print("Backend: offline. There is no server to connect to; grading works without one.")
+        return 0
+    result = make_client(settings).check_connection()
+    print(("OK: " if result.ok else "FAILED: ") + result.message)
+    return 0 if result.ok else EXIT_PROBLEMS
 
 
 def _shorten(text: str, width: int) -> str:

@@ -26,7 +26,10 @@ def format_question(question: Question) -> str:
 
 
 def format_grade(grade: Grade, question: Question) -> str:
-    lines = [f"{question.id}: {grade.score:.2f} / {grade.max_score:g}  (graded {grade.grader})"]
+    by = grade.grader if grade.model is None or grade.fallback_reason else f"{grade.grader}, model {grade.model}"
+    lines = [f"{question.id}: {grade.score:.2f} / {grade.max_score:g}  (graded {by})"]
+    if grade.fallback_reason:
+        lines.append(f"Note: {grade.fallback_reason}")
     if grade.abstained:
         lines.append(f"Not graded on content ({grade.abstained}): {grade.abstention_reason}")
     marks = {"covered": "+", "partial": "~", "missing": "-"}
@@ -43,6 +46,13 @@ def format_grade(grade: Grade, question: Question) -> str:
         lines.append(
             f"  communication: structure {c.structure:.1f}, example {c.concrete_example:.1f}, "
             f"trade-offs {c.trade_offs:.1f}, concision {c.concision:.1f}"
+        )
+    for warning in grade.warnings:
+        lines.append(f"  ? {warning}")
+    if grade.usage is not None and grade.usage.calls:
+        cost = "unknown cost" if grade.usage.cost_usd is None else f"about ${grade.usage.cost_usd:.4f}"
+        lines.append(
+            f"  tokens: {grade.usage.prompt_tokens} prompt + {grade.usage.completion_tokens} completion, {cost}"
         )
     if grade.ignored_instructions:
         lines.append(f"  ignored {len(grade.ignored_instructions)} sentence(s) addressed to the grader")

@@ -60,18 +60,21 @@ def truncate_tokens(model: str, text: str, limit: int) -> str:
     return encoding.decode(tokens[:head]) + TRUNCATION_MARK + encoding.decode(tokens[-tail:]) if tail else ""
 
 
-def fit(prompt: Prompt, model: str, budget: int, values: dict[str, str], shrinkable: list[str]) -> list[ChatMessage]:
-    """Render within ``budget`` tokens by shortening the ``shrinkable`` values, first listed first.
+def fit(
+    prompt: Prompt, model: str, budget: int, values: dict[str, str], shrinkable: list[tuple[str, int]]
+) -> list[ChatMessage]:
+    """Render within ``budget`` tokens by shortening values, in the order given.
 
-    Each is cut in turn to what the rest leaves room for, never below a floor that keeps
-    some of it, so a long answer loses its middle before anything else is dropped.
+    Each ``(name, floor)`` is cut (its middle goes first) to what the rest leaves room for,
+    but never below ``floor`` tokens, so a huge answer is shortened before the reference.
     """
     messages = prompt.render(**values)
-    for name in shrinkable:
-        excess = count_messages(model, messages) - budget
-        if excess <= 0:
-            break
-        current = count_text(model, values[name])
-        values = {**values, name: truncate_tokens(model, values[name], max(current - excess, current // 4, 1))}
-        messages = prompt.render(**values)
+    for name, floor in shrinkable:
+        for _ in range(3):  # re-encoding a cut text can shift the count by a token or two
+            excess = count_messages(model, messages) - budget
+            current = count_text(model, values[name])
+            if excess <= 0 or current <= floor:
+                break
+            values = {**values, name: truncate_tokens(model, values[name], max(current - excess - 2, floor))}
+            messages = prompt.render(**values)
     return messages

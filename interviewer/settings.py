@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     total_seconds: float | None = Field(default=None, gt=0)
     expiry_policy: ExpiryPolicy = "grade_answer_so_far"
     hint_penalty: float = Field(default=0.5, ge=0, le=5)
+    prompt_budget_tokens: int = Field(
+        default=1500, ge=500, le=100_000, description="Most tokens one prompt may use; long answers are shortened."
+    )
 
     @property
     def active_backend(self) -> Backend:

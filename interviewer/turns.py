@@ -139,7 +139,7 @@ class LLMTurns:
                 "point": question.point(point_id).statement,
                 "example": bank_follow_up(question, point_id),
             }
-            return fit(prompt, self.client.model, self.budget_tokens, values, ["thread"])
+            return fit(prompt, self.client.model, self.budget_tokens, values, [("thread", 200)])
 
         return self._stream(messages, bank_follow_up(question, point_id))
 
@@ -151,9 +151,8 @@ class LLMTurns:
                 "facts": facts or "- (none: the candidate should state their own assumptions)",
                 "request": fence(request, "candidate_question"),
             }
-            return fit(
-                load_prompt("clarification"), self.client.model, self.budget_tokens, values, ["request", "facts"]
-            )
+            prompt = load_prompt("clarification")
+            return fit(prompt, self.client.model, self.budget_tokens, values, [("request", 100), ("facts", 300)])
 
         return self._stream(messages, bank_clarification(question, request))
 
@@ -168,6 +167,6 @@ class LLMTurns:
                 "results": "\n".join(lines),
                 "plan_days": "; ".join(f"{day}: {name}" for day, name in PLAN_DAYS.items()),
             }
-            return fit(load_prompt("summary"), self.client.model, self.budget_tokens, values, ["results"])
+            return fit(load_prompt("summary"), self.client.model, self.budget_tokens, values, [("results", 200)])
 
         return self._stream(messages, fallback)

@@ -106,7 +106,7 @@ class LLMGrader:
             "reference": question.reference_answer.strip(),
             "answer": fence(answer, ANSWER_TAG),
         }
-        return fit(self.prompt, self.client.model, self.budget_tokens, values, ["reference", "answer"])
+        return fit(self.prompt, self.client.model, self.budget_tokens, values, [("answer", 200), ("reference", 60)])
 
     def _ask(self, messages: list[ChatMessage]) -> tuple[GradeReply, TokenUsage]:
         """One call, and one repair attempt if the reply does not fit the schema."""

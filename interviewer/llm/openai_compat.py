@@ -135,8 +135,14 @@ class OpenAICompatibleClient:
                     reported = chunk.usage
                 if chunk.choices and chunk.choices[0].delta.content:
                     yield chunk.choices[0].delta.content
+        except openai.APIConnectionError as exc:
+            if stream.parts:
+                raise LLMError(f"The reply from {self.base_url} broke off before it was complete.") from exc
+            raise self._error(exc) from exc
         except openai.OpenAIError as exc:
             raise self._error(exc) from exc
+        except (ValueError, AttributeError) as exc:
+            raise LLMError(f"The streamed reply from {self.base_url} could not be read.") from exc
         finally:
             stream.usage = self._usage(messages, stream.text, reported)
 
@@ -150,6 +156,13 @@ class OpenAICompatibleClient:
             )
         except openai.OpenAIError as exc:
             raise self._error(exc) from exc
+        except ValueError as exc:  # the SDK lets a body that is not JSON through as a decode error
+            raise LLMError(f"The reply from {self.base_url} was not valid JSON.") from exc
+        if not hasattr(completion, "choices"):
+            raise LLMError(
+                f"The reply from {self.base_url} was not a chat completion. "
+                "Check the base URL (it usually ends in /v1)."
+            )
         choice = completion.choices[0] if completion.choices else None
         text = (choice.message.content if choice is not None else None) or ""
         return text, self._usage(messages, text, completion.usage)
