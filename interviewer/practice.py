@@ -94,3 +94,10 @@ def report(interviewer: Interviewer, out: TextIO) -> None:
     score = interviewer.state.score
     if score is not None:
         out.write(f"\nOverall: {score:.2f} / 5 over {len(interviewer.state.attempts)} question(s).\n")
+    usage = interviewer.state.usage
+    if usage.calls:
+        cost = "unknown cost (no price for this model)" if usage.cost_usd is None else f"about ${usage.cost_usd:.4f}"
+        out.write(
+            f"Model use: {usage.calls} call(s), {usage.prompt_tokens:,} prompt + "
+            f"{usage.completion_tokens:,} completion tokens, {cost}.\n"
+        )
