@@ -16,16 +16,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from grading_latency import answer_of_length  # noqa: E402
+from grading_latency import answer_of_length
 
-from interviewer.bank import load_bank  # noqa: E402
-from interviewer.engine import Interviewer  # noqa: E402
-from interviewer.grading.llm import GradeReply, LLMGrader  # noqa: E402
-from interviewer.grading.offline import OfflineGrader  # noqa: E402
-from interviewer.llm.fake import ScriptedClient  # noqa: E402
-from interviewer.models import SessionConfig  # noqa: E402
-from interviewer.tokens import count_messages  # noqa: E402
-from interviewer.turns import LLMTurns  # noqa: E402
+from interviewer.bank import load_bank
+from interviewer.engine import Interviewer
+from interviewer.grading.llm import GradeReply, LLMGrader
+from interviewer.grading.offline import OfflineGrader
+from interviewer.llm.fake import ScriptedClient
+from interviewer.models import SessionConfig
+from interviewer.tokens import count_messages
+from interviewer.turns import LLMTurns
 
 UNLIMITED = 1_000_000
 
