@@ -323,3 +323,24 @@ def test_scripted_client_records_and_raises() -> None:
     with pytest.raises(LLMError, match="down"):
         client.stream([ChatMessage(role="user", content="again")])
     assert [m[0].content for m in client.requests] == ["hi", "again"]
+
+
+def test_cli_check_and_grade_through_the_model(server, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    from interviewer.cli import main
+
+    monkeypatch.setenv("INTERVIEWER_BACKEND", "openai")
+    monkeypatch.setenv("INTERVIEWER_BASE_URL", server.base_url)
+    monkeypatch.setenv("INTERVIEWER_MODEL", "fake-model")
+    monkeypatch.setenv("INTERVIEWER_API_KEY", SECRET)
+    assert main(["check"]) == 0
+    assert capsys.readouterr().out.startswith("OK: Connected to")
+
+    server.enqueue(Reply(GOOD_REPLY, prompt_tokens=800, completion_tokens=40))
+    assert main(["grade", "--question", "lists-vs-tuples", "--answer", ANSWER, "--grader", "openai"]) == 0
+    out = capsys.readouterr().out
+    assert "(graded openai, model fake-model)" in out and "tokens: 800 prompt + 40 completion" in out
+    assert SECRET not in out
+
+    monkeypatch.setenv("INTERVIEWER_MODEL", "missing-model")
+    assert main(["check"]) == 1
+    assert "does not serve 'missing-model'" in capsys.readouterr().out
