@@ -98,9 +98,7 @@ class LLMTurns:
         self.offline = OfflineTurns()
 
     def _stream(self, messages_for: Callable[[], list], fallback: str) -> TextStream:
-        out = TextStream(iter(()))
-
-        def chunks() -> Iterator[str]:
+        def chunks(out: TextStream) -> Iterator[str]:
             produced = False
             try:
                 inner = self.client.stream(messages_for())
@@ -116,8 +114,7 @@ class LLMTurns:
                 out.error = str(exc)
                 yield ("\n\n" if produced else "") + fallback
 
-        out._chunks = chunks()
-        return out
+        return TextStream.producing(chunks)
 
     def follow_up(self, question: Question, point_id: str, attempt: Attempt, session: SessionState) -> TextStream:
         def messages() -> list:

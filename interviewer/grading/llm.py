@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from interviewer.grading.communication import assess
 from interviewer.grading.feedback import write_feedback
 from interviewer.grading.offline import OfflineGrader, derive_rubric
-from interviewer.grading.scoring import compute_score
+from interviewer.grading.scoring import VERDICT_CREDIT, compute_score
 from interviewer.grading.text import split_sentences
 from interviewer.llm.base import ChatClient, ChatMessage, LLMError, LLMReplyInvalid, TokenUsage
 from interviewer.models import Grade, MistakeFinding, PointVerdict, Question, RubricPoint
@@ -155,7 +155,7 @@ class LLMGrader:
                     statement=point.statement,
                     weight=point.weight,
                     verdict=verdict,
-                    credit={"covered": 1.0, "partial": 0.5, "missing": 0.0}[verdict],
+                    credit=VERDICT_CREDIT[verdict],
                     evidence=quote.strip() or None,
                 )
             )

@@ -8,7 +8,7 @@ replies and recorded requests, for tests).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -62,6 +62,13 @@ class TextStream:
         self.parts: list[str] = []
         self.usage = TokenUsage()
         self.error: str | None = None  # set when a model failed and fallback words were used
+
+    @classmethod
+    def producing(cls, produce: Callable[[TextStream], Iterator[str]]) -> TextStream:
+        """A stream whose generator can set the stream's ``usage`` and ``error`` as it runs."""
+        stream = cls(iter(()))
+        stream._chunks = produce(stream)
+        return stream
 
     def __iter__(self) -> Iterator[str]:
         for chunk in self._chunks:

@@ -51,15 +51,13 @@ class ScriptedClient:
 
     def stream(self, messages: Sequence[ChatMessage], *, temperature: float | None = None) -> TextStream:
         reply = self._next(messages, None)
-        stream = TextStream(iter(()))
 
-        def chunks() -> Iterator[str]:
+        def chunks(stream: TextStream) -> Iterator[str]:
             for index, word in enumerate(reply.split(" ")):
                 yield word if index == 0 else " " + word
             stream.usage = self._usage(messages, reply)
 
-        stream._chunks = chunks()
-        return stream
+        return TextStream.producing(chunks)
 
     def parse(self, messages: Sequence[ChatMessage], schema: type[T]) -> Structured[T]:
         raw = self._next(messages, schema)

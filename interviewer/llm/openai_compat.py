@@ -116,9 +116,8 @@ class OpenAICompatibleClient:
         return usage_for(self.model, prompt, completion, self.prices)
 
     def stream(self, messages: Sequence[ChatMessage], *, temperature: float | None = None) -> TextStream:
-        stream = TextStream(iter(()))
-        stream._chunks = self._stream_chunks(stream, messages, self.temperature if temperature is None else temperature)
-        return stream
+        chosen = self.temperature if temperature is None else temperature
+        return TextStream.producing(lambda stream: self._stream_chunks(stream, messages, chosen))
 
     def _stream_chunks(self, stream: TextStream, messages: Sequence[ChatMessage], temperature: float) -> Iterator[str]:
         reported = None
