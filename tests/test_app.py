@@ -16,3 +16,12 @@ def test_placeholder_page_grades_an_answer() -> None:
     assert not app.exception
     assert app.metric[0].label == "Score"
     assert "covered" in app.code[0].value
+
+
+def test_placeholder_page_explains_a_misconfigured_model(monkeypatch) -> None:
+    monkeypatch.setenv("INTERVIEWER_BACKEND", "openai")
+    for name in ("OPENAI_API_KEY", "INTERVIEWER_API_KEY", "INTERVIEWER_BASE_URL", "OPENAI_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    app = AppTest.from_file(APP, default_timeout=30).run()
+    assert not app.exception
+    assert "needs an API key" in app.error[0].value
