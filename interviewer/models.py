@@ -237,6 +237,17 @@ class PointHistory(BaseModel):
     mean_credit: float = Field(ge=0, le=1)
 
 
+class DrillCard(BaseModel):
+    """One concept in a candidate's explanation-drill schedule."""
+
+    user: str = ""
+    question_id: str
+    reviews: int = Field(default=0, ge=0)
+    last_score: float = Field(default=0.0, ge=0, le=5)
+    interval_days: float = Field(default=0.0, ge=0)
+    due_at: datetime
+
+
 # --- Sessions ---------------------------------------------------------------------
 
 ExpiryPolicy = Literal["grade_answer_so_far", "mark_unanswered"]

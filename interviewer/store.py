@@ -27,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
-from interviewer.models import PointHistory, SessionMode, SessionState, SessionStatus
+from interviewer.models import DrillCard, PointHistory, SessionMode, SessionState, SessionStatus
 
 FINAL_STATUSES = ("graded", "expired", "skipped")
 
@@ -97,6 +97,17 @@ class PointResultRow(Base):
     user: Mapped[str | None] = mapped_column(String(255), index=True)
     verdict: Mapped[str] = mapped_column(String(16))
     credit: Mapped[float] = mapped_column(Float)
+
+
+class DrillCardRow(Base):
+    __tablename__ = "drill_cards"
+
+    user: Mapped[str] = mapped_column(String(255), primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    reviews: Mapped[int] = mapped_column(Integer)
+    last_score: Mapped[float] = mapped_column(Float)
+    interval_days: Mapped[float] = mapped_column(Float)
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
 class SessionSummary(BaseModel):
@@ -263,6 +274,25 @@ class TranscriptStore:
         )
         with self._sessions() as db:
             return list(db.scalars(query))
+
+    def drill_cards(self, user: str | None = None) -> list[DrillCard]:
+        with self._sessions() as db:
+            rows = db.scalars(select(DrillCardRow).where(DrillCardRow.user == (user or "")))
+            return [
+                DrillCard(
+                    user=row.user,
+                    question_id=row.question_id,
+                    reviews=row.reviews,
+                    last_score=row.last_score,
+                    interval_days=row.interval_days,
+                    due_at=_aware(row.due_at),
+                )
+                for row in rows
+            ]
+
+    def save_drill_card(self, card: DrillCard) -> None:
+        with self._sessions.begin() as db:
+            db.merge(DrillCardRow(**card.model_dump()))
 
     def point_history(self, user: str | None = None) -> list[PointHistory]:
         """Mean credit per rubric point over finished questions: what selection treats as weak."""

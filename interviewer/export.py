@@ -1,0 +1,83 @@
+"""Exporting a session: Markdown for reading, JSON for keeping (the full state and its report)."""
+
+from __future__ import annotations
+
+import json
+
+from interviewer.bank import Bank
+from interviewer.models import SessionState
+from interviewer.report import SessionReport, build_report
+
+MARKS = {"covered": "covered", "partial": "partly covered", "missing": "missed"}
+
+
+def to_json(state: SessionState, bank: Bank) -> str:
+    report = build_report(state, bank)
+    return json.dumps(
+        {"session": state.model_dump(mode="json"), "report": report.model_dump(mode="json")},
+        indent=2,
+        ensure_ascii=False,
+    )
+
+
+def to_markdown(state: SessionState, bank: Bank) -> str:
+    report = build_report(state, bank)
+    lines = [
+        f"# Mock interview, {report.started_at:%Y-%m-%d %H:%M} UTC",
+        "",
+        f"- Mode: {report.mode}; status: {report.status}",
+        f"- Score: {_score(report.score)}",
+    ]
+    if report.dimensions:
+        dims = ", ".join(f"{name.replace('_', ' ')} {value:.0%}" for name, value in report.dimensions.items())
+        lines.append(f"- Communication: {dims}")
+    if report.usage.calls:
+        lines.append(f"- Model use: {report.usage.calls} calls, {report.usage.prompt_tokens:,} prompt tokens")
+    lines.append("")
+    lines += _transcript(state)
+    lines += _questions(report)
+    if report.next_steps:
+        lines += ["## Next steps", ""]
+        lines += [f"- Day {step.day} ({step.day_name}): {step.reason}" for step in report.next_steps]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _score(score: float | None) -> str:
+    return "not graded" if score is None else f"{score:.2f} / 5"
+
+
+def _transcript(state: SessionState) -> list[str]:
+    speakers = {"interviewer": "Interviewer", "candidate": "Candidate", "system": "Note"}
+    lines = ["## Transcript", ""]
+    for turn in state.transcript:
+        text = turn.text.replace("\n", "\n> ")
+        lines += [f"**{speakers[turn.role]}** ({turn.kind.replace('_', ' ')}):", f"> {text}", ""]
+    return lines
+
+
+def _questions(report: SessionReport) -> list[str]:
+    lines = ["## Questions", ""]
+    for number, item in enumerate(report.questions, start=1):
+        lines += [
+            f"### {number}. {item.prompt}",
+            "",
+            f"Score {_score(item.score)}; {item.status}; {item.seconds:.0f} s; "
+            f"{item.hints_used} hint(s); {item.follow_ups} follow-up(s)",
+            "",
+        ]
+        grade = item.grade
+        if grade is None:
+            continue
+        if grade.abstained:
+            lines += [f"Not graded on content: {grade.abstention_reason}", ""]
+        for point in grade.points:
+            lines.append(f"- **{MARKS[point.verdict]}** ({point.weight:g}): {point.statement}")
+            if point.evidence:
+                lines.append(f'  - "{point.evidence}"')
+        for mistake in grade.mistakes:
+            quoted = f': "{mistake.evidence}"' if mistake.evidence else ""
+            lines.append(f"- **mistake**: {mistake.name}{quoted}")
+        if grade.feedback:
+            lines += ["", "Feedback:"] + [f"- {line}" for line in grade.feedback]
+        lines += ["", "<details><summary>Model answer</summary>", "", grade.model_answer, "", "</details>", ""]
+    return lines
