@@ -51,6 +51,8 @@ from interviewer.turns import OfflineTurns, TurnWriter
 
 MAX_ANSWER_CHARS = 50_000
 Clock = Callable[[], datetime]
+Voice = Callable[[TurnKind, TextStream], str]
+"""Says a streamed interviewer turn as it arrives (a UI draws it) and returns the full text."""
 
 
 class InterviewError(Exception):
@@ -101,6 +103,7 @@ class Interviewer:
         self.clock = clock
         self.weak_areas = WeakAreas(bank, history)
         self.turns = turns or OfflineTurns()
+        self.voice: Voice | None = None
 
     # --- starting and resuming -----------------------------------------------------
 
@@ -307,7 +310,7 @@ class Interviewer:
         self, kind: TurnKind, words: TextStream, question_id: str | None = None, point_id: str | None = None
     ) -> Turn:
         """The interviewer says something: read the (possibly streamed) words and count their cost."""
-        text = words.read().strip()
+        text = (self.voice(kind, words) if self.voice is not None else words.read()).strip()
         self.state.usage = self.state.usage + words.usage
         return self._turn("interviewer", kind, text, question_id, point_id)
 

@@ -15,7 +15,7 @@ Backend = Literal["offline", "openai"]
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="INTERVIEWER_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="INTERVIEWER_", env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
     )
 
     backend: Backend | None = Field(

@@ -1,27 +1,238 @@
+"""AppTest tests for every page of the Streamlit app."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
+from interviewer.bank import load_bank
+from interviewer.engine import Interviewer
+from interviewer.grading.offline import OfflineGrader
+from interviewer.llm.fake_server import FakeOpenAIServer
+from interviewer.models import SessionConfig
+from interviewer.store import TranscriptStore
+from tests.conftest import FakeClock
+
 APP = str(Path(__file__).parent.parent / "app.py")
+WEAK = "Lists can change after you make them but tuples cannot change once they are created."
+BETTER = (
+    "Lists are mutable, so you can append items, while tuples are immutable. Because tuples are immutable they are "
+    "hashable and can be dictionary keys, for example a (lat, lon) cache key. Tuples also use less memory."
+)
 
 
-def test_placeholder_page_grades_an_answer() -> None:
-    app = AppTest.from_file(APP, default_timeout=30).run()
-    assert not app.exception
-    assert "offline" in app.caption[0].value
-    app.text_area[0].input("Lists are mutable and tuples are immutable, so tuples can be dictionary keys.")
-    app.button[0].click().run()
-    assert not app.exception
-    assert app.metric[0].label == "Score"
-    assert "covered" in app.code[0].value
-
-
-def test_placeholder_page_explains_a_misconfigured_model(monkeypatch) -> None:
-    monkeypatch.setenv("INTERVIEWER_BACKEND", "openai")
-    for name in ("OPENAI_API_KEY", "INTERVIEWER_API_KEY", "INTERVIEWER_BASE_URL", "OPENAI_BASE_URL"):
+@pytest.fixture(autouse=True)
+def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("INTERVIEWER_DATA_DIR", str(tmp_path))
+    for name in (
+        "OPENAI_API_KEY",
+        "INTERVIEWER_API_KEY",
+        "INTERVIEWER_BACKEND",
+        "INTERVIEWER_BASE_URL",
+        "OPENAI_BASE_URL",
+        "DATABASE_URL",
+        "INTERVIEWER_DATABASE_URL",
+    ):
         monkeypatch.delenv(name, raising=False)
-    app = AppTest.from_file(APP, default_timeout=30).run()
+    return tmp_path
+
+
+def new_app(clock: FakeClock | None = None, session: str | None = None) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=60)
+    if clock is not None:
+        app.session_state["clock"] = clock
+    if session is not None:
+        app.query_params["session"] = session
+    return app.run()
+
+
+def start_mock(app: AppTest, *, count: int = 2, minutes: int = 0, topics: list[str] | None = None) -> AppTest:
+    app.radio[0].set_value("Topics")
+    app.multiselect[0].set_value(topics or ["data_structures"])
+    app.slider[0].set_value(count)
+    app.number_input[0].set_value(minutes)
+    app.button[0].click()  # the form's submit button
+    return app.run()
+
+
+def chat(app: AppTest) -> list[tuple[str, str]]:
+    return [(m.name, " ".join(md.value for md in m.markdown)) for m in app.chat_message]
+
+
+def click(app: AppTest, label: str) -> AppTest:
+    [button] = [b for b in app.button if b.label == label]
+    button.click()
+    return app.run()
+
+
+def test_a_short_mock_interview_with_follow_up_hint_and_report() -> None:
+    app = new_app()
     assert not app.exception
-    assert "needs an API key" in app.error[0].value
+    assert "offline" in app.sidebar.caption[0].value
+    app = start_mock(app)
+    assert not app.exception
+    session_id = app.query_params["session"]
+    assert len(session_id) >= 22 and chat(app)[0][0] == "assistant"
+
+    app = click(app, "Hint (-0.5)")
+    assert any(role == "assistant" for role, _ in chat(app)[1:])
+    app.chat_input[0].set_value(WEAK).run()
+    turns = chat(app)
+    assert ("user", WEAK) in turns
+    follow_up = turns[-1][1]
+    assert turns[-1][0] == "assistant" and follow_up.endswith("?")  # a follow-up on a missing point
+
+    app.chat_input[0].set_value("I am not sure, maybe it depends on the situation and the data involved.").run()
+    app.chat_input[0].set_value(BETTER).run()
+    while app.chat_input and not any("Interview complete" in s.value for s in app.success):
+        app = click(app, "Skip")
+    assert not app.exception
+    assert any("Interview complete" in s.value for s in app.success)
+    assert app.metric[0].label == "Overall"
+    assert [m.label for m in app.metric[1:5]] == ["Structure", "Concrete example", "Trade offs", "Concision"]
+    assert any(e.label.startswith("1. ") for e in app.expander)
+    assert "hint(s)" in " ".join(c.value for c in app.caption)
+
+
+def test_clarifying_question_on_a_scenario() -> None:
+    app = start_mock(new_app(), count=1, topics=["scenarios"])
+    app.text_input[0].input("What do the metrics and dashboards show?")
+    [ask] = [b for b in app.button if b.label == "Ask"]
+    ask.click()
+    app = app.run()
+    assert not app.exception
+    question, request, reply = chat(app)
+    assert request == ("user", "What do the metrics and dashboards show?")
+    facts = {c.answer for q in load_bank().questions.values() for c in q.clarifications}
+    assert reply[0] == "assistant" and reply[1] in facts
+
+
+def test_timer_expiry_uses_the_engine_rules() -> None:
+    clock = FakeClock()
+    app = start_mock(new_app(clock=clock), count=2, minutes=1)
+    first_question = chat(app)[0][1]
+    clock.advance(61)
+    app = app.run()
+    assert not app.exception
+    assert any("Time is up" in i.value for i in app.info)
+    assert chat(app)[-1][1] != first_question  # the next question was asked
+
+
+def test_a_refresh_resumes_the_interview(app_env: Path) -> None:
+    app = start_mock(new_app(), count=2)
+    app.chat_input[0].set_value(WEAK).run()
+    session_id = app.query_params["session"]
+    before = chat(app)
+
+    refreshed = new_app(session=session_id)  # a new browser session with the same URL
+    assert not refreshed.exception
+    assert chat(refreshed) == before
+    refreshed.chat_input[0].set_value(BETTER).run()
+    assert ("user", BETTER) in chat(refreshed)
+
+
+def test_an_unknown_session_link_starts_fresh() -> None:
+    app = new_app(session="no-such-session")
+    assert not app.exception
+    assert "was not found" in app.warning[0].value
+
+
+def test_an_empty_answer_is_refused_with_a_message() -> None:
+    app = start_mock(new_app(), count=1)
+    app.chat_input[0].set_value("   ").run()
+    assert not app.exception
+    assert "empty" in app.error[0].value
+
+
+def test_a_drill_with_retry(app_env: Path) -> None:
+    app = new_app()
+    app.switch_page("app_pages/drill.py").run()
+    assert not app.exception
+    app = click(app, "Start the next concept")
+    app.chat_input[0].set_value(WEAK).run()
+    assert not app.exception
+    first = float(app.metric[0].value.split(" / ")[0])
+    app = click(app, "Try again")
+    assert app.chat_input
+    app.chat_input[0].set_value(WEAK + " " + WEAK).run()
+    assert app.metric[0].label == "Score"
+    store = TranscriptStore(f"sqlite:///{app_env / 'interviews.db'}")
+    [card] = store.drill_cards(None)
+    assert card.reviews == 2 and first <= 5
+    store.close()
+    app = click(app, "Next concept")
+    assert any(b.label == "Start the next concept" for b in app.button)
+
+
+def stored_session(app_env: Path) -> str:
+    bank = load_bank()
+    store = TranscriptStore(f"sqlite:///{app_env / 'interviews.db'}")
+    interviewer = Interviewer.start(
+        SessionConfig(question_ids=["lists-vs-tuples", "gil"], question_count=2, max_follow_ups=0),
+        bank,
+        OfflineGrader(bank.mistakes),
+        sink=store,
+    )
+    interviewer.answer(BETTER)
+    interviewer.answer("The GIL lets one thread run bytecode at a time, so threads do not help CPU-bound work.")
+    store.close()
+    return interviewer.state.id
+
+
+def test_review_shows_a_stored_session_and_both_exports(app_env: Path) -> None:
+    session_id = stored_session(app_env)
+    app = new_app()
+    app.switch_page("app_pages/review.py").run()
+    assert not app.exception
+    assert len(app.dataframe) >= 1
+    assert session_id in app.selectbox[0].options[0] or app.selectbox[0].value == session_id
+    labels = [d.label for d in app.get("download_button")]
+    assert labels == ["Export Markdown", "Export JSON"]
+    assert app.metric[0].label == "Overall"
+    assert any(h.value == "Progress" for h in app.header)
+    assert any(s.value == "Weakest rubric points" for s in app.subheader)
+
+
+def test_review_with_no_sessions() -> None:
+    app = new_app()
+    app.switch_page("app_pages/review.py").run()
+    assert "No sessions yet" in app.info[0].value
+
+
+def test_settings_offline_and_connection_test() -> None:
+    app = new_app()
+    app.switch_page("app_pages/settings.py").run()
+    assert not app.exception
+    assert any("**Active backend:** offline" in m.value for m in app.markdown)
+    app = click(app, "Test connection")
+    assert "needs no connection" in app.success[0].value
+
+
+def test_settings_with_the_fake_openai_server() -> None:
+    with FakeOpenAIServer(models=["fake-model"]) as server:
+        app = new_app()
+        app.switch_page("app_pages/settings.py").run()
+        app.radio[0].set_value("openai")
+        app.text_input[0].input("fake-model")
+        app.text_input[1].input(server.base_url)
+        app.text_input[2].input("sk-browser-only-key")
+        [save] = [b for b in app.button if b.label == "Save"]
+        save.click()
+        app = app.run()
+        assert not app.exception
+        assert any("model fake-model" in m.value for m in app.markdown)
+        app = click(app, "Test connection")
+        assert "Connected to" in app.success[0].value
+        assert "sk-browser-only-key" not in str([e.value for e in app.markdown] + [c.value for c in app.caption])
+        assert server.requests[-1].headers["authorization"] == "Bearer ***"
+
+
+def test_a_misconfigured_model_keeps_the_app_working(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INTERVIEWER_BACKEND", "openai")
+    app = new_app()
+    assert not app.exception
+    assert "needs an API key" in app.sidebar.warning[0].value
+    app = start_mock(app, count=1)
+    assert not app.exception and chat(app)

@@ -322,3 +322,18 @@ def test_answer_is_saved_before_grading_and_pending_grade_completes_on_resume(
     assert "feedback" in kinds(turns)
     assert store.load(stored.id).attempts[0].grade.score > 3
     assert resumed.resume() == []
+
+
+def test_a_voice_hears_streamed_turns_as_they_arrive(small_bank: Bank, clock: FakeClock) -> None:
+    heard: list[tuple[str, list[str]]] = []
+
+    def voice(kind, words) -> str:
+        heard.append((kind, list(words)))
+        return words.text
+
+    interviewer = start(small_bank, clock, max_follow_ups=1)
+    interviewer.voice = voice
+    interviewer.answer(PARTIAL_TUPLES)
+    interviewer.ask_clarification("Which version?")
+    assert [kind for kind, _ in heard] == ["follow_up", "clarification"]
+    assert "".join(heard[0][1]) == "Could a list be a dictionary key?"

@@ -47,3 +47,9 @@ def test_sqlite_under_the_data_dir_by_default(tmp_path: Path) -> None:
 def test_bad_values_are_rejected() -> None:
     with pytest.raises(ValueError, match="max_follow_ups"):
         Settings(_env_file=None, max_follow_ups=9)
+
+
+def test_fields_can_be_set_by_name_in_code() -> None:
+    settings = Settings(_env_file=None, base_url="http://localhost:11434/v1", api_key="k", backend="openai")
+    assert settings.base_url == "http://localhost:11434/v1"
+    assert settings.api_key.get_secret_value() == "k"

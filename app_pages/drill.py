@@ -1,0 +1,106 @@
+"""Explanation drills: one concept at a time, instant feedback, retry, weakest concepts first."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from interviewer.drills import drill_queue, reschedule
+from interviewer.engine import Interviewer, InterviewError
+from interviewer.models import PLAN_DAYS, SessionConfig
+from ui import context
+from ui.sidebar import draw_sidebar
+from ui.views import draw_grade
+
+st.title("Explanation drill")
+st.caption("Explain the concept as you would to an interviewer. Concepts you explain poorly come back soon.")
+
+
+def record(interviewer: Interviewer) -> None:
+    """Move the concept in the schedule by the grade just given."""
+    attempt = interviewer.state.attempts[-1]
+    if attempt.grade is None:
+        return
+    cards = {c.question_id: c for c in context.store().drill_cards(context.user())}
+    card = reschedule(
+        cards.get(attempt.question_id),
+        attempt.question_id,
+        context.user() or "",
+        attempt.grade.score,
+        context.clock()(),
+    )
+    context.store().save_drill_card(card)
+
+
+def choose() -> None:
+    bank = context.bank()
+    day = st.selectbox(
+        "Plan day",
+        [None, *sorted(PLAN_DAYS)],
+        format_func=lambda d: "All days" if d is None else f"Day {d}: {PLAN_DAYS[d]}",
+    )
+    config = SessionConfig(mode="drill", day=day)
+    cards = context.store().drill_cards(context.user())
+    queue = drill_queue(bank, config, cards, context.clock()())
+    if not queue:
+        st.info("No concepts match this filter.")
+        return
+    seen = {c.question_id: c for c in cards}
+    upcoming = queue[:5]
+    st.markdown("**Up next**")
+    for question in upcoming:
+        card = seen.get(question.id)
+        note = "new" if card is None else f"last {card.last_score:.1f}/5"
+        st.markdown(f"- {question.prompt[:100]} ({note})")
+    if st.button("Start the next concept", type="primary"):
+        first = queue[0]
+        context.start_interviewer(
+            SessionConfig(mode="drill", question_ids=[first.id], question_count=1, max_follow_ups=0)
+        )
+        st.rerun()
+
+
+def drill(interviewer: Interviewer) -> None:
+    attempt = interviewer.state.attempts[-1]
+    question = context.bank().get(attempt.question_id)
+    st.subheader(question.prompt)
+    if message := st.session_state.pop("flash", None):
+        st.error(message)
+    if interviewer.state.status == "in_progress":
+        if st.button("Hint (-0.5)", icon=":material/lightbulb:"):
+            interviewer.hint()
+            st.rerun()
+        hints = [t.text for t in interviewer.state.transcript if t.kind == "hint" and t.at >= attempt.asked_at]
+        for hint in hints:
+            st.info(hint, icon=":material/lightbulb:")
+        answer = st.chat_input("Your explanation")
+        if answer:
+            try:
+                with st.spinner("Grading…"):
+                    interviewer.answer(answer)
+                record(interviewer)
+            except InterviewError as exc:
+                st.session_state["flash"] = str(exc)
+            st.rerun()
+        return
+    grade = attempt.grade
+    if grade is not None:
+        st.metric("Score", f"{grade.score:.1f} / 5")
+        draw_grade(grade, attempt.combined_answer)
+    retry, following = st.columns(2)
+    if retry.button("Try again", icon=":material/replay:", use_container_width=True):
+        interviewer.retry()
+        st.rerun()
+    if following.button("Next concept", type="primary", icon=":material/skip_next:", use_container_width=True):
+        context.leave_session()
+        st.rerun()
+
+
+session_id = context.current_session_id()
+interviewer = context.open_interviewer(session_id) if session_id else None
+if interviewer is not None and interviewer.state.config.mode != "drill":
+    interviewer = None
+draw_sidebar(interviewer)
+if interviewer is None:
+    choose()
+else:
+    drill(interviewer)

@@ -1,0 +1,111 @@
+"""Timed mock interview: setup, the conversation under a clock, and the report."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from interviewer.engine import Interviewer, InterviewError
+from interviewer.models import DIFFICULTIES, PLAN_DAYS, SessionConfig
+from interviewer.report import build_report
+from ui import context
+from ui.sidebar import draw_sidebar
+from ui.views import draw_report, draw_transcript, streaming_voice
+
+st.title("Mock interview")
+
+
+def setup() -> None:
+    bank = context.bank()
+    settings = context.settings()
+    with st.form("setup"):
+        by = st.radio("Choose questions by", ["Plan day", "Topics"], horizontal=True)
+        day = st.selectbox("Plan day", sorted(PLAN_DAYS), format_func=lambda d: f"Day {d}: {PLAN_DAYS[d]}")
+        topics = st.multiselect("Topics", bank.topics)
+        difficulties = st.multiselect("Difficulty", DIFFICULTIES, placeholder="Any")
+        count = st.slider("Questions", 1, 10, 3)
+        per_question = st.number_input("Minutes per question (0: untimed)", 0, 60, 5)
+        total = st.number_input("Minutes in total (0: untimed)", 0, 180, 0)
+        follow_ups = st.toggle("Follow-up questions", value=settings.max_follow_ups > 0)
+        policy = st.radio(
+            "When time runs out",
+            ["grade_answer_so_far", "mark_unanswered"],
+            format_func=lambda p: "grade what I have sent" if p == "grade_answer_so_far" else "mark it unanswered",
+            horizontal=True,
+        )
+        submitted = st.form_submit_button("Start the interview", type="primary")
+    if not submitted:
+        return
+    if by == "Topics" and not topics:
+        st.error("Pick at least one topic, or choose by plan day.")
+        return
+    config = SessionConfig(
+        mode="mock",
+        day=day if by == "Plan day" else None,
+        topics=topics if by == "Topics" else [],
+        difficulties=difficulties,
+        question_count=count,
+        max_follow_ups=max(1, settings.max_follow_ups) if follow_ups else 0,
+        per_question_seconds=per_question * 60 or None,
+        total_seconds=total * 60 or None,
+        expiry_policy=policy,
+    )
+    context.start_interviewer(config)
+    st.rerun()
+
+
+def act(interviewer: Interviewer, move, *args) -> None:  # type: ignore[no-untyped-def]
+    """Forward a move to the engine; any problem is shown as a message, never a traceback."""
+    streaming_voice(interviewer)
+    try:
+        with st.spinner("The interviewer is thinking…"):
+            move(*args)
+    except InterviewError as exc:
+        st.session_state["flash"] = str(exc)
+    st.rerun()
+
+
+def interview(interviewer: Interviewer) -> None:
+    draw_transcript(interviewer.state.transcript)
+    if message := st.session_state.pop("flash", None):
+        st.error(message)
+    hint, repeat, skip, end = st.columns(4)
+    if hint.button("Hint (-0.5)", icon=":material/lightbulb:", use_container_width=True):
+        act(interviewer, interviewer.hint)
+    if repeat.button("Repeat", icon=":material/replay:", use_container_width=True):
+        act(interviewer, interviewer.repeat)
+    if skip.button("Skip", icon=":material/skip_next:", use_container_width=True):
+        act(interviewer, interviewer.skip)
+    if end.button("End interview", icon=":material/stop:", use_container_width=True):
+        act(interviewer, interviewer.finish)
+    with st.expander("Ask the interviewer a clarifying question"), st.form("clarify", clear_on_submit=True):
+        request = st.text_input("Your question", placeholder="e.g. What do the latency metrics show?")
+        if st.form_submit_button("Ask"):
+            act(interviewer, interviewer.ask_clarification, request)
+    if answer := st.chat_input("Your answer"):
+        act(interviewer, interviewer.answer, answer)
+
+
+session_id = context.current_session_id()
+interviewer = context.open_interviewer(session_id) if session_id else None
+if session_id and interviewer is None:
+    st.warning("That interview was not found. Start a new one.")
+    context.leave_session()
+if interviewer is not None and interviewer.state.config.mode != "mock":
+    st.info("That link is an explanation drill; open it from the Explanation drill page.")
+    interviewer = None
+if interviewer is not None and interviewer.state.status == "in_progress":
+    interviewer.check_time()  # a refresh after the clock ran out applies the expiry rules
+draw_sidebar(interviewer)
+
+if interviewer is None:
+    setup()
+elif interviewer.state.status == "in_progress":
+    interview(interviewer)
+else:
+    st.success("Interview complete. Here is your report.")
+    draw_report(build_report(interviewer.state, context.bank()))
+    with st.expander("Transcript"):
+        draw_transcript(interviewer.state.transcript)
+    if st.button("Start a new interview", type="primary"):
+        context.leave_session()
+        st.rerun()

@@ -1,0 +1,82 @@
+"""Reviewing past sessions: the list, an annotated transcript, exports, progress over time."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from interviewer.export import to_json, to_markdown
+from interviewer.report import build_report
+from ui import context
+from ui.sidebar import draw_sidebar
+from ui.views import draw_report, draw_transcript
+
+st.title("Review")
+draw_sidebar(None)
+store, bank, user = context.store(), context.bank(), context.user()
+sessions = store.list_sessions(user=user)
+if not sessions:
+    st.info("No sessions yet. Your mock interviews and drills will appear here.")
+    st.stop()
+
+table = pd.DataFrame(
+    [
+        {
+            "date": s.created_at.strftime("%Y-%m-%d %H:%M"),
+            "mode": s.mode,
+            "topics": ", ".join(s.topics),
+            "score": s.score,
+            "questions": s.question_count,
+            "status": s.status.replace("_", " "),
+        }
+        for s in sessions
+    ]
+)
+st.dataframe(table, hide_index=True, use_container_width=True)
+
+labels = {s.id: f"{s.created_at:%Y-%m-%d %H:%M} · {s.mode} · {', '.join(s.topics) or 'mixed'}" for s in sessions}
+chosen = st.selectbox("Open a session", list(labels), format_func=labels.__getitem__)
+state = store.load(chosen, user=user)
+report = build_report(state, bank)
+left, right, resume = st.columns(3)
+left.download_button("Export Markdown", to_markdown(state, bank), f"interview-{chosen}.md", "text/markdown")
+right.download_button("Export JSON", to_json(state, bank), f"interview-{chosen}.json", "application/json")
+if state.status == "in_progress":
+    target = "app_pages/mock_interview.py" if state.config.mode == "mock" else "app_pages/drill.py"
+    resume.page_link(target, label="Resume", icon=":material/play_arrow:", query_params={"session": chosen})
+tab_report, tab_transcript = st.tabs(["Report", "Transcript"])
+with tab_report:
+    draw_report(report)
+with tab_transcript:
+    draw_transcript(state.transcript)
+
+st.header("Progress")
+rows = []
+for summary in sessions:
+    for item in build_report(store.load(summary.id, user=user), bank).questions:
+        if item.score is not None:
+            rows.append({"date": summary.created_at.date(), "topic": item.topic, "score": item.score})
+if rows:
+    progress = pd.DataFrame(rows).groupby(["date", "topic"])["score"].mean().unstack("topic")
+    st.line_chart(progress, y_label="average score (0-5)")
+
+
+def point_statement(question_id: str, point_id: str) -> str:
+    question = bank.questions.get(question_id)
+    point = next((p for p in question.rubric if p.id == point_id), None) if question else None
+    return point.statement if point else point_id
+
+
+weakest = sorted(store.point_history(user=user), key=lambda h: (h.mean_credit, -h.attempts))[:10]
+if weakest:
+    st.subheader("Weakest rubric points")
+    weak_rows = [
+        {
+            "point": point_statement(h.question_id, h.point_id),
+            "question": h.question_id,
+            "credit": f"{h.mean_credit:.0%}",
+            "attempts": h.attempts,
+        }
+        for h in weakest
+    ]
+    st.dataframe(pd.DataFrame(weak_rows), hide_index=True, use_container_width=True)

@@ -1,0 +1,57 @@
+"""Settings for this browser session: backend, model, server, API key, and a connection test."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from interviewer.backend import make_client
+from interviewer.llm.base import LLMError
+from ui import context
+from ui.sidebar import draw_sidebar
+
+st.title("Settings")
+draw_sidebar(None)
+current = context.settings()
+st.markdown(f"**Active backend:** {context.backend().description}")
+if error := context.backend_error():
+    st.warning(error)
+
+with st.form("backend"):
+    choice = st.radio(
+        "Backend",
+        ["offline", "openai"],
+        index=0 if current.active_backend == "offline" else 1,
+        format_func=lambda b: "Offline (no model, no key)" if b == "offline" else "OpenAI-compatible model",
+        horizontal=True,
+    )
+    model = st.text_input("Model", value=current.model)
+    base_url = st.text_input(
+        "Base URL", value=current.base_url or "", placeholder="blank for OpenAI; http://localhost:11434/v1 for Ollama"
+    )
+    key = st.text_input(
+        "API key",
+        type="password",
+        placeholder="set" if current.api_key else "not set",
+        help="Kept only in this browser session: never stored, logged or shown.",
+    )
+    if st.form_submit_button("Save", type="primary"):
+        context.set_overrides(backend=choice, model=model, base_url=base_url.strip(), api_key=key.strip() or None)
+        st.rerun()
+
+if st.button("Test connection", icon=":material/network_check:"):
+    settings = context.settings()
+    if settings.active_backend == "offline":
+        st.success("The offline backend needs no connection: it is ready.")
+    else:
+        try:
+            with st.spinner("Connecting…"):
+                result = make_client(settings).check_connection()
+        except LLMError as exc:
+            st.error(str(exc))
+        else:
+            (st.success if result.ok else st.error)(result.message)
+
+st.caption(
+    "Defaults come from the environment or `.env` (see `.env.example`); what you set here lasts for this "
+    "browser session only."
+)

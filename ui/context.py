@@ -1,0 +1,142 @@
+"""What every page shares: the bank, the store, the backend, the clock, and the session in the URL.
+
+The engine's state lives in the store; ``st.session_state`` holds only this browser's
+settings overrides (an API key entered here stays here) and test hooks. A page rebuilds
+its :class:`Interviewer` from the store on every run, so a refresh or reconnect resumes
+exactly where the interview was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+from pydantic import SecretStr
+
+from interviewer.backend import Backend, make_backend
+from interviewer.bank import DEFAULT_BANK_DIR, Bank, load_bank
+from interviewer.engine import Clock, Interviewer
+from interviewer.llm.base import LLMError
+from interviewer.models import SessionConfig, utc_now
+from interviewer.settings import Settings
+from interviewer.store import SessionNotFound, TranscriptStore
+
+SESSION_PARAM = "session"
+OVERRIDES = "settings_overrides"
+CLOCK = "clock"  # tests put a fake clock here
+BACKEND_ERROR = "backend_error"
+
+
+@st.cache_resource
+def _bank(directory: str) -> Bank:
+    return load_bank(directory)
+
+
+@st.cache_resource
+def _store(url: str) -> TranscriptStore:
+    return TranscriptStore(url)
+
+
+def settings() -> Settings:
+    """The environment's settings with this browser session's choices on top."""
+    overrides = st.session_state.get(OVERRIDES, {})
+    return Settings(**overrides) if overrides else Settings()
+
+
+def bank() -> Bank:
+    return _bank(str(settings().bank_dir or DEFAULT_BANK_DIR))
+
+
+def store() -> TranscriptStore:
+    return _store(settings().resolved_database_url)
+
+
+def backend() -> Backend:
+    """Built once per browser session and configuration (the key never leaves this session)."""
+    current = settings()
+    key = current.api_key.get_secret_value() if current.api_key else ""
+    fingerprint = hashlib.sha256(
+        f"{current.active_backend}|{current.model}|{current.base_url}|{key}".encode()
+    ).hexdigest()
+    cached = st.session_state.get("_backend")
+    if cached is None or cached[0] != fingerprint:
+        try:
+            built = make_backend(current, bank())
+            st.session_state.pop(BACKEND_ERROR, None)
+        except LLMError as exc:  # keep working offline, and say why
+            built = make_backend(current, bank(), "offline")
+            st.session_state[BACKEND_ERROR] = f"The model backend cannot start ({exc}); using the offline backend."
+        cached = (fingerprint, built)
+        st.session_state["_backend"] = cached
+    return cached[1]
+
+
+def backend_error() -> str | None:
+    return st.session_state.get(BACKEND_ERROR)
+
+
+def set_overrides(**values: object) -> None:
+    current = dict(st.session_state.get(OVERRIDES, {}))
+    for name, value in values.items():
+        if value in (None, ""):
+            current.pop(name, None)
+        else:
+            current[name] = SecretStr(value) if name == "api_key" and isinstance(value, str) else value
+    st.session_state[OVERRIDES] = current
+    st.session_state.pop("_backend", None)
+
+
+def clock() -> Clock:
+    return st.session_state.get(CLOCK, utc_now)
+
+
+def user() -> str | None:
+    """The signed-in user's id when sign-in is configured, else None (a single-user install)."""
+    try:
+        return st.user.get("email") if st.user.get("is_logged_in") else None
+    except Exception:  # st.user is unavailable outside a real browser session
+        return None
+
+
+def current_session_id() -> str | None:
+    return st.query_params.get(SESSION_PARAM)
+
+
+def open_interviewer(session_id: str) -> Interviewer | None:
+    """The interviewer for a stored session, finishing any grade a crash interrupted."""
+    try:
+        state = store().load(session_id, user=user())
+    except SessionNotFound:
+        return None
+    active = backend()
+    interviewer = Interviewer(
+        state,
+        bank(),
+        active.grader,
+        sink=store(),
+        clock=clock(),
+        history=store().point_history(user=user()),
+        turns=active.turns,
+    )
+    interviewer.resume()
+    return interviewer
+
+
+def start_interviewer(config: SessionConfig) -> Interviewer:
+    active = backend()
+    interviewer = Interviewer.start(
+        config,
+        bank(),
+        active.grader,
+        sink=store(),
+        clock=clock(),
+        history=store().point_history(user=user()),
+        turns=active.turns,
+        user=user(),
+    )
+    st.query_params[SESSION_PARAM] = interviewer.state.id
+    return interviewer
+
+
+def leave_session() -> None:
+    st.query_params.pop(SESSION_PARAM, None)

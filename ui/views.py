@@ -1,0 +1,105 @@
+"""Drawing engine state: the chat, a grade with its evidence highlighted, the session report."""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from interviewer.engine import Interviewer
+from interviewer.llm.base import TextStream
+from interviewer.models import Grade, Turn, TurnKind
+from interviewer.report import SessionReport
+
+AVATARS = {"interviewer": "assistant", "candidate": "user", "system": "assistant"}
+VERDICT_ICONS = {"covered": ":green[covered]", "partial": ":orange[partial]", "missing": ":red[missed]"}
+
+
+def draw_turn(turn: Turn) -> None:
+    if turn.role == "system":
+        st.info(turn.text, icon=":material/timer:")
+        return
+    with st.chat_message(AVATARS[turn.role]):
+        if turn.kind == "feedback":
+            st.caption(turn.text)
+        else:
+            st.markdown(turn.text if turn.role == "interviewer" else _plain(turn.text))
+
+
+def draw_transcript(turns: list[Turn]) -> None:
+    for turn in turns:
+        draw_turn(turn)
+
+
+def streaming_voice(interviewer: Interviewer) -> None:
+    """Show model-written turns word by word as they arrive."""
+
+    def voice(kind: TurnKind, words: TextStream) -> str:
+        with st.chat_message("assistant"):
+            st.write_stream(words)
+        return words.text
+
+    interviewer.voice = voice
+
+
+def _plain(text: str) -> str:
+    """Candidate text shown as written, not as Markdown."""
+    return html.escape(text).replace("\n", "  \n")
+
+
+def highlighted_answer(answer: str, grade: Grade) -> str:
+    """The answer with every quoted piece of evidence highlighted."""
+    shown = html.escape(answer)
+    for point in sorted(grade.points, key=lambda p: -len(p.evidence or "")):
+        if point.evidence:
+            quoted = html.escape(point.evidence.rstrip("…"))
+            shown = shown.replace(quoted, f"<mark>{quoted}</mark>", 1)
+    return shown.replace("\n", "<br>")
+
+
+def draw_grade(grade: Grade, answer: str) -> None:
+    if grade.fallback_reason:
+        st.warning(grade.fallback_reason)
+    if grade.abstained:
+        st.error(f"Not graded on content: {grade.abstention_reason}")
+    if answer:
+        st.markdown(f"<div class='answer'>{highlighted_answer(answer, grade)}</div>", unsafe_allow_html=True)
+    for point in grade.points:
+        st.markdown(f"{VERDICT_ICONS[point.verdict]} **{point.statement}** (weight {point.weight:g})")
+        if point.evidence:
+            st.caption(f"\u201c{point.evidence}\u201d")
+    for mistake in grade.mistakes:
+        quote = f": \u201c{mistake.evidence}\u201d" if mistake.evidence else ""
+        st.markdown(f":red[mistake] **{mistake.name}**{quote}")
+    for warning in grade.warnings:
+        st.caption(f"Not trusted: {warning}")
+    if grade.feedback:
+        st.markdown("**What a strong answer adds**")
+        st.markdown("\n".join(f"- {line}" for line in grade.feedback))
+    with st.expander("Model answer"):
+        st.markdown(grade.model_answer)
+
+
+def draw_report(report: SessionReport) -> None:
+    columns = st.columns(5)
+    columns[0].metric("Overall", "n/a" if report.score is None else f"{report.score:.1f} / 5")
+    for column, (name, value) in zip(columns[1:], report.dimensions.items(), strict=False):
+        column.metric(name.replace("_", " ").capitalize(), f"{value:.0%}")
+    if report.next_steps:
+        st.subheader("Next steps")
+        for step in report.next_steps:
+            st.markdown(f"- **Day {step.day}, {step.day_name}**: {step.reason}")
+    st.subheader("Question by question")
+    for number, item in enumerate(report.questions, start=1):
+        score = "not reached" if item.score is None else f"{item.score:.1f}/5"
+        title = f"{number}. {item.prompt[:90]} ({score})"
+        with st.expander(title, expanded=number == 1):
+            st.caption(
+                f"{item.status}; {item.seconds:.0f} s; {item.hints_used} hint(s); {item.follow_ups} follow-up(s)"
+                + ("; time ran out" if item.expired else "")
+            )
+            if item.grade is not None:
+                draw_grade(item.grade, item.answer)
+    if report.usage.calls:
+        cost = "unknown" if report.usage.cost_usd is None else f"${report.usage.cost_usd:.4f}"
+        st.caption(f"Model use: {report.usage.calls} calls, {report.usage.prompt_tokens:,} prompt tokens, cost {cost}")
