@@ -103,7 +103,7 @@ def test_clarifying_question_on_a_scenario() -> None:
     ask.click()
     app = app.run()
     assert not app.exception
-    question, request, reply = chat(app)
+    _question, request, reply = chat(app)
     assert request == ("user", "What do the metrics and dashboards show?")
     facts = {c.answer for q in load_bank().questions.values() for c in q.clarifications}
     assert reply[0] == "assistant" and reply[1] in facts

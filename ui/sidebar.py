@@ -22,8 +22,11 @@ def draw_sidebar(interviewer: Interviewer | None) -> None:
         if interviewer is None:
             return
         usage = interviewer.state.usage
-        cost = "n/a" if usage.cost_usd is None else f"${usage.cost_usd:.4f}"
-        st.caption(f"This session: {usage.prompt_tokens + usage.completion_tokens:,} tokens, cost {cost}")
+        if usage.calls:
+            cost = "unknown" if usage.cost_usd is None else f"${usage.cost_usd:.4f}"
+            st.caption(f"This session: {usage.prompt_tokens + usage.completion_tokens:,} tokens, cost {cost}")
+        else:
+            st.caption("This session: no model calls, no cost")
         config = interviewer.state.config
         if interviewer.state.status == "in_progress" and (config.per_question_seconds or config.total_seconds):
             _countdown(interviewer.state.id)

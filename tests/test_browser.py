@@ -1,0 +1,125 @@
+"""End to end in a real browser: `streamlit run app.py` driven by Playwright and Debian's chromium."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+CHROMIUM = Path(os.environ.get("INTERVIEWER_CHROMIUM", "/usr/bin/chromium"))
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason=f"no chromium at {CHROMIUM} (CI installs Debian's chromium package)"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 90) -> float:
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return time.monotonic() - start
+        except OSError:
+            time.sleep(0.25)
+    raise TimeoutError(f"streamlit was not healthy within {timeout} s")
+
+
+@pytest.fixture
+def app_url(tmp_path: Path) -> Iterator[str]:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.endswith("API_KEY") and k != "INTERVIEWER_BACKEND"}
+    env["INTERVIEWER_DATA_DIR"] = str(tmp_path)
+    log = (tmp_path / "streamlit.log").open("w")
+    process = subprocess.Popen(
+        [
+            sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+            "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+            "--browser.gatherUsageStats", "false",
+        ],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def assistant_messages(page) -> int:  # type: ignore[no-untyped-def]
+    return page.locator('[data-testid="stChatMessage"]').count()
+
+
+def send_answer(page, text: str) -> None:  # type: ignore[no-untyped-def]
+    box = page.get_by_placeholder("Your answer")
+    box.fill(text)
+    box.press("Enter")
+
+
+def test_two_question_interview_with_a_reload(app_url: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    with playwright_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(30_000)
+        page.goto(app_url)
+        page.get_by_role("button", name="Start the interview").wait_for()
+        page.screenshot(path=ARTIFACTS / "1-setup.png", full_page=True)
+
+        slider = page.get_by_role("slider")
+        slider.focus()
+        slider.press("ArrowLeft")  # 3 questions -> 2
+        page.get_by_text("Follow-up questions").click()  # off: one answer per question
+        page.get_by_role("button", name="Start the interview").click()
+        page.get_by_placeholder("Your answer").wait_for()
+        assert "session=" in page.url
+        first_answer = "Mutable objects can change in place, so I would reach for a tuple when the data is fixed."
+        send_answer(page, first_answer)
+        page.get_by_text(first_answer).wait_for()
+        page.wait_for_function("document.querySelectorAll('[data-testid=\"stChatMessage\"]').length >= 3")
+        page.screenshot(path=ARTIFACTS / "2-interview.png", full_page=True)
+
+        page.reload()  # a refresh mid-interview resumes from the URL
+        page.get_by_text(first_answer).wait_for()
+        assert assistant_messages(page) >= 3
+        page.screenshot(path=ARTIFACTS / "3-after-reload.png", full_page=True)
+
+        send_answer(page, "I would measure first with cProfile and then optimise the hot loop, for example.")
+        page.get_by_text("Interview complete").wait_for()
+        page.get_by_text("Question by question").wait_for()
+        page.screenshot(path=ARTIFACTS / "4-report.png", full_page=True)
+        browser.close()
