@@ -102,8 +102,8 @@ def current_session_id() -> str | None:
     return st.query_params.get(SESSION_PARAM)
 
 
-def open_interviewer(session_id: str) -> Interviewer | None:
-    """The interviewer for a stored session, finishing any grade a crash interrupted."""
+def open_interviewer(session_id: str, *, resume: bool = True) -> Interviewer | None:
+    """The interviewer for a stored session; with ``resume``, finish any grade a crash interrupted."""
     try:
         state = store().load(session_id, user=user())
     except SessionNotFound:
@@ -118,7 +118,8 @@ def open_interviewer(session_id: str) -> Interviewer | None:
         history=store().point_history(user=user()),
         turns=active.turns,
     )
-    interviewer.resume()
+    if resume:
+        interviewer.resume()
     return interviewer
 
 

@@ -35,7 +35,7 @@ def draw_sidebar(interviewer: Interviewer | None) -> None:
 @st.fragment(run_every=1)
 def _countdown(session_id: str) -> None:
     """Ticks every second without rerunning the page; at zero it applies the engine's expiry rules."""
-    interviewer = context.open_interviewer(session_id)
+    interviewer = context.open_interviewer(session_id, resume=False)  # never start a second grade from a tick
     if interviewer is None or interviewer.state.status != "in_progress":
         return
     left = interviewer.time_left()
@@ -43,5 +43,6 @@ def _countdown(session_id: str) -> None:
         st.metric("This question", _clock_text(left.question_seconds))
     if left.total_seconds is not None:
         st.metric("Interview", _clock_text(left.total_seconds))
-    if 0 in (left.question_seconds, left.total_seconds) and interviewer.check_time():
+    grading = interviewer.state.current is not None and interviewer.state.current.status == "grading"
+    if 0 in (left.question_seconds, left.total_seconds) and not grading and interviewer.check_time():
         st.rerun(scope="app")
