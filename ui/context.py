@@ -90,12 +90,25 @@ def clock() -> Clock:
     return st.session_state.get(CLOCK, utc_now)
 
 
-def user() -> str | None:
-    """The signed-in user's id when sign-in is configured, else None (a single-user install)."""
+def sign_in_required() -> bool:
+    """Sign-in is on when Streamlit's OpenID Connect settings (an ``[auth]`` secrets section) exist."""
     try:
-        return st.user.get("email") if st.user.get("is_logged_in") else None
-    except Exception:  # st.user is unavailable outside a real browser session
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
+def user() -> str | None:
+    """The signed-in user's id when sign-in is on, else None (a single-user install sees everything).
+
+    With sign-in on, a visitor who is somehow not signed in gets an id that matches nobody,
+    never None, so they can never see other people's sessions.
+    """
+    if not sign_in_required():
         return None
+    if not st.user.get("is_logged_in"):
+        return "\x00anonymous"
+    return str(st.user.get("email") or st.user.get("sub"))
 
 
 def current_session_id() -> str | None:

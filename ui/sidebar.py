@@ -16,6 +16,10 @@ def _clock_text(seconds: float) -> str:
 
 def draw_sidebar(interviewer: Interviewer | None) -> None:
     with st.sidebar:
+        if (who := context.user()) is not None:
+            st.caption(f"Signed in as {who}")
+            if st.button("Sign out", icon=":material/logout:"):
+                st.logout()
         st.caption(f"Backend: {context.backend().description}")
         if error := context.backend_error():
             st.warning(error)
