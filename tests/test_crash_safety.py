@@ -29,13 +29,14 @@ def wait_for(condition, timeout: float = 30.0) -> None:  # type: ignore[no-untyp
         time.sleep(0.05)
 
 
-def test_sigkill_during_grading_loses_nothing(app_env: Path) -> None:
+def test_sigkill_during_grading_loses_nothing() -> None:
+    data_dir = os.environ["INTERVIEWER_DATA_DIR"]  # a fresh directory from the app_env fixture
     with FakeOpenAIServer() as server:
         server.enqueue(Hang(120))
         worker = subprocess.Popen(
             [sys.executable, "-m", "tests.crash_worker", server.base_url],
             cwd=ROOT,
-            env={**os.environ, "INTERVIEWER_DATA_DIR": str(app_env)},
+            env={**os.environ, "INTERVIEWER_DATA_DIR": data_dir},
             stdout=subprocess.PIPE,
             text=True,
         )
