@@ -87,10 +87,10 @@ def drill(interviewer: Interviewer) -> None:
         st.metric("Score", f"{grade.score:.1f} / 5")
         draw_grade(grade, attempt.combined_answer)
     retry, following = st.columns(2)
-    if retry.button("Try again", icon=":material/replay:", use_container_width=True):
+    if retry.button("Try again", icon=":material/replay:", width="stretch"):
         interviewer.retry()
         st.rerun()
-    if following.button("Next concept", type="primary", icon=":material/skip_next:", use_container_width=True):
+    if following.button("Next concept", type="primary", icon=":material/skip_next:", width="stretch"):
         context.leave_session()
         st.rerun()
 

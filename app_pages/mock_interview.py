@@ -69,13 +69,13 @@ def interview(interviewer: Interviewer) -> None:
     if message := st.session_state.pop("flash", None):
         st.error(message)
     hint, repeat, skip, end = st.columns(4)
-    if hint.button("Hint (-0.5)", icon=":material/lightbulb:", use_container_width=True):
+    if hint.button("Hint (-0.5)", icon=":material/lightbulb:", width="stretch"):
         act(interviewer, interviewer.hint)
-    if repeat.button("Repeat", icon=":material/replay:", use_container_width=True):
+    if repeat.button("Repeat", icon=":material/replay:", width="stretch"):
         act(interviewer, interviewer.repeat)
-    if skip.button("Skip", icon=":material/skip_next:", use_container_width=True):
+    if skip.button("Skip", icon=":material/skip_next:", width="stretch"):
         act(interviewer, interviewer.skip)
-    if end.button("End interview", icon=":material/stop:", use_container_width=True):
+    if end.button("End interview", icon=":material/stop:", width="stretch"):
         act(interviewer, interviewer.finish)
     with st.expander("Ask the interviewer a clarifying question"), st.form("clarify", clear_on_submit=True):
         request = st.text_input("Your question", placeholder="e.g. What do the latency metrics show?")

@@ -32,7 +32,7 @@ table = pd.DataFrame(
         for s in sessions
     ]
 )
-st.dataframe(table, hide_index=True, use_container_width=True)
+st.dataframe(table, hide_index=True, width="stretch")
 
 labels = {s.id: f"{s.created_at:%Y-%m-%d %H:%M} · {s.mode} · {', '.join(s.topics) or 'mixed'}" for s in sessions}
 chosen = st.selectbox("Open a session", list(labels), format_func=labels.__getitem__)
@@ -79,4 +79,4 @@ if weakest:
         }
         for h in weakest
     ]
-    st.dataframe(pd.DataFrame(weak_rows), hide_index=True, use_container_width=True)
+    st.dataframe(pd.DataFrame(weak_rows), hide_index=True, width="stretch")
