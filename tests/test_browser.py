@@ -106,7 +106,7 @@ def test_two_question_interview_with_a_reload(app_url: str) -> None:
         page.get_by_text("Follow-up questions").click()  # off: one answer per question
         page.get_by_role("button", name="Start the interview").click()
         page.get_by_placeholder("Your answer").wait_for()
-        assert "session=" in page.url
+        page.wait_for_url("**session=**")
         first_answer = "Mutable objects can change in place, so I would reach for a tuple when the data is fixed."
         send_answer(page, first_answer)
         page.get_by_text(first_answer).wait_for()
@@ -115,6 +115,7 @@ def test_two_question_interview_with_a_reload(app_url: str) -> None:
 
         page.reload()  # a refresh mid-interview resumes from the URL
         page.get_by_text(first_answer).wait_for()
+        page.wait_for_function("document.querySelectorAll('[data-testid=\"stChatMessage\"]').length >= 3")
         assert assistant_messages(page) >= 3
         page.screenshot(path=ARTIFACTS / "3-after-reload.png", full_page=True)
 
