@@ -1,15 +1,22 @@
 """The transcript store: sessions, turns, answers and grades in SQL (SQLAlchemy 2).
 
 SQLite by default (a file under the data directory), any SQLAlchemy URL through
-``DATABASE_URL``. The session's full state is kept as JSON, which is what resuming
-reads; turns, answers, grades and per-point results are also kept as rows, so a
-transcript can be queried and an answer exists as soon as it is submitted.
+``DATABASE_URL``; PostgreSQL through psycopg 3 (``postgresql+psycopg://...``). The
+session's full state is kept as JSON, which is what resuming reads; turns, answers,
+grades and per-point results are also kept as rows, so a transcript can be queried and
+an answer exists as soon as it is submitted.
+
+Opening a store brings the database's schema up to date (``interviewer.migrations``).
+Every text column goes through :class:`EscapedText` / :class:`EscapedString`, so any
+Python string, NUL included, reads back exactly as it was written on every backend.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import (
@@ -19,17 +26,72 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    TypeDecorator,
     create_engine,
     event,
     func,
     select,
 )
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Dialect, Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
+from interviewer.migrations import upgrade_database
 from interviewer.models import DrillCard, PointHistory, SessionMode, SessionState, SessionStatus
 
 FINAL_STATUSES = ("graded", "expired", "skipped")
+
+# --- text that survives any database ---------------------------------------------------
+#
+# PostgreSQL refuses NUL ("\x00") in text, and answers are stored exactly as typed. On every
+# backend but SQLite, NUL is written as ESCAPE + "0", and the escape character itself (a
+# private-use code point nobody types) as ESCAPE + ESCAPE; reading undoes both. Strings with neither
+# character, nearly all of them, are stored unchanged. SQLite keeps NUL itself and is left
+# verbatim, so databases written before this existed read back as they always did.
+
+NUL = "\x00"
+ESCAPE = "\ue000"
+_ESCAPED = re.compile(ESCAPE + "(.)", re.DOTALL)
+_UNESCAPE = {"0": NUL, ESCAPE: ESCAPE}
+VERBATIM_DIALECTS = frozenset({"sqlite"})
+"""Backends that store any string as it is; every other one gets the escaped form."""
+
+
+def escape_nul(value: str) -> str:
+    if NUL not in value and ESCAPE not in value:
+        return value
+    return value.replace(ESCAPE, ESCAPE + ESCAPE).replace(NUL, ESCAPE + "0")
+
+
+def unescape_nul(value: str) -> str:
+    if ESCAPE not in value:
+        return value
+    return _ESCAPED.sub(lambda match: _UNESCAPE.get(match[1], match[0]), value)
+
+
+class _NulSafe(TypeDecorator):
+    """A string type whose values reach the database with NUL escaped where it must be."""
+
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None or dialect.name in VERBATIM_DIALECTS:
+            return value
+        return escape_nul(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        if value is None or dialect.name in VERBATIM_DIALECTS:
+            return value
+        return unescape_nul(value)
+
+
+class EscapedText(_NulSafe):
+    impl = Text
+    cache_ok = True  # SQLAlchemy reads it from each class itself, not from a base
+
+
+class EscapedString(_NulSafe):
+    impl = String
+    cache_ok = True
 
 
 class Base(DeclarativeBase):
@@ -39,16 +101,16 @@ class Base(DeclarativeBase):
 class SessionRow(Base):
     __tablename__ = "sessions"
 
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    user: Mapped[str | None] = mapped_column(String(255), index=True)
-    mode: Mapped[str] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(16))
-    topics: Mapped[str] = mapped_column(Text, default="")
+    id: Mapped[str] = mapped_column(EscapedString(64), primary_key=True)
+    user: Mapped[str | None] = mapped_column(EscapedString(255), index=True)
+    mode: Mapped[str] = mapped_column(EscapedString(16))
+    status: Mapped[str] = mapped_column(EscapedString(16))
+    topics: Mapped[str] = mapped_column(EscapedText, default="")
     score: Mapped[float | None] = mapped_column(Float)
     question_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    state: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(EscapedText)
 
 
 class TurnRow(Base):
@@ -56,11 +118,11 @@ class TurnRow(Base):
 
     session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, primary_key=True)
-    role: Mapped[str] = mapped_column(String(16))
-    kind: Mapped[str] = mapped_column(String(32))
-    question_id: Mapped[str | None] = mapped_column(String(80))
-    point_id: Mapped[str | None] = mapped_column(String(80))
-    text: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(EscapedString(16))
+    kind: Mapped[str] = mapped_column(EscapedString(32))
+    question_id: Mapped[str | None] = mapped_column(EscapedString(80))
+    point_id: Mapped[str | None] = mapped_column(EscapedString(80))
+    text: Mapped[str] = mapped_column(EscapedText)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -70,8 +132,8 @@ class AnswerRow(Base):
     session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True)
     attempt_index: Mapped[int] = mapped_column(Integer, primary_key=True)
     answer_index: Mapped[int] = mapped_column(Integer, primary_key=True)
-    question_id: Mapped[str] = mapped_column(String(80))
-    text: Mapped[str] = mapped_column(Text)
+    question_id: Mapped[str] = mapped_column(EscapedString(80))
+    text: Mapped[str] = mapped_column(EscapedText)
     seconds: Mapped[float] = mapped_column(Float)
 
 
@@ -80,11 +142,11 @@ class GradeRow(Base):
 
     session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True)
     attempt_index: Mapped[int] = mapped_column(Integer, primary_key=True)
-    question_id: Mapped[str] = mapped_column(String(80), index=True)
-    status: Mapped[str] = mapped_column(String(16))
-    grader: Mapped[str] = mapped_column(String(64))
+    question_id: Mapped[str] = mapped_column(EscapedString(80), index=True)
+    status: Mapped[str] = mapped_column(EscapedString(16))
+    grader: Mapped[str] = mapped_column(EscapedString(64))
     score: Mapped[float] = mapped_column(Float)
-    grade: Mapped[str] = mapped_column(Text)
+    grade: Mapped[str] = mapped_column(EscapedText)
 
 
 class PointResultRow(Base):
@@ -92,18 +154,18 @@ class PointResultRow(Base):
 
     session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True)
     attempt_index: Mapped[int] = mapped_column(Integer, primary_key=True)
-    point_id: Mapped[str] = mapped_column(String(80), primary_key=True)
-    question_id: Mapped[str] = mapped_column(String(80), index=True)
-    user: Mapped[str | None] = mapped_column(String(255), index=True)
-    verdict: Mapped[str] = mapped_column(String(16))
+    point_id: Mapped[str] = mapped_column(EscapedString(80), primary_key=True)
+    question_id: Mapped[str] = mapped_column(EscapedString(80), index=True)
+    user: Mapped[str | None] = mapped_column(EscapedString(255), index=True)
+    verdict: Mapped[str] = mapped_column(EscapedString(16))
     credit: Mapped[float] = mapped_column(Float)
 
 
 class DrillCardRow(Base):
     __tablename__ = "drill_cards"
 
-    user: Mapped[str] = mapped_column(String(255), primary_key=True)
-    question_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    user: Mapped[str] = mapped_column(EscapedString(255), primary_key=True)
+    question_id: Mapped[str] = mapped_column(EscapedString(80), primary_key=True)
     reviews: Mapped[int] = mapped_column(Integer)
     last_score: Mapped[float] = mapped_column(Float)
     interval_days: Mapped[float] = mapped_column(Float)
@@ -139,6 +201,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
+POOL_OPTIONS = {"pool_size": int, "max_overflow": int, "pool_timeout": float, "pool_recycle": int}
+
+
 def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -147,7 +212,31 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    if parsed.drivername in ("postgres", "postgresql"):
+        # A bare postgresql:// (or Heroku-style postgres://) URL means psycopg 3 here, the
+        # driver this package installs, rather than SQLAlchemy's default psycopg2.
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    # Connection-pool settings may ride in the URL (?pool_size=10&max_overflow=5); they are
+    # SQLAlchemy's, not the driver's, so they are taken out before the URL reaches it.
+    pool = {name: kind(parsed.query[name]) for name, kind in POOL_OPTIONS.items() if name in parsed.query}
+    return create_engine(parsed.difference_update_query(pool), pool_pre_ping=True, **pool)
+
+
+def _upsert(
+    db: Session,
+    stored: dict[tuple[Any, ...], Any],
+    row_type: type[GradeRow] | type[PointResultRow],
+    session_id: str,
+    key: dict[str, Any],
+    fields: dict[str, Any],
+) -> None:
+    """Add the row, or set its fields on the stored one (the ORM writes only values that differ)."""
+    row = stored.get(tuple(key.values()))
+    if row is None:
+        db.add(row_type(session_id=session_id, **key, **fields))
+        return
+    for name, value in fields.items():
+        setattr(row, name, value)
 
 
 class TranscriptStore:
@@ -155,7 +244,11 @@ class TranscriptStore:
 
     def __init__(self, url: str) -> None:
         self.engine = make_engine(url)
-        Base.metadata.create_all(self.engine)
+        try:
+            upgrade_database(self.engine)
+        except BaseException:
+            self.engine.dispose()
+            raise
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def close(self) -> None:
@@ -195,6 +288,15 @@ class TranscriptStore:
                 select(AnswerRow.attempt_index, AnswerRow.answer_index).where(AnswerRow.session_id == state.id)
             )
         }
+        # Grades and point results already stored, read in one query each: a save then writes
+        # only what is new or changed (merging row by row cost a query per row, every save).
+        stored_grades = {
+            (row.attempt_index,): row for row in db.scalars(select(GradeRow).where(GradeRow.session_id == state.id))
+        }
+        stored_points = {
+            (row.attempt_index, row.point_id): row
+            for row in db.scalars(select(PointResultRow).where(PointResultRow.session_id == state.id))
+        }
         for attempt_index, attempt in enumerate(state.attempts):
             for answer_index, text in enumerate(attempt.answers):
                 if (attempt_index, answer_index) not in stored_answers:
@@ -211,30 +313,24 @@ class TranscriptStore:
                     )
             if attempt.grade is None:
                 continue
-            db.merge(
-                GradeRow(
-                    session_id=state.id,
-                    attempt_index=attempt_index,
-                    question_id=attempt.question_id,
-                    status=attempt.status,
-                    grader=attempt.grade.grader,
-                    score=attempt.grade.score,
-                    grade=attempt.grade.model_dump_json(),
-                )
-            )
+            grade_fields = {
+                "question_id": attempt.question_id,
+                "status": attempt.status,
+                "grader": attempt.grade.grader,
+                "score": attempt.grade.score,
+                "grade": attempt.grade.model_dump_json(),
+            }
+            _upsert(db, stored_grades, GradeRow, state.id, {"attempt_index": attempt_index}, grade_fields)
             if attempt.status in FINAL_STATUSES:
                 for point in attempt.grade.points:
-                    db.merge(
-                        PointResultRow(
-                            session_id=state.id,
-                            attempt_index=attempt_index,
-                            point_id=point.point_id,
-                            question_id=attempt.question_id,
-                            user=state.user,
-                            verdict=point.verdict,
-                            credit=point.credit,
-                        )
-                    )
+                    point_fields = {
+                        "question_id": attempt.question_id,
+                        "user": state.user,
+                        "verdict": point.verdict,
+                        "credit": point.credit,
+                    }
+                    key = {"attempt_index": attempt_index, "point_id": point.point_id}
+                    _upsert(db, stored_points, PointResultRow, state.id, key, point_fields)
 
     def load(self, session_id: str, user: str | None = None) -> SessionState:
         """The session's state; a session belonging to another user is reported as not found."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -51,7 +52,8 @@ NEGATIONS = frozenset(
 _WORD = re.compile(r"[a-z0-9_]+(?:'[a-z]+)?")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9_`*@-])|\n+")
 _CODE_FENCE = re.compile(r"```.*?(?:```|$)", re.S)
-_stemmer = snowballstemmer.stemmer("english")
+_LANGUAGE_TAG = re.compile(r"[\w+#.-]*")
+_per_thread = threading.local()  # a snowball stemmer keeps state while it works: one per thread
 
 
 def normalize(text: str) -> str:
@@ -62,7 +64,10 @@ def normalize(text: str) -> str:
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    return _stemmer.stemWord(word)
+    stemmer = getattr(_per_thread, "stemmer", None)
+    if stemmer is None:
+        stemmer = _per_thread.stemmer = snowballstemmer.stemmer("english")
+    return stemmer.stemWord(word)
 
 
 def words(text: str) -> list[str]:
@@ -95,7 +100,10 @@ def split_sentences(text: str) -> list[Sentence]:
     last = 0
     for fence in _CODE_FENCE.finditer(text):
         pieces.extend(_SENTENCE_END.split(text[last : fence.start()]))
-        pieces.extend(line for line in fence.group(0).strip("`").splitlines()[1:] if line.strip())
+        lines = fence.group(0).strip("`").splitlines()
+        if lines and _LANGUAGE_TAG.fullmatch(lines[0].strip()):
+            lines = lines[1:]  # the fence's language tag; any other text on that line is the candidate's
+        pieces.extend(line for line in lines if line.strip())
         last = fence.end()
     pieces.extend(_SENTENCE_END.split(text[last:]))
     sentences = []
