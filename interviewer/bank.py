@@ -115,8 +115,16 @@ def read_bank(directory: Path | str = DEFAULT_BANK_DIR) -> tuple[Bank, list[Bank
 
 def _read_toml(path: Path, problems: list[BankProblem]) -> dict[str, Any] | None:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        text = path.read_text(encoding="utf-8-sig")  # tolerate the byte-order mark some editors write
+    except UnicodeDecodeError as exc:
+        problems.append(BankProblem(file=path.name, message=f"not UTF-8 text: {exc.reason} at byte {exc.start}"))
+        return None
+    except OSError as exc:
+        problems.append(BankProblem(file=path.name, message=f"cannot be read: {exc.strerror or exc}"))
+        return None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         problems.append(BankProblem(file=path.name, message=f"not valid TOML: {exc}"))
         return None
 
@@ -143,7 +151,7 @@ def _load_mistakes(path: Path, problems: list[BankProblem]) -> dict[str, CommonM
         return {}
     catalogue: dict[str, CommonMistake] = {}
     for index, raw in enumerate(entries):
-        mistake_id = raw.get("id") if isinstance(raw, dict) else None
+        mistake_id = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
         try:
             mistake = CommonMistake.model_validate(raw)
         except ValidationError as exc:

@@ -50,6 +50,7 @@ from interviewer.selection import WeakAreas, choose_question
 from interviewer.turns import OfflineTurns, TurnWriter
 
 MAX_ANSWER_CHARS = 50_000
+MAX_QUESTION_CHARS = 2_000
 Clock = Callable[[], datetime]
 Voice = Callable[[TurnKind, TextStream], str]
 """Says a streamed interviewer turn as it arrives (a UI draws it) and returns the full text."""
@@ -168,6 +169,10 @@ class Interviewer:
         text = text.strip()
         if not text:
             raise InvalidMove("Type the question you want to ask the interviewer.")
+        if len(text) > MAX_QUESTION_CHARS:
+            raise InvalidMove(
+                f"That question is {len(text):,} characters; keep clarifying questions under {MAX_QUESTION_CHARS:,}."
+            )
         mark = len(self.state.transcript)
         if self._enforce_time():
             return self.state.transcript[mark:]
@@ -241,6 +246,8 @@ class Interviewer:
 
     def check_time(self, draft: str | None = None) -> list[Turn]:
         """Apply the time limits now (the UI calls this on its timer with the current draft)."""
+        if draft is not None and len(draft) > MAX_ANSWER_CHARS:
+            self._check_answer_text(draft)  # a draft is recorded as an answer: the same limit applies
         mark = len(self.state.transcript)
         self._enforce_time(draft=draft)
         return self.state.transcript[mark:]

@@ -337,3 +337,10 @@ def test_a_voice_hears_streamed_turns_as_they_arrive(small_bank: Bank, clock: Fa
     interviewer.ask_clarification("Which version?")
     assert [kind for kind, _ in heard] == ["follow_up", "clarification"]
     assert "".join(heard[0][1]) == "Could a list be a dictionary key?"
+
+
+def test_an_over_long_clarifying_question_is_refused(small_bank: Bank, clock: FakeClock) -> None:
+    interviewer = start(small_bank, clock)
+    with pytest.raises(InvalidMove, match="under 2,000"):
+        interviewer.ask_clarification("why? " * 1000)
+    assert interviewer.state.attempts[0].clarifications_asked == 0

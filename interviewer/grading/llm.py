@@ -20,7 +20,7 @@ from interviewer.grading.communication import assess
 from interviewer.grading.feedback import write_feedback
 from interviewer.grading.offline import OfflineGrader, derive_rubric
 from interviewer.grading.scoring import VERDICT_CREDIT, compute_score
-from interviewer.grading.text import split_sentences
+from interviewer.grading.text import content_stems, normalize, split_sentences
 from interviewer.llm.base import ChatClient, ChatMessage, LLMError, LLMReplyInvalid, TokenUsage
 from interviewer.models import Grade, MistakeFinding, PointVerdict, Question, RubricPoint
 from interviewer.prompts import fence, fit, load_prompt
@@ -62,9 +62,22 @@ def _folded(text: str) -> str:
 
 
 def quote_in_answer(quote: str, answer: str) -> bool:
-    """Whether the quote is the answer's own words, ignoring case, spacing and end punctuation."""
-    wanted = _folded(quote).strip(" .,;:!?\"'…").removesuffix("...").strip()
-    return bool(wanted) and wanted in _folded(answer)
+    """Whether the quote is the answer's own words, ignoring case, spacing and end punctuation.
+
+    The quote must begin and end on word boundaries (unless an ellipsis marks it as cut
+    short) and hold, among its whole words, at least one that carries meaning, so a
+    fragment such as "(", "e", "the" or "...e...", which any answer contains, is not evidence.
+    """
+    folded = _folded(quote)
+    # a quote cut short with an ellipsis may start or end mid-word (NFKC has made "…" into "...")
+    cut_start = folded.lstrip(" ,;:!?\"'").startswith("...")
+    cut_end = folded.rstrip(" ,;:!?\"'").endswith("...")
+    wanted = folded.strip(" .,;:!?\"'").strip()
+    whole_words = wanted.split()[int(cut_start) : len(wanted.split()) - int(cut_end)]
+    if not content_stems(" ".join(whole_words)):
+        return False
+    pattern = ("" if cut_start else r"(?<!\w)") + re.escape(wanted) + ("" if cut_end else r"(?!\w)")
+    return re.search(pattern, _folded(answer)) is not None
 
 
 class LLMGrader:
@@ -88,7 +101,8 @@ class LLMGrader:
         screening = self.offline.screen(question, answer)
         if screening.abstention is not None:
             return self.offline.grade(question, answer, hints_used=hints_used)
-        cleaned = _without(answer, screening.injections)
+        # screening quotes sentences in normalised form (NFKC, no control or zero-width characters)
+        cleaned = _without(normalize(answer), screening.injections)
         messages = self._messages(question, rubric, cleaned)
         try:
             reply, usage = self._ask(messages)
@@ -210,6 +224,19 @@ class LLMGrader:
 
 
 def _without(answer: str, sentences: list[str]) -> str:
+    """The answer with ``sentences`` (its own, in the order they appear) cut out, in one pass."""
+    kept: list[str] = []
+    position = 0
+    missed: list[str] = []
     for sentence in sentences:
-        answer = answer.replace(sentence, "")
-    return answer.strip()
+        found = answer.find(sentence, position)
+        if found < 0:
+            missed.append(sentence)
+            continue
+        kept.append(answer[position:found])
+        position = found + len(sentence)
+    kept.append(answer[position:])
+    cleaned = "".join(kept)
+    for sentence in missed:  # not where expected: remove it wherever it is
+        cleaned = cleaned.replace(sentence, "")
+    return cleaned.strip()

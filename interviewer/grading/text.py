@@ -51,7 +51,7 @@ NEGATIONS = frozenset(
 
 _WORD = re.compile(r"[a-z0-9_]+(?:'[a-z]+)?")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9_`*@-])|\n+")
-_CODE_FENCE = re.compile(r"```.*?(?:```|$)", re.S)
+_BLOCK = re.compile(r"```.*?(?:```|$)|<!--.*?(?:-->|$)", re.S)  # a code fence, or an HTML comment
 _LANGUAGE_TAG = re.compile(r"[\w+#.-]*")
 _per_thread = threading.local()  # a snowball stemmer keeps state while it works: one per thread
 
@@ -98,13 +98,16 @@ def split_sentences(text: str) -> list[Sentence]:
     text = normalize(text)
     pieces: list[str] = []
     last = 0
-    for fence in _CODE_FENCE.finditer(text):
-        pieces.extend(_SENTENCE_END.split(text[last : fence.start()]))
-        lines = fence.group(0).strip("`").splitlines()
+    for block in _BLOCK.finditer(text):
+        pieces.extend(_SENTENCE_END.split(text[last : block.start()]))
+        last = block.end()
+        if block.group(0).startswith("<!--"):
+            pieces.append(block.group(0))  # hidden when rendered: one piece, which screening sets aside
+            continue
+        lines = block.group(0).strip("`").splitlines()
         if lines and _LANGUAGE_TAG.fullmatch(lines[0].strip()):
             lines = lines[1:]  # the fence's language tag; any other text on that line is the candidate's
         pieces.extend(line for line in lines if line.strip())
-        last = fence.end()
     pieces.extend(_SENTENCE_END.split(text[last:]))
     sentences = []
     for piece in pieces:
