@@ -239,4 +239,8 @@ def check_question(question: Question, file: str, mistakes: dict[str, CommonMist
             found.append(problem(f"mistakes[{index}]", f"unknown common mistake {mistake_id!r}"))
     if question.kind == "scenario" and not question.clarifications:
         found.append(problem("clarifications", "a scenario needs facts to reveal when the candidate asks"))
+    if (question.kind == "coding") != (question.coding is not None):
+        found.append(problem("coding", "a coding question needs a [questions.coding] table, and only coding questions"))
+    if (question.kind == "output") != bool(question.snippet and question.snippet.strip()):
+        found.append(problem("snippet", "an output question needs a snippet, and only output questions"))
     return found

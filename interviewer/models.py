@@ -85,12 +85,40 @@ class Clarification(_Strict):
     answer: NonEmptyText
 
 
+class CodeTest(_Strict):
+    """One call of the candidate's function and what it must give back (or raise)."""
+
+    call: NonEmptyText = Field(description="A Python expression calling the function, e.g. 'top_k([3, 1, 2], 2)'.")
+    expected: str | None = Field(default=None, description="A Python expression for the expected result.")
+    raises: str | None = Field(default=None, description="The name of the exception the call must raise.")
+
+    @field_validator("raises")
+    @classmethod
+    def _one_outcome(cls, raises: str | None, info) -> str | None:  # type: ignore[no-untyped-def]
+        expected = info.data.get("expected")
+        if (expected is None) == (raises is None):
+            raise ValueError("give exactly one of expected or raises")
+        return raises
+
+
+class CodingTask(_Strict):
+    """What a coding question adds: the function to write and how it is checked."""
+
+    function: Slug = Field(description="The function's name, as the tests call it.")
+    signature: NonEmptyText = Field(description="The def line the candidate starts from.")
+    examples: list[CodeTest] = Field(min_length=1, description="Shown to the candidate; 'run examples' runs these.")
+    hidden_tests: list[CodeTest] = Field(min_length=3, description="Run on submit; never shown.")
+    reference_solution: NonEmptyText
+    expected_complexity: NonEmptyText = Field(description="e.g. 'O(n log n) time, O(n) extra space'.")
+    time_limit_seconds: float = Field(default=2.0, gt=0, le=30)
+
+
 class Question(_Strict):
     id: Slug
     topic: Slug
     day: PlanDay
     difficulty: Difficulty
-    kind: Literal["concept", "scenario"] = "concept"
+    kind: Literal["concept", "scenario", "coding", "output"] = "concept"
     guide_ref: str | None = Field(default=None, description="Which guide question this is, e.g. 'Q4' or 'Scenario 1'.")
     prompt: NonEmptyText
     reference_answer: NonEmptyText
@@ -99,6 +127,12 @@ class Question(_Strict):
     clarifications: list[Clarification] = Field(default_factory=list)
     hints: list[NonEmptyText] = Field(default_factory=list)
     mistakes: list[Slug] = Field(default_factory=list)
+    coding: CodingTask | None = Field(default=None, description="For kind = 'coding'.")
+    snippet: str | None = Field(
+        default=None,
+        description="For kind = 'output': code whose printed output the candidate predicts and explains; "
+        "the expected output comes from running it, never from a hand-written key.",
+    )
 
     def point(self, point_id: str) -> RubricPoint:
         for point in self.rubric:
