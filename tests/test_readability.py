@@ -47,6 +47,6 @@ def test_clever_code_is_named_line_by_line() -> None:
 
 
 def test_deep_nesting_and_syntax_errors() -> None:
-    assert any("nests 4 blocks deep" in f for f in review(NESTED).findings)
+    assert any("walk() nests 5 blocks deep" in f for f in review(NESTED).findings)
     broken = review("def f(:\n    pass")
     assert broken.score == 0.0 and "does not parse" in broken.findings[0]

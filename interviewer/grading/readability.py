@@ -13,6 +13,7 @@ LONG_FUNCTION_LINES = 40
 DEEP_NESTING = 4
 LONG_LINE = 100
 ALLOWED_SHORT_NAMES = frozenset({"i", "j", "k", "n", "m", "x", "y", "_", "a", "b", "fn", "id", "ok", "db"})
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp)
 _NESTING_NODES = (ast.For, ast.AsyncFor, ast.While, ast.If, ast.With, ast.AsyncWith, ast.Try, ast.Match)
 
 
@@ -65,13 +66,10 @@ def review(code: str) -> ReadabilityReview:
             depth = _depth(node)
             if depth >= DEEP_NESTING:
                 findings.append(f"line {node.lineno}: {node.name}() nests {depth} blocks deep; return early instead")
-        if isinstance(node, ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp):
-            if len(node.generators) > 1 or any(
-                isinstance(inner, ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp)
-                for inner in ast.walk(node)
-                if inner is not node
-            ):
-                clever.append(f"line {node.lineno}: nested comprehension; a loop would read more easily")
+        if isinstance(node, _COMPREHENSIONS) and (
+            len(node.generators) > 1 or any(isinstance(inner, _COMPREHENSIONS) for inner in ast.walk(node.elt))
+        ):
+            clever.append(f"line {node.lineno}: nested comprehension; a loop would read more easily")
         if isinstance(node, ast.Lambda) and any(isinstance(inner, ast.Lambda) for inner in ast.walk(node.body)):
             clever.append(f"line {node.lineno}: a lambda inside a lambda")
         if (
