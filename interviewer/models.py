@@ -18,6 +18,7 @@ NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_lengt
 Difficulty = Literal["easy", "medium", "hard"]
 PlanDay = Annotated[int, Field(ge=1, le=5)]
 
+QuestionKind = Literal["concept", "scenario", "coding", "output"]
 DIFFICULTIES: tuple[Difficulty, ...] = ("easy", "medium", "hard")
 PLAN_DAYS: dict[int, str] = {
     1: "Language fundamentals and data structures",
@@ -118,7 +119,7 @@ class Question(_Strict):
     topic: Slug
     day: PlanDay
     difficulty: Difficulty
-    kind: Literal["concept", "scenario", "coding", "output"] = "concept"
+    kind: QuestionKind = "concept"
     guide_ref: str | None = Field(default=None, description="Which guide question this is, e.g. 'Q4' or 'Scenario 1'.")
     prompt: NonEmptyText
     reference_answer: NonEmptyText
@@ -295,6 +296,10 @@ class SessionConfig(BaseModel):
     topics: list[str] = Field(default_factory=list, description="Empty means every topic.")
     day: PlanDay | None = None
     difficulties: list[Difficulty] = Field(default_factory=list, description="Empty means any.")
+    kinds: list[QuestionKind] = Field(
+        default_factory=lambda: ["concept", "scenario"],
+        description="Which kinds of question to choose from; coding and output questions need their own flow.",
+    )
     question_count: int = Field(default=5, ge=1, le=50)
     question_ids: list[str] = Field(
         default_factory=list, description="Ask exactly these, in order, instead of choosing."

@@ -51,6 +51,7 @@ def eligible(bank: Bank, config: SessionConfig) -> list[Question]:
         if (not config.topics or q.topic in config.topics)
         and (config.day is None or q.day == config.day)
         and (not config.difficulties or q.difficulty in config.difficulties)
+        and q.kind in config.kinds
     ]
 
 

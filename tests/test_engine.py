@@ -344,3 +344,10 @@ def test_an_over_long_clarifying_question_is_refused(small_bank: Bank, clock: Fa
     with pytest.raises(InvalidMove, match="under 2,000"):
         interviewer.ask_clarification("why? " * 1000)
     assert interviewer.state.attempts[0].clarifications_asked == 0
+
+
+def test_selection_only_offers_the_kinds_asked_for(small_bank: Bank, clock: FakeClock) -> None:
+    interviewer = start(small_bank, clock, question_ids=[], question_count=5, kinds=["scenario"])
+    while interviewer.state.status != "finished":
+        interviewer.skip()
+    assert interviewer.state.asked_ids == ["latency"]
