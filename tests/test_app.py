@@ -239,3 +239,9 @@ def test_a_misconfigured_model_keeps_the_app_working(monkeypatch: pytest.MonkeyP
     assert "needs an API key" in app.sidebar.warning[0].value
     app = start_mock(app, count=1)
     assert not app.exception and chat(app)
+
+
+def test_dunder_names_stay_literal_in_markdown() -> None:
+    from ui.views import md
+
+    assert md("equality through __eq__ and `__hash__`") == "equality through \\_\\_eq\\_\\_ and `__hash__`"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import streamlit as st
 
@@ -42,6 +43,14 @@ def streaming_voice(interviewer: Interviewer) -> None:
     interviewer.voice = voice
 
 
+_DUNDER = re.compile(r"(`[^`]*`)|__(\w+?)__")
+
+
+def md(text: str) -> str:
+    """Bank text as Markdown, with dunder names (``__eq__``) kept literal instead of turning bold."""
+    return _DUNDER.sub(lambda m: m.group(1) or f"\\_\\_{m.group(2)}\\_\\_", text)
+
+
 def _plain(text: str) -> str:
     """Candidate text shown as written, not as Markdown."""
     return html.escape(text).replace("\n", "  \n")
@@ -65,7 +74,7 @@ def draw_grade(grade: Grade, answer: str) -> None:
     if answer:
         st.markdown(f"<div class='answer'>{highlighted_answer(answer, grade)}</div>", unsafe_allow_html=True)
     for point in grade.points:
-        st.markdown(f"{VERDICT_ICONS[point.verdict]} **{point.statement}** (weight {point.weight:g})")
+        st.markdown(f"{VERDICT_ICONS[point.verdict]} **{md(point.statement)}** (weight {point.weight:g})")
         if point.evidence:
             st.caption(f"\u201c{point.evidence}\u201d")
     for mistake in grade.mistakes:
@@ -75,9 +84,9 @@ def draw_grade(grade: Grade, answer: str) -> None:
         st.caption(f"Not trusted: {warning}")
     if grade.feedback:
         st.markdown("**What a strong answer adds**")
-        st.markdown("\n".join(f"- {line}" for line in grade.feedback))
+        st.markdown("\n".join(f"- {md(line)}" for line in grade.feedback))
     with st.expander("Model answer"):
-        st.markdown(grade.model_answer)
+        st.markdown(md(grade.model_answer))
 
 
 def draw_report(report: SessionReport) -> None:
@@ -88,7 +97,7 @@ def draw_report(report: SessionReport) -> None:
     if report.next_steps:
         st.subheader("Next steps")
         for step in report.next_steps:
-            st.markdown(f"- **Day {step.day}, {step.day_name}**: {step.reason}")
+            st.markdown(f"- **Day {step.day}, {step.day_name}**: {md(step.reason)}")
     st.subheader("Question by question")
     for number, item in enumerate(report.questions, start=1):
         score = "not reached" if item.score is None else f"{item.score:.1f}/5"
