@@ -1,0 +1,172 @@
+"""The project's calibration set: graded interview answers for bank questions.
+
+``tests/data/calibration.jsonl`` holds answers written the way candidates talk, each
+with a human grade (0-5) and a band (strong, partial, wrong, and the degenerate kinds:
+empty, off-topic, verbose-but-empty, keyword list, confused concurrency models and
+grader-instruction injections). The grades were assigned by hand before the grader was
+run. These tests check bands and order, not exact numbers: overall agreement, that
+better answers to a question outrank worse ones, and that degenerate answers stay low.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+
+from interviewer.bank import Bank, load_bank
+from interviewer.evaluation import pearson, read_records
+from interviewer.grading.offline import OfflineGrader
+
+DATA = Path(__file__).parent / "data" / "calibration.jsonl"
+BANDS = {
+    "strong",
+    "partial",
+    "wrong",
+    "empty",
+    "off_topic",
+    "verbose_empty",
+    "keyword_list",
+    "confused_concurrency",
+    "injection",
+}
+ORDERED_BANDS = ("strong", "partial", "wrong")  # within a question, each must outscore the next
+CAPPED_BANDS = {"keyword_list", "injection", "confused_concurrency"}
+CAP = 2.0
+RECOGNISED_BANDS = {"empty", "off_topic", "keyword_list"}
+RECOGNISED_MAX = 1.0
+MIN_PEARSON = 0.90
+MIN_RECORDS = 75
+MIN_QUESTIONS = 15
+
+
+@dataclass(frozen=True)
+class Graded:
+    id: str
+    question_id: str
+    band: str
+    human: float
+    predicted: float
+    abstained: str | None
+    answer: str
+
+    def describe(self) -> str:
+        abstained = f" abstained={self.abstained}" if self.abstained else ""
+        return f"{self.id}: human {self.human:g}, grader {self.predicted:.2f}{abstained} | {self.answer[:90]!r}"
+
+
+def _raw() -> list[dict]:
+    return [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def calibration_bank() -> Bank:
+    return load_bank()
+
+
+@pytest.fixture(scope="module")
+def graded(calibration_bank: Bank) -> list[Graded]:
+    grader = OfflineGrader(calibration_bank.mistakes)
+    results = []
+    for record in _raw():
+        grade = grader.grade(calibration_bank.questions[record["question_id"]], record["answer"])
+        results.append(
+            Graded(
+                id=record["id"],
+                question_id=record["question_id"],
+                band=record["band"],
+                human=float(record["score"]),
+                predicted=grade.score / grade.max_score * record["max_score"],
+                abstained=grade.abstained,
+                answer=record["answer"],
+            )
+        )
+    return results
+
+
+def test_calibration_set_is_well_formed(calibration_bank: Bank) -> None:
+    records = read_records(DATA)  # the file is also valid input for `interviewer eval`
+    raw = _raw()
+    assert len(records) == len(raw) >= MIN_RECORDS
+    ids = [r["id"] for r in raw]
+    assert len(set(ids)) == len(ids), [i for i, n in Counter(ids).items() if n > 1]
+    unknown = sorted({r["question_id"] for r in raw} - set(calibration_bank.questions))
+    assert not unknown, f"question ids not in the bank: {unknown}"
+    assert not [r["id"] for r in raw if r["band"] not in BANDS]
+    assert not [r["id"] for r in raw if not 0 <= r["score"] <= r["max_score"] == 5]
+    questions = {r["question_id"] for r in raw}
+    assert len(questions) >= MIN_QUESTIONS
+    assert {calibration_bank.questions[q].day for q in questions} == {1, 2, 3, 4, 5}
+    bands_by_question = defaultdict(set)
+    for r in raw:
+        bands_by_question[r["question_id"]].add(r["band"])
+    incomplete = {q: sorted(set(ORDERED_BANDS) - b) for q, b in bands_by_question.items() if set(ORDERED_BANDS) - b}
+    assert not incomplete, f"questions missing a strong, partial or wrong answer: {incomplete}"
+    missing_bands = BANDS - {r["band"] for r in raw}
+    assert not missing_bands, f"bands with no answer: {sorted(missing_bands)}"
+
+
+def test_pearson_with_human_grades(graded: list[Graded]) -> None:
+    value = pearson([g.predicted for g in graded], [g.human for g in graded])
+    worst = sorted(graded, key=lambda g: abs(g.predicted - g.human), reverse=True)[:10]
+    assert value >= MIN_PEARSON, f"Pearson {value:.3f} < {MIN_PEARSON}; largest disagreements:\n" + "\n".join(
+        g.describe() for g in worst
+    )
+
+
+def order_violations(graded: list[Graded]) -> list[str]:
+    """Pairs within a question where a better band does not score strictly above a worse one."""
+    by_question: dict[str, dict[str, list[Graded]]] = defaultdict(lambda: defaultdict(list))
+    for g in graded:
+        by_question[g.question_id][g.band].append(g)
+    violations = []
+    for question_id, bands in sorted(by_question.items()):
+        for higher, lower in pairwise(ORDERED_BANDS):
+            for better in bands[higher]:
+                for worse in bands[lower]:
+                    if better.predicted <= worse.predicted:
+                        violations.append(
+                            f"{question_id}: {higher} {better.id} ({better.predicted:.2f}) <= "
+                            f"{lower} {worse.id} ({worse.predicted:.2f})"
+                        )
+    return violations
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "offline grader: 8 order violations in 6 of 16 questions (gil x2, is-vs-equals, lists-vs-tuples x2, "
+        "mutable-default-arguments, shallow-vs-deep-copy, what-are-decorators): cues match words, not meaning, "
+        "so wrong answers using the right words ('mutex', 'release', 'key value', 'new list', 'reference to the same') "
+        "earn points, while correct paraphrases and short correct answers earn none"
+    ),
+)
+def test_strong_above_partial_above_wrong(graded: list[Graded]) -> None:
+    violations = order_violations(graded)
+    assert not violations, f"{len(violations)} order violation(s):\n" + "\n".join(violations)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "offline grader: threading-vs-multiprocessing-vs-asyncio/confused_concurrency-2 (threads for CPU-heavy image "
+        "processing) scores 2.21 > 2: the word 'processing' matches the 'process' exception of the "
+        "confuses-concurrency-models signal, so the mistake is not detected"
+    ),
+)
+def test_keyword_lists_injections_and_confusions_stay_low(graded: list[Graded]) -> None:
+    too_high = [g.describe() for g in graded if g.band in CAPPED_BANDS and g.predicted > CAP]
+    assert not too_high, f"scored above {CAP}/5:\n" + "\n".join(too_high)
+
+
+def test_empty_off_topic_and_keyword_lists_are_recognised(graded: list[Graded]) -> None:
+    missed = [
+        g.describe()
+        for g in graded
+        if g.band in RECOGNISED_BANDS and g.abstained is None and g.predicted > RECOGNISED_MAX
+    ]
+    assert not missed, f"neither abstained nor scored <= {RECOGNISED_MAX}/5:\n" + "\n".join(missed)
