@@ -150,14 +150,6 @@ def test_strong_above_partial_above_wrong(graded: list[Graded]) -> None:
     assert not violations, f"{len(violations)} order violation(s):\n" + "\n".join(violations)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "offline grader: threading-vs-multiprocessing-vs-asyncio/confused_concurrency-2 (threads for CPU-heavy image "
-        "processing) scores 2.21 > 2: the word 'processing' matches the 'process' exception of the "
-        "confuses-concurrency-models signal, so the mistake is not detected"
-    ),
-)
 def test_keyword_lists_injections_and_confusions_stay_low(graded: list[Graded]) -> None:
     too_high = [g.describe() for g in graded if g.band in CAPPED_BANDS and g.predicted > CAP]
     assert not too_high, f"scored above {CAP}/5:\n" + "\n".join(too_high)
