@@ -20,7 +20,8 @@ def setup() -> None:
     with st.form("setup"):
         by = st.radio("Choose questions by", ["Plan day", "Topics"], horizontal=True)
         day = st.selectbox("Plan day", sorted(PLAN_DAYS), format_func=lambda d: f"Day {d}: {PLAN_DAYS[d]}")
-        topics = st.multiselect("Topics", bank.topics)
+        askable = SessionConfig().kinds
+        topics = st.multiselect("Topics", sorted({q.topic for q in bank.questions.values() if q.kind in askable}))
         difficulties = st.multiselect("Difficulty", DIFFICULTIES, placeholder="Any")
         count = st.slider("Questions", 1, 10, 3)
         per_question = st.number_input("Minutes per question (0: untimed)", 0, 60, 5)
