@@ -114,6 +114,86 @@ class CodingTask(_Strict):
     time_limit_seconds: float = Field(default=2.0, gt=0, le=30)
 
 
+SandboxStatus = Literal["passed", "failed", "error", "timeout", "memory"]
+Isolation = Literal["bubblewrap", "unshare", "rlimits"]
+
+
+class CaseResult(BaseModel):
+    """What one test did."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    index: int
+    call: str
+    status: SandboxStatus
+    expected: str | None = Field(default=None, description="repr of the expected value")
+    raises: str | None = Field(default=None, description="the exception the test expected")
+    actual: str | None = Field(default=None, description="repr of what the call returned (trimmed)")
+    message: str = Field(default="", description="why it did not pass, one or two lines")
+    traceback: str | None = Field(default=None, description="the candidate's frames only, last lines")
+    stdout: str = ""
+    seconds: float = 0.0
+
+
+class SandboxReport(BaseModel):
+    """The outcome of ``run_tests``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    isolation: Isolation
+    load_error: str | None = Field(default=None, description="the code did not compile or load; with line number")
+    results: list[CaseResult] = Field(default_factory=list)
+    stdout: str = ""
+    stderr: str = ""
+    output_truncated: bool = False
+    elapsed: float = 0.0
+
+    @property
+    def total(self) -> int:
+        return len(self.results)
+
+    @property
+    def passed(self) -> int:
+        return self._count("passed")
+
+    @property
+    def failed(self) -> int:
+        return self._count("failed")
+
+    @property
+    def errors(self) -> int:
+        return self._count("error")
+
+    @property
+    def timeouts(self) -> int:
+        return self._count("timeout")
+
+    @property
+    def memory_errors(self) -> int:
+        return self._count("memory")
+
+    @property
+    def all_passed(self) -> bool:
+        return self.load_error is None and bool(self.results) and self.passed == self.total
+
+    def _count(self, status: SandboxStatus) -> int:
+        return sum(result.status == status for result in self.results)
+
+
+class SnippetResult(BaseModel):
+    """The outcome of ``run_snippet``: exactly what it printed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    isolation: Isolation
+    status: Literal["ok", "error", "timeout", "memory"]
+    stdout: str = ""
+    stderr: str = ""
+    exception: str | None = Field(default=None, description="e.g. 'ZeroDivisionError: division by zero'")
+    output_truncated: bool = False
+    elapsed: float = 0.0
+
+
 class Question(_Strict):
     id: Slug
     topic: Slug

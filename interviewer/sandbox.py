@@ -40,14 +40,11 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from interviewer.models import CaseResult, CodeTest, Isolation, SandboxReport, SandboxStatus, SnippetResult
 
-from interviewer.models import CodeTest
-
-Isolation = Literal["bubblewrap", "unshare", "rlimits"]
-Status = Literal["passed", "failed", "error", "timeout", "memory"]
+Status = SandboxStatus
 ISOLATION_ORDER: tuple[Isolation, ...] = ("bubblewrap", "unshare", "rlimits")
 
 OUTPUT_CAP = 64 * 1024  # characters of stdout/stderr kept
@@ -62,89 +59,6 @@ BETWEEN_STEPS_SECONDS = 2.0
 SANDBOX_ENV = {"PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0", "LANG": "C.UTF-8"}
 RUNNER_NAME = "_sandbox_runner.py"
 TEMP_ROOT: str | None = None  # parent of the working directories; None: the system's temporary directory
-
-
-class CaseResult(BaseModel):
-    """What one test did."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    index: int
-    call: str
-    status: Status
-    expected: str | None = Field(default=None, description="repr of the expected value")
-    raises: str | None = Field(default=None, description="the exception the test expected")
-    actual: str | None = Field(default=None, description="repr of what the call returned (trimmed)")
-    message: str = Field(default="", description="why it did not pass, one or two lines")
-    traceback: str | None = Field(default=None, description="the candidate's frames only, last lines")
-    stdout: str = ""
-    seconds: float = 0.0
-
-
-class SandboxReport(BaseModel):
-    """The outcome of ``run_tests``."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    isolation: Isolation
-    load_error: str | None = Field(default=None, description="the code did not compile or load; with line number")
-    results: list[CaseResult] = Field(default_factory=list)
-    stdout: str = ""
-    stderr: str = ""
-    output_truncated: bool = False
-    elapsed: float = 0.0
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def total(self) -> int:
-        return len(self.results)
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def passed(self) -> int:
-        return self._count("passed")
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def failed(self) -> int:
-        return self._count("failed")
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def errors(self) -> int:
-        return self._count("error")
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def timeouts(self) -> int:
-        return self._count("timeout")
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def memory_errors(self) -> int:
-        return self._count("memory")
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def all_passed(self) -> bool:
-        return self.load_error is None and bool(self.results) and self.passed == self.total
-
-    def _count(self, status: Status) -> int:
-        return sum(result.status == status for result in self.results)
-
-
-class SnippetResult(BaseModel):
-    """The outcome of ``run_snippet``: exactly what it printed."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    isolation: Isolation
-    status: Literal["ok", "error", "timeout", "memory"]
-    stdout: str = ""
-    stderr: str = ""
-    exception: str | None = Field(default=None, description="e.g. 'ZeroDivisionError: division by zero'")
-    output_truncated: bool = False
-    elapsed: float = 0.0
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -462,3 +462,14 @@ def test_deleting_outside_is_contained_by_the_os(isolation: str, tmp_path: Path)
     report = run(DELETE, T(f"f({str(victim)!r})", "0"), **options)
     assert report.results[0].status == "error"
     assert victim.read_text() == "keep me"
+
+
+def test_a_report_round_trips_through_json() -> None:
+    from interviewer.models import CaseResult, SandboxReport
+
+    report = SandboxReport(
+        isolation="rlimits",
+        results=[CaseResult(index=0, call="f(1)", status="passed"), CaseResult(index=1, call="f(2)", status="failed")],
+    )
+    again = SandboxReport.model_validate_json(report.model_dump_json())
+    assert again == report and (again.passed, again.total, again.all_passed) == (1, 2, False)
