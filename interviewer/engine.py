@@ -30,6 +30,7 @@ from typing import Protocol
 
 from interviewer.bank import Bank
 from interviewer.grading import Grader
+from interviewer.grading.coding import grade_coding_round
 from interviewer.grading.scoring import compute_score
 from interviewer.llm.base import TextStream
 from interviewer.models import (
@@ -39,6 +40,7 @@ from interviewer.models import (
     PointHistory,
     PointVerdict,
     Question,
+    SandboxReport,
     SessionConfig,
     SessionState,
     Turn,
@@ -46,12 +48,14 @@ from interviewer.models import (
     TurnRole,
     utc_now,
 )
+from interviewer.sandbox import run_tests
 from interviewer.selection import WeakAreas, choose_question
 from interviewer.turns import OfflineTurns, TurnWriter
 
 MAX_ANSWER_CHARS = 50_000
 MAX_QUESTION_CHARS = 2_000
 Clock = Callable[[], datetime]
+CodeRunner = Callable[..., SandboxReport]
 Voice = Callable[[TurnKind, TextStream], str]
 """Says a streamed interviewer turn as it arrives (a UI draws it) and returns the full text."""
 
@@ -96,7 +100,9 @@ class Interviewer:
         clock: Clock = utc_now,
         history: Sequence[PointHistory] = (),
         turns: TurnWriter | None = None,
+        code_runner: CodeRunner = run_tests,
     ) -> None:
+        self.code_runner = code_runner
         self.state = state
         self.bank = bank
         self.grader = grader
@@ -159,10 +165,67 @@ class Interviewer:
         attempt = self._require_current()
         if attempt.status == "grading":
             raise InvalidMove("The previous answer is still being graded.")
+        if self.bank.get(attempt.question_id).kind == "coding" and attempt.code_report is None:
+            raise InvalidMove(
+                "Submit your code first. Before that you can ask clarifying questions or run the examples."
+            )
         self._record_answer(attempt, text)
         self._save()  # the answer is durable before grading starts
         self._grade_and_continue(attempt)
         return self.state.transcript[mark:]
+
+    def run_examples(self, code: str) -> SandboxReport:
+        """Coding rounds: run the visible examples against the code, as often as the candidate likes."""
+        question, attempt = self._coding_attempt(code)
+        task = question.coding
+        assert task is not None
+        attempt.code = code
+        attempt.example_runs += 1
+        report = self.code_runner(code, task.function, task.examples, time_limit=task.time_limit_seconds)
+        summary = report.load_error or f"Examples: {report.passed} of {report.total} passed."
+        self._turn("candidate", "code_run", code, question.id)
+        self._turn("system", "code_run", summary, question.id)
+        self._save()
+        return report
+
+    def submit_code(self, code: str) -> list[Turn]:
+        """Coding rounds: run the hidden tests, then ask about complexity and one improvement."""
+        mark = len(self.state.transcript)
+        question, attempt = self._coding_attempt(code)
+        if self._enforce_time(draft=None):
+            return self.state.transcript[mark:]
+        task = question.coding
+        assert task is not None
+        attempt.code = code
+        self._turn("candidate", "code_submission", code, question.id)
+        self._save()  # the code is durable before it runs
+        report = self.code_runner(code, task.function, task.hidden_tests, time_limit=task.time_limit_seconds)
+        attempt.code_report = report
+        outcome = report.load_error or f"{report.passed} of {report.total} hidden tests passed"
+        self._turn(
+            "interviewer",
+            "follow_up",
+            f"Thanks. {outcome}. Walk me through the time and space complexity of your solution, "
+            "and tell me one thing you would improve.",
+            question.id,
+            "discussion",
+        )
+        attempt.last_prompt_at = self.clock()
+        self._save()
+        return self.state.transcript[mark:]
+
+    def _coding_attempt(self, code: str) -> tuple[Question, Attempt]:
+        attempt = self._require_current()
+        question = self.bank.get(attempt.question_id)
+        if question.kind != "coding" or question.coding is None:
+            raise InvalidMove("This question is not a coding round.")
+        if attempt.code_report is not None:
+            raise InvalidMove("The code is already submitted; answer the interviewer's question about it.")
+        if not code.strip():
+            raise InvalidMove("There is no code to run yet.")
+        if len(code) > MAX_ANSWER_CHARS:
+            raise InvalidMove(f"The code is {len(code):,} characters; the limit is {MAX_ANSWER_CHARS:,}.")
+        return question, attempt
 
     def ask_clarification(self, text: str) -> list[Turn]:
         """Answer a clarifying question from the question's clarifications (scenario facts)."""
@@ -360,7 +423,19 @@ class Interviewer:
         question = self.bank.get(attempt.question_id)
         text = "\n\n".join(attempt.answers if answers is None else answers)
         try:
-            grade = self.grader.grade(question, text, hints_used=attempt.hints_used)
+            if question.kind == "coding" and attempt.code is not None and attempt.code_report is not None:
+                grade = grade_coding_round(
+                    question,
+                    attempt.code,
+                    attempt.code_report,
+                    text,
+                    clarifications_asked=attempt.clarifications_asked,
+                    hints_used=attempt.hints_used,
+                    discussion_grader=self.grader,
+                    mistakes=self.bank.mistakes,
+                )
+            else:
+                grade = self.grader.grade(question, text, hints_used=attempt.hints_used)
         except Exception as exc:
             self._save()
             raise GradingFailed(
@@ -387,6 +462,8 @@ class Interviewer:
 
     def _follow_up_target(self, question: Question, attempt: Attempt, grade: Grade) -> str | None:
         """The heaviest rubric point still missing and not yet probed that the interviewer can ask about."""
+        if question.kind == "coding":
+            return None  # the coding round's own follow-up (complexity and an improvement) was its question
         if attempt.expired or grade.abstained or len(attempt.follow_up_points) >= self.state.config.max_follow_ups:
             return None
         by_weight = sorted(

@@ -405,6 +405,8 @@ TurnKind = Literal[
     "feedback",
     "expiry",
     "summary",
+    "code_run",
+    "code_submission",
 ]
 
 
@@ -437,6 +439,9 @@ class Attempt(BaseModel):
     ended_at: datetime | None = None
     expired: bool = False
     grade: Grade | None = None
+    code: str | None = Field(default=None, description="Coding rounds: the latest code run or submitted.")
+    example_runs: int = 0
+    code_report: SandboxReport | None = Field(default=None, description="Coding rounds: the hidden tests' results.")
 
     @property
     def combined_answer(self) -> str:

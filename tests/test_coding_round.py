@@ -1,0 +1,85 @@
+"""A coding round through the engine, with the real sandbox: clarify, run examples, submit, discuss."""
+
+from __future__ import annotations
+
+import pytest
+
+from interviewer.bank import Bank
+from interviewer.engine import Interviewer, InvalidMove
+from interviewer.grading.offline import OfflineGrader
+from interviewer.models import SessionConfig
+from interviewer.store import TranscriptStore
+from tests.conftest import FakeClock
+
+QUESTION = "code-merge-intervals"
+DISCUSSION = (
+    "I sort the intervals by start, then walk them once, extending the last merged interval when the next one "
+    "overlaps it and appending otherwise; the names say what each part holds and there is no nesting to speak of. "
+    "Sorting dominates, so it is O(n log n) time and O(n) extra space for the output; the merge itself is a "
+    "single linear pass. I assumed intervals are closed, so touching ones merge. One improvement: accept "
+    "tuples and return tuples, or merge in place to save memory."
+)
+
+
+def start(bank: Bank, clock: FakeClock, store: TranscriptStore | None = None) -> Interviewer:
+    config = SessionConfig(question_ids=[QUESTION], question_count=1, kinds=["coding"])
+    return Interviewer.start(config, bank, OfflineGrader(bank.mistakes), sink=store, clock=clock)
+
+
+def test_a_full_coding_round_with_the_reference_solution(bank: Bank, clock: FakeClock, store) -> None:
+    question = bank.get(QUESTION)
+    interviewer = start(bank, clock, store)
+    interviewer.ask_clarification("Can the input be empty?")
+    report = interviewer.run_examples(question.coding.reference_solution)
+    assert report.all_passed and report.total == len(question.coding.examples)
+    with pytest.raises(InvalidMove, match="Submit your code first"):
+        interviewer.answer("It is O(n log n).")
+
+    turns = interviewer.submit_code(question.coding.reference_solution)
+    assert turns[-1].kind == "follow_up" and "hidden tests passed" in turns[-1].text
+    stored = store.load(interviewer.state.id).attempts[0]
+    assert stored.code == question.coding.reference_solution and stored.code_report.all_passed
+
+    interviewer.answer(DISCUSSION)
+    grade = interviewer.state.attempts[0].grade
+    points = {p.point_id: p for p in grade.points}
+    assert len(points) == len(grade.points)  # point ids are unique within a grade
+    assert points["code-tests"].credit == 1.0 and points["code-clarified"].verdict == "covered"
+    assert points["code-readability"].credit >= 0.8
+    assert grade.score >= 4.0
+    assert question.coding.expected_complexity in grade.model_answer and "```python" in grade.model_answer
+    assert interviewer.state.status == "finished"
+
+
+def test_wrong_and_clever_code_is_graded_down_with_reasons(bank: Bank, clock: FakeClock) -> None:
+    clever = (
+        "from functools import reduce\n"
+        "def merge_intervals(intervals):\n"
+        "    return reduce(lambda acc, iv: acc + [iv], sorted(intervals), [])  # forgets to merge\n"
+    )
+    interviewer = start(bank, clock)
+    interviewer.submit_code(clever)
+    interviewer.answer("It is fast.")
+    grade = interviewer.state.attempts[0].grade
+    points = {p.point_id: p for p in grade.points}
+    assert points["code-tests"].credit < 1.0 and points["code-tests"].evidence.endswith("hidden tests passed")
+    assert {m.mistake_id for m in grade.mistakes} >= {"clever-unmaintainable-code", "no-clarifying-assumptions"}
+    assert any(line.startswith("Failing hidden test") for line in grade.feedback)
+    assert grade.score < 2.0
+
+
+def test_code_that_does_not_load_scores_nothing_for_tests(bank: Bank, clock: FakeClock) -> None:
+    interviewer = start(bank, clock)
+    interviewer.submit_code("def merge_intervals(intervals):\n    return [\n")
+    assert "line" in interviewer.state.transcript[-1].text.lower()
+    interviewer.answer("I ran out of time; I assumed the input was sorted.")
+    points = {p.point_id: p for p in interviewer.state.attempts[0].grade.points}
+    assert points["code-tests"].verdict == "missing" and "line" in points["code-tests"].evidence.lower()
+
+
+def test_coding_moves_only_apply_to_coding_rounds(small_bank: Bank, clock: FakeClock) -> None:
+    interviewer = Interviewer.start(
+        SessionConfig(question_ids=["tuples"], question_count=1), small_bank, OfflineGrader(), clock=clock
+    )
+    with pytest.raises(InvalidMove, match="not a coding round"):
+        interviewer.run_examples("def f(): pass")
