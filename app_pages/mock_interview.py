@@ -9,7 +9,7 @@ from interviewer.models import DIFFICULTIES, PLAN_DAYS, SessionConfig
 from interviewer.report import build_report
 from ui import context
 from ui.sidebar import draw_sidebar
-from ui.views import draw_report, draw_transcript, streaming_voice
+from ui.views import draw_report, draw_test_results, draw_transcript, streaming_voice
 
 st.title("Mock interview")
 
@@ -20,13 +20,14 @@ def setup() -> None:
     with st.form("setup"):
         by = st.radio("Choose questions by", ["Plan day", "Topics"], horizontal=True)
         day = st.selectbox("Plan day", sorted(PLAN_DAYS), format_func=lambda d: f"Day {d}: {PLAN_DAYS[d]}")
-        askable = SessionConfig().kinds
+        askable = [*SessionConfig().kinds, "coding"]
         topics = st.multiselect("Topics", sorted({q.topic for q in bank.questions.values() if q.kind in askable}))
         difficulties = st.multiselect("Difficulty", DIFFICULTIES, placeholder="Any")
         count = st.slider("Questions", 1, 10, 3)
         per_question = st.number_input("Minutes per question (0: untimed)", 0, 60, 5)
         total = st.number_input("Minutes in total (0: untimed)", 0, 180, 0)
         follow_ups = st.toggle("Follow-up questions", value=settings.max_follow_ups > 0)
+        coding = st.toggle("Include coding rounds", value=False, help="Write and run code; plan day 4.")
         policy = st.radio(
             "When time runs out",
             ["grade_answer_so_far", "mark_unanswered"],
@@ -49,6 +50,7 @@ def setup() -> None:
         per_question_seconds=per_question * 60 or None,
         total_seconds=total * 60 or None,
         expiry_policy=policy,
+        kinds=[*SessionConfig().kinds, "coding"] if coding or "coding" in topics else SessionConfig().kinds,
     )
     context.start_interviewer(config)
     st.rerun()
@@ -82,8 +84,39 @@ def interview(interviewer: Interviewer) -> None:
         request = st.text_input("Your question", placeholder="e.g. What do the latency metrics show?")
         if st.form_submit_button("Ask"):
             act(interviewer, interviewer.ask_clarification, request)
+    question = interviewer.current_question
+    attempt = interviewer.state.current
+    if question is not None and question.kind == "coding" and attempt is not None and attempt.code_report is None:
+        coding_round(interviewer, question, attempt)
+        return
     if answer := st.chat_input("Your answer"):
         act(interviewer, interviewer.answer, answer)
+
+
+def coding_round(interviewer: Interviewer, question, attempt) -> None:  # type: ignore[no-untyped-def]
+    """The editor: run the examples as often as wanted, then submit; the discussion follows in the chat."""
+    task = question.coding
+    st.markdown("**Examples**")
+    st.code("\n".join(f"{t.call}  # -> {t.expected or 'raises ' + str(t.raises)}" for t in task.examples), "python")
+    code = st.text_area(
+        "Your code",
+        value=attempt.code or f"{task.signature}\n    ...\n",
+        height=300,
+        key=f"code-{interviewer.state.id}-{len(interviewer.state.attempts)}",
+    )
+    run, submit = st.columns(2)
+    if run.button("Run examples", icon=":material/play_arrow:", width="stretch"):
+        try:
+            with st.spinner("Running in the sandbox…"):
+                report = interviewer.run_examples(code)
+            st.session_state["example_report"] = report
+        except InterviewError as exc:
+            st.session_state["flash"] = str(exc)
+        st.rerun()
+    if submit.button("Submit code", type="primary", icon=":material/send:", width="stretch"):
+        act(interviewer, interviewer.submit_code, code)
+    if report := st.session_state.pop("example_report", None):
+        draw_test_results(report)
 
 
 session_id = context.current_session_id()

@@ -12,7 +12,7 @@ from datetime import datetime
 from pydantic import BaseModel
 
 from interviewer.bank import Bank
-from interviewer.models import PLAN_DAYS, Grade, SessionState, TokenUsage
+from interviewer.models import PLAN_DAYS, Grade, SandboxReport, SessionState, TokenUsage
 
 WEAK_SCORE = 3.0
 DIMENSIONS = ("structure", "concrete_example", "trade_offs", "concision")
@@ -31,6 +31,8 @@ class QuestionReport(BaseModel):
     expired: bool
     answer: str
     grade: Grade | None
+    code: str | None = None
+    code_report: SandboxReport | None = None
 
 
 class NextStep(BaseModel):
@@ -76,6 +78,8 @@ def build_report(state: SessionState, bank: Bank) -> SessionReport:
                 expired=attempt.expired,
                 answer=attempt.combined_answer,
                 grade=grade,
+                code=attempt.code,
+                code_report=attempt.code_report,
             )
         )
         if grade is None or attempt.status == "not_reached":

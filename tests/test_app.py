@@ -245,3 +245,25 @@ def test_dunder_names_stay_literal_in_markdown() -> None:
     from ui.views import md
 
     assert md("equality through __eq__ and `__hash__`") == "equality through \\_\\_eq\\_\\_ and `__hash__`"
+
+
+def test_a_coding_round_in_the_browser_page() -> None:
+    question = load_bank().get("code-merge-intervals")
+    app = start_mock(new_app(), count=1, topics=["coding"])
+    assert not app.exception
+    [prompt] = [q for q in load_bank().questions.values() if q.prompt == chat(app)[0][1]]
+    task = prompt.coding
+    assert app.text_area[0].value.startswith(task.signature)
+    app.text_area[0].input(task.reference_solution)
+    app = click(app, "Run examples")
+    assert not app.exception
+    assert any(f"{len(task.examples)} of {len(task.examples)} passed" in s.value for s in app.success)
+    app = click(app, "Submit code")
+    assert "hidden tests passed" in chat(app)[-1][1]
+    app.chat_input[0].set_value(
+        "It sorts once, so O(n log n) time and O(n) space; I assumed the input fits in memory."
+    ).run()
+    assert not app.exception
+    assert any("Interview complete" in s.value for s in app.success)
+    assert any(c.language == "python" for c in app.code)  # the submitted code is in the report
+    assert question.coding.function

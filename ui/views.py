@@ -9,7 +9,7 @@ import streamlit as st
 
 from interviewer.engine import Interviewer
 from interviewer.llm.base import TextStream
-from interviewer.models import Grade, Turn, TurnKind
+from interviewer.models import Grade, SandboxReport, Turn, TurnKind
 from interviewer.report import SessionReport
 
 AVATARS = {"interviewer": "assistant", "candidate": "user", "system": "assistant"}
@@ -21,7 +21,10 @@ def draw_turn(turn: Turn) -> None:
         st.info(turn.text, icon=":material/timer:")
         return
     with st.chat_message(AVATARS[turn.role]):
-        if turn.kind == "feedback":
+        if turn.kind in ("code_run", "code_submission"):
+            st.caption("Ran the examples" if turn.kind == "code_run" else "Submitted")
+            st.code(turn.text, "python")
+        elif turn.kind == "feedback":
             st.caption(turn.text)
         else:
             st.markdown(turn.text if turn.role == "interviewer" else _plain(turn.text))
@@ -89,6 +92,18 @@ def draw_grade(grade: Grade, answer: str) -> None:
         st.markdown(md(grade.model_answer))
 
 
+def draw_test_results(report: SandboxReport) -> None:
+    if report.load_error:
+        st.error(report.load_error)
+        return
+    (st.success if report.all_passed else st.warning)(f"{report.passed} of {report.total} passed")
+    for result in report.results:
+        icon = ":green[passed]" if result.status == "passed" else f":red[{result.status}]"
+        st.markdown(f"{icon} `{result.call}`" + (f": {result.message}" if result.message else ""))
+        if result.traceback:
+            st.code(result.traceback, language=None)
+
+
 def draw_report(report: SessionReport) -> None:
     columns = st.columns(5)
     columns[0].metric("Overall", "n/a" if report.score is None else f"{report.score:.1f} / 5")
@@ -107,6 +122,10 @@ def draw_report(report: SessionReport) -> None:
                 f"{item.status}; {item.seconds:.0f} s; {item.hints_used} hint(s); {item.follow_ups} follow-up(s)"
                 + ("; time ran out" if item.expired else "")
             )
+            if item.code:
+                st.code(item.code, "python")
+            if item.code_report is not None:
+                draw_test_results(item.code_report)
             if item.grade is not None:
                 draw_grade(item.grade, item.answer)
     if report.usage.calls:
