@@ -14,20 +14,35 @@ from ui.views import draw_report, draw_test_results, draw_transcript, streaming_
 st.title("Mock interview")
 
 
+CODE_KINDS = ("coding", "output")
+
+
+def session_kinds(opted_in: bool, coding_day: bool, topics: list[str]) -> list:  # type: ignore[type-arg]
+    """Concept and scenario questions, plus code when asked for, on plan day 4, or by topic."""
+    kinds = list(SessionConfig().kinds)
+    if opted_in or coding_day or set(topics) & {"coding", "output"}:
+        kinds += ["coding"] if coding_day and not opted_in else list(CODE_KINDS)
+    return kinds
+
+
 def setup() -> None:
     bank = context.bank()
     settings = context.settings()
     with st.form("setup"):
         by = st.radio("Choose questions by", ["Plan day", "Topics"], horizontal=True)
         day = st.selectbox("Plan day", sorted(PLAN_DAYS), format_func=lambda d: f"Day {d}: {PLAN_DAYS[d]}")
-        askable = [*SessionConfig().kinds, "coding"]
+        askable = [*SessionConfig().kinds, *CODE_KINDS]
         topics = st.multiselect("Topics", sorted({q.topic for q in bank.questions.values() if q.kind in askable}))
         difficulties = st.multiselect("Difficulty", DIFFICULTIES, placeholder="Any")
         count = st.slider("Questions", 1, 10, 3)
         per_question = st.number_input("Minutes per question (0: untimed)", 0, 60, 5)
         total = st.number_input("Minutes in total (0: untimed)", 0, 180, 0)
         follow_ups = st.toggle("Follow-up questions", value=settings.max_follow_ups > 0)
-        coding = st.toggle("Include coding rounds", value=False, help="Write and run code; plan day 4.")
+        coding = st.toggle(
+            'Include coding rounds and "what does this print?" questions',
+            value=False,
+            help="Write and run code in a sandbox. Plan day 4 always includes coding rounds.",
+        )
         policy = st.radio(
             "When time runs out",
             ["grade_answer_so_far", "mark_unanswered"],
@@ -50,7 +65,7 @@ def setup() -> None:
         per_question_seconds=per_question * 60 or None,
         total_seconds=total * 60 or None,
         expiry_policy=policy,
-        kinds=[*SessionConfig().kinds, "coding"] if coding or "coding" in topics else SessionConfig().kinds,
+        kinds=session_kinds(coding, by == "Plan day" and day == 4, topics),
     )
     context.start_interviewer(config)
     st.rerun()

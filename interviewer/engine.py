@@ -30,7 +30,7 @@ from typing import Protocol
 
 from interviewer.bank import Bank
 from interviewer.grading import Grader
-from interviewer.grading.coding import grade_coding_round
+from interviewer.grading.coding import grade_coding_round, grade_output_round
 from interviewer.grading.scoring import compute_score
 from interviewer.llm.base import TextStream
 from interviewer.models import (
@@ -43,12 +43,13 @@ from interviewer.models import (
     SandboxReport,
     SessionConfig,
     SessionState,
+    SnippetResult,
     Turn,
     TurnKind,
     TurnRole,
     utc_now,
 )
-from interviewer.sandbox import run_tests
+from interviewer.sandbox import run_snippet, run_tests
 from interviewer.selection import WeakAreas, choose_question
 from interviewer.turns import OfflineTurns, TurnWriter
 
@@ -56,6 +57,7 @@ MAX_ANSWER_CHARS = 50_000
 MAX_QUESTION_CHARS = 2_000
 Clock = Callable[[], datetime]
 CodeRunner = Callable[..., SandboxReport]
+SnippetRunner = Callable[..., SnippetResult]
 Voice = Callable[[TurnKind, TextStream], str]
 """Says a streamed interviewer turn as it arrives (a UI draws it) and returns the full text."""
 
@@ -101,8 +103,10 @@ class Interviewer:
         history: Sequence[PointHistory] = (),
         turns: TurnWriter | None = None,
         code_runner: CodeRunner = run_tests,
+        snippet_runner: SnippetRunner = run_snippet,
     ) -> None:
         self.code_runner = code_runner
+        self.snippet_runner = snippet_runner
         self.state = state
         self.bank = bank
         self.grader = grader
@@ -406,10 +410,14 @@ class Interviewer:
 
     def _ask(self, question: Question) -> None:
         now = self.clock()
-        self.state.attempts.append(
-            Attempt(question_id=question.id, topic=question.topic, asked_at=now, last_prompt_at=now)
-        )
-        self._turn("interviewer", "question", question.prompt, question.id)
+        attempt = Attempt(question_id=question.id, topic=question.topic, asked_at=now, last_prompt_at=now)
+        prompt = question.prompt
+        if question.kind == "output" and question.snippet:
+            result = self.snippet_runner(question.snippet)  # the expected output is whatever the code prints
+            attempt.expected_output = result.stdout + (f"\n{result.exception}" if result.exception else "")
+            prompt = f"{question.prompt}\n\n```python\n{question.snippet.strip()}\n```"
+        self.state.attempts.append(attempt)
+        self._turn("interviewer", "question", prompt, question.id)
 
     def _record_answer(self, attempt: Attempt, text: str) -> None:
         now = self.clock()
@@ -433,6 +441,14 @@ class Interviewer:
                     hints_used=attempt.hints_used,
                     discussion_grader=self.grader,
                     mistakes=self.bank.mistakes,
+                )
+            elif question.kind == "output" and attempt.expected_output is not None:
+                grade = grade_output_round(
+                    question,
+                    text,
+                    attempt.expected_output,
+                    hints_used=attempt.hints_used,
+                    discussion_grader=self.grader,
                 )
             else:
                 grade = self.grader.grade(question, text, hints_used=attempt.hints_used)
@@ -462,8 +478,8 @@ class Interviewer:
 
     def _follow_up_target(self, question: Question, attempt: Attempt, grade: Grade) -> str | None:
         """The heaviest rubric point still missing and not yet probed that the interviewer can ask about."""
-        if question.kind == "coding":
-            return None  # the coding round's own follow-up (complexity and an improvement) was its question
+        if question.kind in ("coding", "output"):
+            return None  # a coding round has its own follow-up; an output question is one answer
         if attempt.expired or grade.abstained or len(attempt.follow_up_points) >= self.state.config.max_follow_ups:
             return None
         by_weight = sorted(

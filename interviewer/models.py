@@ -442,6 +442,9 @@ class Attempt(BaseModel):
     code: str | None = Field(default=None, description="Coding rounds: the latest code run or submitted.")
     example_runs: int = 0
     code_report: SandboxReport | None = Field(default=None, description="Coding rounds: the hidden tests' results.")
+    expected_output: str | None = Field(
+        default=None, description="Output questions: what the snippet printed when run in the sandbox."
+    )
 
     @property
     def combined_answer(self) -> str:

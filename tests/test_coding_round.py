@@ -83,3 +83,34 @@ def test_coding_moves_only_apply_to_coding_rounds(small_bank: Bank, clock: FakeC
     )
     with pytest.raises(InvalidMove, match="not a coding round"):
         interviewer.run_examples("def f(): pass")
+
+
+def output_session(bank: Bank, clock: FakeClock, question_id: str) -> Interviewer:
+    config = SessionConfig(question_ids=[question_id], question_count=1, kinds=["output"])
+    return Interviewer.start(config, bank, OfflineGrader(bank.mistakes), clock=clock)
+
+
+def test_output_questions_are_graded_against_what_the_snippet_really_prints(bank: Bank, clock: FakeClock) -> None:
+    from interviewer.sandbox import run_snippet
+
+    question = bank.get("output-mutable-default")
+    interviewer = output_session(bank, clock, question.id)
+    attempt = interviewer.state.attempts[0]
+    assert attempt.expected_output == run_snippet(question.snippet).stdout
+    assert question.snippet.strip() in interviewer.state.transcript[0].text
+
+    lines = attempt.expected_output.strip().splitlines()
+    interviewer.answer(
+        "It prints:\n" + "\n".join(lines) + "\nbecause the default list is created once, when the function is "
+        "defined, and every call that omits the argument appends to that same shared list."
+    )
+    right = interviewer.state.attempts[0].grade
+    assert {p.point_id: p.credit for p in right.points}["output"] == 1.0
+    assert "It prints:" in right.model_answer
+
+    wrong = output_session(bank, clock, question.id)
+    wrong.answer("It prints a fresh list each time, because every call gets its own new default list.")
+    worse = wrong.state.attempts[0].grade
+    assert {p.point_id: p.credit for p in worse.points}["output"] < 1.0
+    assert worse.score < right.score
+    assert worse.feedback[0].startswith("The snippet prints:")

@@ -21,6 +21,11 @@ CLARIFIED_WEIGHT = 1.0
 _ASSUMING = re.compile(r"\b(assum\w*|clarif\w*|what if|edge cases?|empty input|constraints?)\b", re.I)
 
 
+def _per_hint(talk: Grade) -> float:
+    """What one hint cost in the discussion grade, so the round charges hints the same way."""
+    return talk.hint_penalty / talk.hints_used if talk.hints_used else 0.0
+
+
 def _verdict(credit: float) -> Verdict:
     return "covered" if credit >= 0.999 else "partial" if credit > 0 else "missing"
 
@@ -121,7 +126,7 @@ def grade_coding_round(
         model=talk.model,
         prompt_version=talk.prompt_version,
         fallback_reason=talk.fallback_reason,
-        score=compute_score(points, found, hints_used, talk.hint_penalty / hints_used if hints_used else 0.0),
+        score=compute_score(points, found, hints_used, _per_hint(talk)),
         points=points,
         mistakes=found,
         communication=talk.communication,
@@ -133,3 +138,52 @@ def grade_coding_round(
         feedback=feedback,
         model_answer=f"{question.reference_answer.strip()}\n\n{solution}",
     )
+
+
+OUTPUT_WEIGHT = 3.0
+
+
+def _normalised_lines(text: str) -> list[str]:
+    return [" ".join(line.split()) for line in text.strip().splitlines() if line.strip()]
+
+
+def grade_output_round(
+    question: Question, answer: str, expected_output: str, *, hints_used: int, discussion_grader: Grader
+) -> Grade:
+    """A "what does this print?" answer: the predicted lines against the real output, plus the explanation.
+
+    The output point's credit is the share of the real output's lines that the answer states,
+    in order; the question's rubric points judge the explanation as any answer is judged.
+    """
+    talk = discussion_grader.grade(question, answer, hints_used=hints_used)
+    expected = _normalised_lines(expected_output)
+    said = " ".join(answer.split())
+    found, position = [], 0
+    for line in expected:
+        index = said.find(line, position)
+        if index >= 0:
+            found.append(line)
+            position = index + len(line)
+    credit = len(found) / len(expected) if expected else 0.0
+    output_point = _point(
+        "output",
+        "States exactly what the snippet prints, line by line.",
+        OUTPUT_WEIGHT,
+        credit,
+        " / ".join(found) if found else None,
+    )
+    points = [output_point, *talk.points]
+    printed = "\n".join(expected)
+    grade = talk.model_copy(
+        update={
+            "points": points,
+            "score": compute_score(
+                points, talk.mistakes, hints_used, talk.hint_penalty / hints_used if hints_used else 0.0
+            ),
+            "model_answer": f"It prints:\n\n```\n{printed}\n```\n\n{question.reference_answer.strip()}",
+            "abstained": None if credit else talk.abstained,
+        }
+    )
+    if credit < 1.0:
+        grade.feedback = [f"The snippet prints:\n{printed}", *talk.feedback]
+    return grade
