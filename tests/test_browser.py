@@ -124,3 +124,44 @@ def test_two_question_interview_with_a_reload(app_url: str) -> None:
         page.get_by_text("Question by question").wait_for()
         page.screenshot(path=ARTIFACTS / "4-report.png", full_page=True)
         browser.close()
+
+
+def test_a_coding_round_in_the_browser(app_url: str) -> None:
+    from interviewer.bank import load_bank
+
+    by_function = {q.coding.function: q for q in load_bank().questions.values() if q.coding is not None}
+    ARTIFACTS.mkdir(exist_ok=True)
+    with playwright_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 1300})
+        page.set_default_timeout(30_000)
+        page.goto(app_url)
+        page.get_by_role("button", name="Start the interview").wait_for()
+        page.get_by_text("Topics", exact=True).first.click()
+        page.get_by_role("combobox").nth(1).click()
+        page.get_by_role("option", name="coding").click()
+        page.keyboard.press("Escape")
+        slider = page.get_by_role("slider")
+        slider.focus()
+        slider.press("ArrowLeft")
+        slider.press("ArrowLeft")  # 3 questions -> 1
+        page.get_by_role("button", name="Start the interview").click()
+
+        editor = page.get_by_label("Your code")
+        editor.wait_for()
+        signature = editor.input_value().splitlines()[0]
+        question = by_function[signature.split("def ", 1)[1].split("(", 1)[0]]
+        editor.fill(question.coding.reference_solution)
+        page.get_by_role("button", name="Run examples").click()
+        page.get_by_text(f"{len(question.coding.examples)} of {len(question.coding.examples)} passed").wait_for()
+        page.get_by_role("button", name="Submit code").click()
+        page.get_by_text("hidden tests passed").wait_for()
+        page.screenshot(path=ARTIFACTS / "5-coding-submitted.png", full_page=True)
+
+        box = page.get_by_placeholder("Your answer")
+        box.fill("One pass after the setup, so roughly linear time; I assumed the input fits in memory.")
+        box.press("Enter")
+        page.get_by_text("Interview complete").wait_for()
+        page.get_by_text("hidden tests passed").first.wait_for()
+        page.screenshot(path=ARTIFACTS / "6-coding-report.png", full_page=True)
+        browser.close()

@@ -114,3 +114,15 @@ def test_output_questions_are_graded_against_what_the_snippet_really_prints(bank
     assert {p.point_id: p.credit for p in worse.points}["output"] < 1.0
     assert worse.score < right.score
     assert worse.feedback[0].startswith("The snippet prints:")
+
+
+def test_correct_code_dominates_a_coding_round(bank: Bank, clock: FakeClock) -> None:
+    question = bank.get(QUESTION)
+    interviewer = start(bank, clock)
+    interviewer.submit_code(question.coding.reference_solution)
+    interviewer.answer("It is quick, I think; I assumed the input fits in memory.")
+    grade = interviewer.state.attempts[0].grade
+    weights = {p.point_id: p.weight for p in grade.points}
+    total = sum(weights.values())
+    assert abs(weights["code-tests"] / total - 0.45) < 0.01
+    assert 3.0 <= grade.score < 4.5  # right code, thin discussion

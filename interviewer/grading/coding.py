@@ -2,7 +2,8 @@
 
 Each part becomes a weighted rubric verdict beside the question's own points (judged on
 the candidate's complexity-and-improvement discussion by the active grader), so the
-score comes from the same :func:`compute_score` as every other grade.
+score comes from the same :func:`compute_score` as every other grade. The hidden tests
+carry 45% of the round, readability and clarified assumptions 10% each, the discussion 35%.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from interviewer.grading.readability import review
 from interviewer.grading.scoring import compute_score
 from interviewer.models import CommonMistake, Grade, MistakeFinding, PointVerdict, Question, SandboxReport, Verdict
 
-TESTS_WEIGHT = 4.0
-READABILITY_WEIGHT = 1.5
-CLARIFIED_WEIGHT = 1.0
+# Shares of a coding round's score; the discussion's own rubric points carry the rest.
+TESTS_SHARE = 0.45
+READABILITY_SHARE = 0.10
+CLARIFIED_SHARE = 0.10
+DISCUSSION_SHARE = 1.0 - TESTS_SHARE - READABILITY_SHARE - CLARIFIED_SHARE
 _ASSUMING = re.compile(r"\b(assum\w*|clarif\w*|what if|edge cases?|empty input|constraints?)\b", re.I)
 
 
@@ -72,13 +75,17 @@ def grade_coding_round(
         raise ValueError(f"{question.id} is not a coding question")
     talk = discussion_grader.grade(question, discussion, hints_used=hints_used)
     readability = review(code)
+    round_weight = sum(p.weight for p in talk.points) / DISCUSSION_SHARE if talk.points else 1.0
+    tests_weight, readability_weight, clarified_weight = (
+        round(share * round_weight, 3) for share in (TESTS_SHARE, READABILITY_SHARE, CLARIFIED_SHARE)
+    )
     if report.load_error:
-        tests = _point("code-tests", "The code runs and passes the hidden tests.", TESTS_WEIGHT, 0.0, report.load_error)
+        tests = _point("code-tests", "The code runs and passes the hidden tests.", tests_weight, 0.0, report.load_error)
     else:
         tests = _point(
             "code-tests",
             "The code passes the hidden tests, edge cases included.",
-            TESTS_WEIGHT,
+            tests_weight,
             report.passed / report.total if report.total else 0.0,
             f"{report.passed} of {report.total} hidden tests passed",
         )
@@ -88,14 +95,14 @@ def grade_coding_round(
         _point(
             "code-readability",
             "The code is easy to read: short functions, shallow nesting, clear names, nothing needlessly clever.",
-            READABILITY_WEIGHT,
+            readability_weight,
             readability.score,
             readability.summary,
         ),
         _point(
             "code-clarified",
             "The candidate clarified inputs and constraints (asked, or stated assumptions) instead of guessing.",
-            CLARIFIED_WEIGHT,
+            clarified_weight,
             1.0 if clarified else 0.0,
             f"{clarifications_asked} clarifying question(s) asked" if clarifications_asked else None,
         ),
