@@ -544,7 +544,17 @@ class Interviewer:
         if draft:
             self._record_answer(attempt, draft)
         attempt.expired = True
-        if policy == "grade_answer_so_far" and attempt.answers:
+        question = self.bank.get(attempt.question_id)
+        unsubmitted_code = question.coding is not None and attempt.code and attempt.code_report is None
+        if policy == "grade_answer_so_far" and unsubmitted_code:
+            self._turn("system", "expiry", f"Time is up: {limit} has run out. Grading the code you last ran.")
+            task = question.coding
+            attempt.code_report = self.code_runner(
+                attempt.code, task.function, task.hidden_tests, time_limit=task.time_limit_seconds
+            )
+            self._save()
+            self._grade(attempt)
+        elif policy == "grade_answer_so_far" and attempt.answers:
             self._turn("system", "expiry", f"Time is up: {limit} has run out. Grading your answer so far.")
             if attempt.status == "grading" or attempt.grade is None:
                 self._save()

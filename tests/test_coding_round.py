@@ -126,3 +126,37 @@ def test_correct_code_dominates_a_coding_round(bank: Bank, clock: FakeClock) -> 
     total = sum(weights.values())
     assert abs(weights["code-tests"] / total - 0.45) < 0.01
     assert 3.0 <= grade.score < 4.5  # right code, thin discussion
+
+
+def test_at_expiry_the_code_last_run_is_graded(bank: Bank, clock: FakeClock) -> None:
+    question = bank.get(QUESTION)
+    config = SessionConfig(question_ids=[QUESTION], question_count=1, kinds=["coding"], per_question_seconds=600)
+    interviewer = Interviewer.start(config, bank, OfflineGrader(bank.mistakes), clock=clock)
+    interviewer.run_examples(question.coding.reference_solution)
+    clock.advance(601)
+    turns = interviewer.check_time()
+    assert "Grading the code you last ran" in turns[0].text
+    attempt = interviewer.state.attempts[0]
+    assert attempt.status == "expired" and attempt.code_report.all_passed
+    assert {p.point_id: p.credit for p in attempt.grade.points}["code-tests"] == 1.0
+
+
+def test_a_coding_round_with_the_model_backend(bank: Bank, clock: FakeClock) -> None:
+    import json
+
+    from interviewer.grading.llm import LLMGrader
+    from interviewer.llm.fake import ScriptedClient
+
+    question = bank.get(QUESTION)
+    quote = "Sorting dominates, so it is O(n log n) time"
+    reply = {"points": [{"point_id": "complexity", "verdict": "covered", "quote": quote}], "mistakes": []}
+    client = ScriptedClient().enqueue(json.dumps(reply))
+    config = SessionConfig(question_ids=[QUESTION], question_count=1, kinds=["coding"])
+    interviewer = Interviewer.start(config, bank, LLMGrader(client, OfflineGrader(bank.mistakes)), clock=clock)
+    interviewer.submit_code(question.coding.reference_solution)
+    interviewer.answer(DISCUSSION)
+    grade = interviewer.state.attempts[0].grade
+    assert grade.grader == "scripted" and grade.prompt_version
+    points = {p.point_id: p for p in grade.points}
+    assert points["complexity"].verdict == "covered" and points["code-tests"].credit == 1.0
+    assert "<candidate_answer>" in client.requests[0][1].content
