@@ -66,9 +66,6 @@ class Bank:
     def by_topic(self, topic: str) -> list[Question]:
         return [q for q in self.questions.values() if q.topic == topic]
 
-    def mistakes_for(self, question: Question) -> list[CommonMistake]:
-        return [self.mistakes[m] for m in question.mistakes if m in self.mistakes]
-
 
 def load_bank(directory: Path | str = DEFAULT_BANK_DIR) -> Bank:
     """Load and check the bank; raise :class:`BankError` listing every problem."""

@@ -27,6 +27,7 @@ from interviewer.llm.base import ChatMessage
 from interviewer.llm.fake import ScriptedClient
 from interviewer.models import Grade, Question, SessionConfig
 from interviewer.turns import LLMTurns, OfflineTurns
+from tests.test_grader import ANSWERS
 
 REFS = ("Q1", "Q4", "Q12", "Scenario 1")
 
@@ -39,40 +40,7 @@ WEAK = {
     "Scenario 1": "I would roll back the release quickly. Then I would look at what changed in the diff.",
 }
 
-STRONG = {
-    "Q1": (
-        "Lists are mutable: you can append, remove or replace items in place, so they suit collections that change. "
-        "Tuples are immutable once created, which makes them hashable, so a tuple can be a dictionary key or a set "
-        "member, for example caching by a (lat, lon) pair, while a list never can. "
-        "Tuples also fit fixed records such as a (host, port) pair, and namedtuple adds field names. "
-        "They are lighter in memory because lists over-allocate spare capacity so that append is amortised O(1). "
-        "One caveat: the immutability is shallow, a tuple holding a list is unhashable."
-    ),
-    "Q4": (
-        "The GIL is a lock in CPython that lets only one thread execute Python bytecode at a time. "
-        "It exists mainly to protect reference counting and the interpreter's memory management. "
-        "So CPU-bound work gets no speed-up from threads, but I/O-bound threads still work well because the GIL is "
-        "released while a thread waits on a socket or a file, and C extensions like NumPy release it too. "
-        "For CPU-bound parallelism I would use multiprocessing, or the free-threaded build in Python 3.13. "
-        "For example, downloading 100 URLs with a thread pool is fast, but hashing big files in threads is not."
-    ),
-    "Q12": (
-        "I pick the model by the bottleneck. Threading is best for I/O-bound work with blocking libraries, such as "
-        "calling a REST API with requests from a thread pool, since the GIL is released while waiting. "
-        "Multiprocessing is for CPU-bound parallelism, like image resizing, because each process has its own "
-        "interpreter and GIL, at the cost of process start-up and pickling data between processes. "
-        "asyncio suits very high-concurrency I/O, thousands of sockets on one thread with an event loop, but it needs "
-        "async libraries and one blocking call stalls every coroutine, so I offload those with asyncio.to_thread."
-    ),
-    "Scenario 1": (
-        "First I'd define the baseline: which endpoint, which percentile, p50 or p95, and when it moved. "
-        "Then I'd look at the traces for slow requests to see where time goes, and check the database queries, "
-        "for example a new N+1 query or a missing index. "
-        "I'd isolate the regression to the commit window of that release by diffing or bisecting the changes. "
-        "If customer impact is high I'd roll back first and investigate afterwards. "
-        "Finally I'd add a latency alert on the SLO and a performance test so this does not recur."
-    ),
-}
+STRONG = {ref: ANSWERS[ref]["strong"] for ref in REFS}  # the grader tests' own strong answers
 STRONG_FLOOR = 4.0
 
 # Lines that only carry an attack (code fences, harmless code, table rules, comment markers): a model quoting

@@ -9,6 +9,7 @@ exactly where the interview was.
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 import streamlit as st
 from pydantic import SecretStr
@@ -115,39 +116,30 @@ def current_session_id() -> str | None:
     return st.query_params.get(SESSION_PARAM)
 
 
+def _engine_options() -> dict[str, Any]:
+    """What every interviewer on a page is built with: the store, the clock, the history, the voice."""
+    return {
+        "sink": store(),
+        "clock": clock(),
+        "history": store().point_history(user=user()),
+        "turns": backend().turns,
+    }
+
+
 def open_interviewer(session_id: str, *, resume: bool = True) -> Interviewer | None:
     """The interviewer for a stored session; with ``resume``, finish any grade a crash interrupted."""
     try:
         state = store().load(session_id, user=user())
     except SessionNotFound:
         return None
-    active = backend()
-    interviewer = Interviewer(
-        state,
-        bank(),
-        active.grader,
-        sink=store(),
-        clock=clock(),
-        history=store().point_history(user=user()),
-        turns=active.turns,
-    )
+    interviewer = Interviewer(state, bank(), backend().grader, **_engine_options())
     if resume:
         interviewer.resume()
     return interviewer
 
 
 def start_interviewer(config: SessionConfig) -> Interviewer:
-    active = backend()
-    interviewer = Interviewer.start(
-        config,
-        bank(),
-        active.grader,
-        sink=store(),
-        clock=clock(),
-        history=store().point_history(user=user()),
-        turns=active.turns,
-        user=user(),
-    )
+    interviewer = Interviewer.start(config, bank(), backend().grader, user=user(), **_engine_options())
     st.query_params[SESSION_PARAM] = interviewer.state.id
     return interviewer
 

@@ -12,9 +12,10 @@ import re
 from collections.abc import Mapping
 
 from interviewer.grading import Grader
+from interviewer.grading.mistakes import applicable_mistakes, finding
 from interviewer.grading.readability import review
 from interviewer.grading.scoring import compute_score
-from interviewer.models import CommonMistake, Grade, MistakeFinding, PointVerdict, Question, SandboxReport, Verdict
+from interviewer.models import CommonMistake, Grade, PointVerdict, Question, SandboxReport, Verdict
 
 # Shares of a coding round's score; the discussion's own rubric points carry the rest.
 TESTS_SHARE = 0.45
@@ -43,21 +44,6 @@ def _point(point_id: str, statement: str, weight: float, credit: float, evidence
         credit=credit,
         evidence=evidence,
     )
-
-
-def _finding(mistake: CommonMistake | None, evidence: str | None, explanation: str) -> list[MistakeFinding]:
-    if mistake is None:
-        return []
-    return [
-        MistakeFinding(
-            mistake_id=mistake.id,
-            name=mistake.name,
-            penalty=mistake.penalty,
-            evidence=evidence,
-            explanation=explanation,
-            advice=mistake.advice,
-        )
-    ]
 
 
 def grade_coding_round(
@@ -108,19 +94,14 @@ def grade_coding_round(
         ),
         *talk.points,
     ]
-    found = [
-        m for m in talk.mistakes if m.mistake_id not in ("clever-unmaintainable-code", "no-clarifying-assumptions")
-    ]
-    if readability.clever and "clever-unmaintainable-code" in question.mistakes:
-        found += _finding(
-            mistakes.get("clever-unmaintainable-code"), readability.clever[0], "; ".join(readability.clever)
-        )
-    if not clarified and "no-clarifying-assumptions" in question.mistakes:
-        found += _finding(
-            mistakes.get("no-clarifying-assumptions"),
-            None,
-            "No clarifying question was asked and no assumption was stated before or after coding.",
-        )
+    judged_on_the_round = ("clever-unmaintainable-code", "no-clarifying-assumptions")
+    found = [m for m in talk.mistakes if m.mistake_id not in judged_on_the_round]
+    applicable = {m.id: m for m in applicable_mistakes(question, mistakes)}
+    if readability.clever and (clever := applicable.get("clever-unmaintainable-code")):
+        found.append(finding(clever, readability.clever[0], "; ".join(readability.clever)))
+    if not clarified and (unclarified := applicable.get("no-clarifying-assumptions")):
+        explanation = "No clarifying question was asked and no assumption was stated before or after coding."
+        found.append(finding(unclarified, None, explanation))
     failures = [f"{r.call}: {r.message or r.status}" for r in report.results if r.status != "passed"][:3]
     feedback = [f"Failing hidden test {line}" for line in failures]
     feedback += [f"Readability: {line}" for line in readability.findings + readability.clever]

@@ -18,11 +18,12 @@ from pydantic import BaseModel, ConfigDict
 
 from interviewer.grading.communication import assess
 from interviewer.grading.feedback import write_feedback
+from interviewer.grading.mistakes import applicable_mistakes, finding
 from interviewer.grading.offline import OfflineGrader, derive_rubric
 from interviewer.grading.scoring import VERDICT_CREDIT, compute_score
 from interviewer.grading.text import content_stems, normalize, split_sentences
 from interviewer.llm.base import ChatClient, ChatMessage, LLMError, LLMReplyInvalid, TokenUsage
-from interviewer.models import Grade, MistakeFinding, PointVerdict, Question, RubricPoint
+from interviewer.models import Grade, PointVerdict, Question, RubricPoint
 from interviewer.prompts import fence, fit, load_prompt
 
 DEFAULT_BUDGET = 1500
@@ -111,7 +112,7 @@ class LLMGrader:
         return self._grade_from(question, rubric, answer, cleaned, reply, hints_used, usage, screening.injections)
 
     def _messages(self, question: Question, rubric: list[RubricPoint], answer: str) -> list[ChatMessage]:
-        applicable = [self.offline.mistakes[m] for m in question.mistakes if m in self.offline.mistakes]
+        applicable = applicable_mistakes(question, self.offline.mistakes)
         values = {
             "question_id": question.id,
             "prompt": question.prompt,
@@ -174,7 +175,7 @@ class LLMGrader:
                 )
             )
         mistakes = []
-        applicable = {m: self.offline.mistakes[m] for m in question.mistakes if m in self.offline.mistakes}
+        applicable = {m.id: m for m in applicable_mistakes(question, self.offline.mistakes)}
         for found in reply.mistakes:
             mistake = applicable.get(found.mistake_id)
             if mistake is None or any(m.mistake_id == mistake.id for m in mistakes):
@@ -185,16 +186,7 @@ class LLMGrader:
                 continue
             if not quoted and mistake.detector == "signals":
                 continue  # a mistake of statement needs the statement
-            mistakes.append(
-                MistakeFinding(
-                    mistake_id=mistake.id,
-                    name=mistake.name,
-                    penalty=mistake.penalty,
-                    evidence=quoted or None,
-                    explanation=mistake.description,
-                    advice=mistake.advice,
-                )
-            )
+            mistakes.append(finding(mistake, quoted or None, mistake.description))
         sentences = split_sentences(cleaned)
         grade = Grade(
             question_id=question.id,

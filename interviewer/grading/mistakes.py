@@ -8,11 +8,11 @@ anything that would avoid it, or hard-to-read code.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 from interviewer.grading.text import Cue, Sentence, compile_cue, quote, words
-from interviewer.models import REGEX_CUE_PREFIX, CommonMistake, MistakeFinding, MistakeSignal
+from interviewer.models import REGEX_CUE_PREFIX, CommonMistake, MistakeFinding, MistakeSignal, Question
 
 LONG_CODE_LINE = 100
 _NESTED_COMPREHENSION = re.compile(r"[\[{(][^\[\]{}()]*\bfor\b[^\[\]{}]*\bfor\b.*\bin\b", re.S)
@@ -34,7 +34,13 @@ def _terms(terms: Iterable[str]) -> list[Cue]:
     return [compile_cue(term) for term in terms]
 
 
-def _finding(mistake: CommonMistake, evidence: str | None, explanation: str) -> MistakeFinding:
+def applicable_mistakes(question: Question, catalogue: Mapping[str, CommonMistake]) -> list[CommonMistake]:
+    """The catalogue entries the question lists, in its order (unknown ids are the validator's business)."""
+    return [catalogue[m] for m in question.mistakes if m in catalogue]
+
+
+def finding(mistake: CommonMistake, evidence: str | None, explanation: str) -> MistakeFinding:
+    """A catalogue mistake found in an answer, with its evidence (None for a mistake of omission)."""
     return MistakeFinding(
         mistake_id=mistake.id,
         name=mistake.name,
@@ -77,7 +83,7 @@ def _find_signal(mistake: CommonMistake, sentences: list[Sentence]) -> MistakeFi
     for sentence in sentences:
         clauses = _clauses(sentence)
         if any(_signal_matches(signal, clause) for signal in mistake.signals for clause in clauses):
-            return _finding(mistake, quote(sentence), mistake.description)
+            return finding(mistake, quote(sentence), mistake.description)
     return None
 
 
@@ -85,7 +91,7 @@ def _find_absence(mistake: CommonMistake, text: str, whole: Sentence) -> Mistake
     word_count = len(words(text))
     if word_count < mistake.min_words or any(cue.matches(whole) for cue in _terms(mistake.markers)):
         return None
-    return _finding(mistake, None, f"{mistake.description} (Nothing in the {word_count}-word answer does this.)")
+    return finding(mistake, None, f"{mistake.description} (Nothing in the {word_count}-word answer does this.)")
 
 
 def _find_dense_code(mistake: CommonMistake, sentences: list[Sentence]) -> MistakeFinding | None:
@@ -97,7 +103,7 @@ def _find_dense_code(mistake: CommonMistake, sentences: list[Sentence]) -> Mista
         if len(line) > LONG_CODE_LINE and sentence.is_code:
             reasons.append(f"a {len(line)}-character line")
         if reasons:
-            return _finding(mistake, quote(sentence), f"{mistake.description} (Here: {', '.join(reasons)}.)")
+            return finding(mistake, quote(sentence), f"{mistake.description} (Here: {', '.join(reasons)}.)")
     return _find_signal(mistake, sentences)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from interviewer.grading.communication import assess
 from interviewer.grading.feedback import write_feedback
-from interviewer.grading.mistakes import detect_mistakes
+from interviewer.grading.mistakes import applicable_mistakes, detect_mistakes
 from interviewer.grading.scoring import HINT_PENALTY, VERDICT_CREDIT, compute_score
 from interviewer.grading.screening import Screening, screen
 from interviewer.grading.text import Cue, Sentence, compile_cue, content_stems, quote, split_sentences
@@ -95,8 +95,7 @@ class OfflineGrader:
             grade.points = [_judge_derived(p, evidence, prepared.prompt_stems) for p in prepared.points]
         else:
             grade.points = [_judge_point(p, evidence, prepared.prompt_stems) for p in prepared.points]
-        applicable = [self.mistakes[m] for m in question.mistakes if m in self.mistakes]
-        grade.mistakes = detect_mistakes(applicable, kept, text)
+        grade.mistakes = detect_mistakes(applicable_mistakes(question, self.mistakes), kept, text)
         grade.communication = assess(text, kept, question.reference_answer)
         grade.hint_penalty = hints_used * self.hint_penalty
         grade.score = compute_score(grade.points, grade.mistakes, hints_used, self.hint_penalty)

@@ -26,28 +26,6 @@ STOPWORDS = frozenset(
     gets got use used uses using like really thing things way also etc well yes would n't
     """.split()
 )
-NEGATIONS = frozenset(
-    {
-        "not",
-        "no",
-        "never",
-        "n't",
-        "cannot",
-        "can't",
-        "don't",
-        "doesn't",
-        "isn't",
-        "aren't",
-        "won't",
-        "wasn't",
-        "weren't",
-        "shouldn't",
-        "wouldn't",
-        "couldn't",
-        "didn't",
-        "without",
-    }
-)
 
 _WORD = re.compile(r"[a-z0-9_]+(?:'[a-z]+)?")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9_`*@-])|\n+")
@@ -140,10 +118,6 @@ def compile_cue(source: str) -> Cue:
     if not stems:  # a cue made only of small words ("can be") is matched literally
         return Cue(source, pattern=re.compile(r"\b" + re.escape(source.lower()) + r"\b", re.I))
     return Cue(source, stems=stems)
-
-
-def is_negated(sentence: Sentence) -> bool:
-    return any(token in NEGATIONS or token.endswith("n't") for token in sentence.tokens)
 
 
 def stopword_ratio(text: str) -> float:
