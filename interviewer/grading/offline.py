@@ -2,9 +2,13 @@
 
 For each rubric point it looks for the sentence of the answer that best makes the
 point, either by a cue (a phrase or pattern that shows the idea) or by sharing the
-statement's meaningful words, and quotes that sentence as evidence. A question with
-no rubric (a user's own question, an evaluation data set) is graded against points
-derived from its reference answer, clause by clause.
+statement's meaningful words, and quotes that sentence as evidence.
+
+A question with no rubric (a user's own question, an evaluation data set) is graded
+against its reference answer alone: one point per clause of the reference, earned by
+restating the clause's key words (the question's own words aside) exactly or with a
+WordNet synonym or related form, plus a point for any real attempt, since a reference
+answer cannot show that different wording is wrong. See docs/grading.md.
 """
 
 from __future__ import annotations
@@ -16,9 +20,19 @@ from dataclasses import dataclass
 from interviewer.grading.communication import assess
 from interviewer.grading.feedback import write_feedback
 from interviewer.grading.mistakes import applicable_mistakes, detect_mistakes
+from interviewer.grading.related_words import related_stems
 from interviewer.grading.scoring import HINT_PENALTY, VERDICT_CREDIT, compute_score
 from interviewer.grading.screening import Screening, screen
-from interviewer.grading.text import Cue, Sentence, compile_cue, content_stems, quote, split_sentences
+from interviewer.grading.text import (
+    Cue,
+    Sentence,
+    compile_cue,
+    content_stems,
+    key_stems,
+    quote,
+    split_sentences,
+    words,
+)
 from interviewer.models import CommonMistake, Grade, PointVerdict, Question, RubricPoint, Verdict
 
 NAME = "offline"
@@ -28,8 +42,13 @@ PARAPHRASE_COVERED = 0.6
 PARAPHRASE_PARTIAL = 0.4
 CUE_SENTENCE_MIN_STEMS = 4
 RESTATEMENT_NEW_WORDS = 0.2
-DERIVED_FLOOR = 0.0
-DERIVED_FULL = 0.5
+# Reference-only grading
+ATTEMPT_SHARE = 0.4  # of the grade, earned by any answer that passes screening
+RELATED_WORD_CREDIT = 0.5  # a key word said with a synonym or related form
+COVERAGE_CURVE = 0.5  # a point's credit is (share of its key words) ** this: half the words earn 0.71
+DERIVED_COVERED = 0.75
+REFERENCE_WEIGHT = 10.0  # the derived points' weights add up to this
+ATTEMPT_STATEMENT = "Answers the question in their own words"
 _CLAUSE_SPLIT = re.compile(r"\s*(?:[;:]|,\s+(?:and|but|so|which|while|whereas)\b|\.\s+)\s*")
 
 
@@ -38,6 +57,7 @@ class _PreparedPoint:
     point: RubricPoint
     stems: frozenset[str]
     cues: tuple[Cue, ...]
+    key: tuple[str, ...] = ()  # reference-only points: the key word stems an answer restates
 
 
 @dataclass(frozen=True)
@@ -66,8 +86,8 @@ class OfflineGrader:
             split_sentences(answer),
             prepared.vocabulary,
             question.reference_answer,
-            min_content_words=MIN_WORDS_WITH_RUBRIC if not prepared.derived else _derived_min_words(prepared),
-            require_prose=True,
+            min_content_words=1 if prepared.derived else MIN_WORDS_WITH_RUBRIC,
+            require_prose=not prepared.derived,
         )
 
     def grade(self, question: Question, answer: str, *, hints_used: int = 0) -> Grade:
@@ -92,7 +112,7 @@ class OfflineGrader:
         text = "\n".join(s.text for s in kept)
         evidence = [s for s in kept if not _restates(s, prepared.prompt_stems)]
         if prepared.derived:
-            grade.points = [_judge_derived(p, evidence, prepared.prompt_stems) for p in prepared.points]
+            grade.points = _judge_reference_points(prepared.points, kept)
         else:
             grade.points = [_judge_point(p, evidence, prepared.prompt_stems) for p in prepared.points]
         grade.mistakes = detect_mistakes(applicable_mistakes(question, self.mistakes), kept, text)
@@ -107,16 +127,20 @@ class OfflineGrader:
         if cached is not None and cached[0] is question:
             return cached[1]
         derived = not question.rubric
-        rubric = question.rubric or derive_rubric(question.reference_answer)
-        points = tuple(
-            _PreparedPoint(p, frozenset(content_stems(p.statement)), tuple(compile_cue(c) for c in p.cues))
-            for p in rubric
-        )
+        if derived:
+            points = _reference_points(question)
+        else:
+            points = tuple(
+                _PreparedPoint(p, frozenset(content_stems(p.statement)), tuple(compile_cue(c) for c in p.cues))
+                for p in question.rubric
+            )
         vocabulary = set(content_stems(question.prompt)) | set(content_stems(question.reference_answer))
         for p in points:
             vocabulary |= p.stems
             for cue in p.cues:
                 vocabulary |= cue.stems
+        if derived:  # a bare reference names few words: the topic also shows in their synonyms
+            vocabulary |= set().union(*(related_stems(s) for s in vocabulary))
         prepared = _PreparedQuestion(
             question, points, derived, frozenset(content_stems(question.prompt)), frozenset(vocabulary)
         )
@@ -143,14 +167,33 @@ def derive_rubric(reference: str) -> list[RubricPoint]:
     return points
 
 
+def _reference_points(question: Question) -> tuple[_PreparedPoint, ...]:
+    """The attempt point, then one point per reference clause weighted by its new key words."""
+    prompt_keys = set(key_stems(words(question.prompt)))
+    clauses = derive_rubric(question.reference_answer)
+    keys: list[tuple[RubricPoint, tuple[str, ...]]] = []
+    seen: set[str] = set()
+    for clause in clauses:
+        key = tuple(s for s in dict.fromkeys(key_stems(words(clause.statement))) if s not in prompt_keys | seen)
+        seen.update(key)
+        if key:
+            keys.append((clause, key))
+    if not keys:  # the reference only restates the question: its words are all there is to check
+        keys = [(c, tuple(dict.fromkeys(key_stems(words(c.statement))))) for c in clauses]
+        keys = [(c, k) for c, k in keys if k]
+    total = sum(len(k) for _, k in keys)
+    content_weight = REFERENCE_WEIGHT * (1 - ATTEMPT_SHARE)
+    attempt = RubricPoint(id="attempt", statement=ATTEMPT_STATEMENT, weight=REFERENCE_WEIGHT * ATTEMPT_SHARE)
+    points = [_PreparedPoint(attempt, frozenset(), ())]
+    for clause, key in keys:
+        weighted = clause.model_copy(update={"weight": round(content_weight * len(key) / total, 3) or 0.001})
+        points.append(_PreparedPoint(weighted, frozenset(content_stems(clause.statement)), (), key))
+    return tuple(points)
+
+
 def _restates(sentence: Sentence, prompt_stems: frozenset[str]) -> bool:
     """A sentence that only repeats the question's words is not evidence of an answer."""
     return bool(sentence.stems) and len(sentence.stems - prompt_stems) <= RESTATEMENT_NEW_WORDS * len(sentence.stems)
-
-
-def _derived_min_words(prepared: _PreparedQuestion) -> int:
-    reference_size = sum(len(p.stems) for p in prepared.points)
-    return max(1, min(MIN_WORDS_WITH_RUBRIC, reference_size // 4))
 
 
 def _missing(point: RubricPoint) -> PointVerdict:
@@ -198,13 +241,31 @@ def _judge_point(prepared: _PreparedPoint, sentences: list[Sentence], prompt_ste
     return _verdict(prepared.point, verdict, VERDICT_CREDIT[verdict], evidence)
 
 
-def _judge_derived(prepared: _PreparedPoint, sentences: list[Sentence], prompt_stems: frozenset[str]) -> PointVerdict:
-    """Credit in proportion to how much of the reference clause the answer restates."""
-    answer_stems = frozenset().union(*(s.stems for s in sentences)) if sentences else frozenset()
-    similarity = _similarity(prepared.stems, answer_stems, prompt_stems)
-    credit = min(1.0, max(0.0, (similarity - DERIVED_FLOOR) / (DERIVED_FULL - DERIVED_FLOOR)))
-    verdict: Verdict = "covered" if credit >= 0.75 else "partial" if credit > 0 else "missing"
-    evidence = max(sentences, key=lambda s: len(s.stems & prepared.stems), default=None)
-    if evidence is not None and not (evidence.stems & prepared.stems):
-        evidence = None
-    return _verdict(prepared.point, verdict, credit, evidence if verdict != "missing" else None)
+def _judge_reference_points(points: tuple[_PreparedPoint, ...], sentences: list[Sentence]) -> list[PointVerdict]:
+    """Credit per clause from the share of its key words restated; the attempt point for any real answer."""
+    sentence_keys = [frozenset(key_stems(s.tokens)) for s in sentences]
+    answer_keys = frozenset().union(*sentence_keys)
+    verdicts = []
+    for prepared in points:
+        if not prepared.key:
+            longest = max(sentences, key=lambda s: len(s.stems), default=None)
+            verdicts.append(_verdict(prepared.point, "covered", 1.0, longest) if longest else _missing(prepared.point))
+            continue
+        said = {k: _key_word_credit(k, answer_keys) for k in prepared.key}
+        share = sum(said.values()) / len(said)
+        credit = share**COVERAGE_CURVE
+        verdict: Verdict = "covered" if credit >= DERIVED_COVERED else "partial" if credit > 0 else "missing"
+        best = max(
+            range(len(sentences)),
+            key=lambda i: sum(_key_word_credit(k, sentence_keys[i]) for k in said if said[k]),
+            default=None,
+        )
+        evidence = sentences[best] if best is not None and verdict != "missing" else None
+        verdicts.append(_verdict(prepared.point, verdict, credit, evidence))
+    return verdicts
+
+
+def _key_word_credit(key: str, said: frozenset[str]) -> float:
+    if key in said:
+        return 1.0
+    return RELATED_WORD_CREDIT if related_stems(key) & said else 0.0

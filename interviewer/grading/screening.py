@@ -103,6 +103,11 @@ _LEET_DIGIT = re.compile(r"[0-9@$]")
 _SPACED_WORD = re.compile(r"\b(?:[a-z] ){3,}[a-z]\b")
 _LINE_MARKERS = re.compile(r"""^[\s#/*"'`<>!\-]+""")
 TERM_LIST_STOPWORDS = 0.12  # below this share of small words a sentence is a list of terms
+OFF_TOPIC_MIN_WORDS = 8  # a shorter answer sharing no word with a bare reference may still be a paraphrase
+_NON_ANSWER = re.compile(
+    r"(?i)(not\s+answered|no\s+(answer|submission|response|idea|clue)|unanswered|i\s+(do\s+not|don'?t)\s+know"
+    r"|(i'?m\s+)?not\s+sure|idk|n/?a|none|nothing|skip(ped)?|pass)[\s.!?]*"
+)
 _HIDDEN = "<!--"
 _PLAUSIBLE_WORD = re.compile(r"^(?=.*[aeiouy])(?!.*[bcdfghjklmnpqrstvwxz]{5})(?!.*(.)\1\1)[a-z']+$")
 
@@ -168,7 +173,13 @@ def screen(
     min_content_words: int,
     require_prose: bool,
 ) -> Screening:
-    """Set injections aside, then decide whether the rest can be graded at all."""
+    """Set injections aside, then decide whether the rest can be graded at all.
+
+    ``require_prose`` is the interview standard: an answer must explain in sentences,
+    so a bare list of terms abstains. Without it (a question that has only a reference
+    answer, which may itself be a fragment) form is not judged, and an answer is only
+    called off-topic once it is long enough to have shown its topic.
+    """
     flagged = set_aside(sentences)
     injections = [s.text for s, bad in zip(sentences, flagged, strict=True) if bad]
     kept = [s for s, bad in zip(sentences, flagged, strict=True) if not bad]
@@ -182,15 +193,24 @@ def screen(
     if not stems:
         reason = "The answer only tried to instruct the grader." if injections else "There is no answer to grade."
         return abstain("empty", reason)
+    if _NON_ANSWER.fullmatch(text.strip()):
+        return abstain("empty", "The answer says the question was not answered.")
     if len(stems) < min_content_words:
         return abstain("too_short", f"The answer is too short to show understanding ({len(stems)} meaningful words).")
     alphabetic = [t for t in tokens if t.isalpha() and t not in question_vocabulary]
     implausible = [t for t in alphabetic if len(t) > 2 and not _PLAUSIBLE_WORD.match(t)]
-    repeated = len(tokens) >= 6 and len(set(tokens)) < 10 and len(set(tokens)) / len(tokens) < 0.3
+    on_topic = [s for s in stems if s in question_vocabulary]
+    # the same few words over and over, and not the question's own (an enumeration of cases repeats those)
+    repeated = (
+        len(tokens) >= 6
+        and len(set(tokens)) < 10
+        and len(set(tokens)) / len(tokens) < 0.3
+        and len(set(on_topic)) * 2 < len(set(stems))
+    )
     if repeated or (len(alphabetic) >= 4 and len(implausible) / len(alphabetic) > 0.4):
         return abstain("gibberish", "The answer does not read as language.")
-    on_topic = [s for s in stems if s in question_vocabulary]
-    if len(on_topic) < max(1, min(3, len(stems) // 20)):
+    judged_from = 1 if require_prose else OFF_TOPIC_MIN_WORDS
+    if len(stems) >= judged_from and len(on_topic) < max(1, min(3, len(stems) // 20)):
         return abstain("off_topic", "The answer does not address the question.")
     if require_prose and len(tokens) >= 4 and stopword_ratio(text) < 0.12 and stopword_ratio(reference) >= 0.2:
         return abstain(

@@ -27,6 +27,17 @@ STOPWORDS = frozenset(
     """.split()
 )
 
+# Small words that change what a technical statement says ("no children", "only once",
+# "all dimensions except the first"): a reference answer's key words include them.
+MEANINGFUL_SMALL_WORDS = frozenset(
+    """
+    no not all each more most only same before after above below one between once many any both few other
+    over under up down off out into
+    """.split()
+)
+_NEGATIONS = frozenset(w for w in STOPWORDS if w.endswith("n't")) | {"cannot", "never", "nor"}
+_KEY_STOPWORDS = STOPWORDS - MEANINGFUL_SMALL_WORDS - _NEGATIONS
+
 _WORD = re.compile(r"[a-z0-9_]+(?:'[a-z]+)?")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9_`*@-])|\n+")
 _BLOCK = re.compile(r"```.*?(?:```|$)|<!--.*?(?:-->|$)", re.S)  # a code fence, or an HTML comment
@@ -56,6 +67,11 @@ def words(text: str) -> list[str]:
 def content_stems(text: str) -> list[str]:
     """Stems of the words that carry meaning, in order (stopwords dropped)."""
     return [stem(w.strip("_") or w) for w in words(text) if w not in STOPWORDS]
+
+
+def key_stems(tokens: list[str] | tuple[str, ...]) -> list[str]:
+    """Stems of the tokens that carry meaning, counting quantifiers, negation and order words."""
+    return ["not" if t in _NEGATIONS else stem(t.strip("_") or t) for t in tokens if t not in _KEY_STOPWORDS]
 
 
 @dataclass(frozen=True)
