@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from interviewer.bank import Bank
+from interviewer.formatting import credit_note
 from interviewer.models import SessionState
 from interviewer.report import SessionReport, build_report
 
@@ -71,9 +72,11 @@ def _questions(report: SessionReport) -> list[str]:
         if grade.abstained:
             lines += [f"Not graded on content: {grade.abstention_reason}", ""]
         for point in grade.points:
-            lines.append(f"- **{MARKS[point.verdict]}** ({point.weight:g}): {point.statement}")
+            lines.append(f"- **{MARKS[point.verdict]}** ({credit_note(point)}): {point.statement}")
             if point.evidence:
                 lines.append(f'  - "{point.evidence}"')
+            if point.contradiction:
+                lines.append(f'  - gets it backwards: "{point.contradiction}"')
         for mistake in grade.mistakes:
             quoted = f': "{mistake.evidence}"' if mistake.evidence else ""
             lines.append(f"- **mistake**: {mistake.name}{quoted}")

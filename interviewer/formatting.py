@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from interviewer.models import PLAN_DAYS, Grade, Question
+from interviewer.grading.scoring import VERDICT_CREDIT
+from interviewer.models import PLAN_DAYS, Grade, PointVerdict, Question
 
 
 def format_question(question: Question) -> str:
@@ -25,6 +26,13 @@ def format_question(question: Question) -> str:
     return "\n".join(lines)
 
 
+def credit_note(point: PointVerdict) -> str:
+    """The point's weight, and its credit when that differs from what its verdict usually earns."""
+    if point.credit == VERDICT_CREDIT[point.verdict]:
+        return f"weight {point.weight:g}"
+    return f"weight {point.weight:g}, credit {point.credit:.0%}"
+
+
 def format_grade(grade: Grade, question: Question) -> str:
     by = grade.grader if grade.model is None or grade.fallback_reason else f"{grade.grader}, model {grade.model}"
     lines = [f"{question.id}: {grade.score:.2f} / {grade.max_score:g}  (graded {by})"]
@@ -34,9 +42,11 @@ def format_grade(grade: Grade, question: Question) -> str:
         lines.append(f"Not graded on content ({grade.abstained}): {grade.abstention_reason}")
     marks = {"covered": "+", "partial": "~", "missing": "-"}
     for point in grade.points:
-        lines.append(f"  {marks[point.verdict]} {point.verdict:8} [{point.weight:g}] {point.statement}")
+        lines.append(f"  {marks[point.verdict]} {point.verdict:8} [{credit_note(point)}] {point.statement}")
         if point.evidence:
             lines.append(f"      \u201c{point.evidence}\u201d")
+        if point.contradiction:
+            lines.append(f"      gets it backwards: \u201c{point.contradiction}\u201d")
     for mistake in grade.mistakes:
         lines.append(f"  ! {mistake.name} (-{mistake.penalty:g})")
         if mistake.evidence:

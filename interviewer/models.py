@@ -46,15 +46,18 @@ class RubricPoint(_Strict):
 
     A cue is a phrase (every content word must appear in one sentence of the answer,
     in any order and inflection) or, with the ``re:`` prefix, a regular expression
-    matched case-insensitively against a sentence.
+    matched case-insensitively against a sentence. ``contradicted_by`` holds cues, in the
+    same form, for statements that get the point backwards ("tuples can be changed"): a
+    sentence that matches one never counts for the point, and the point is then missed.
     """
 
     id: Slug
     statement: NonEmptyText
     weight: float = Field(gt=0, le=10)
     cues: list[str] = Field(default_factory=list)
+    contradicted_by: list[str] = Field(default_factory=list)
 
-    @field_validator("cues")
+    @field_validator("cues", "contradicted_by")
     @classmethod
     def _cues_are_usable(cls, cues: list[str]) -> list[str]:
         for cue in cues:
@@ -289,6 +292,7 @@ class PointVerdict(BaseModel):
     verdict: Verdict
     credit: float = Field(ge=0, le=1, description="Share of the point's weight earned.")
     evidence: str | None = Field(default=None, description="The answer's own words that made the point.")
+    contradiction: str | None = Field(default=None, description="The answer's sentence that got the point backwards.")
 
 
 class MistakeFinding(BaseModel):

@@ -279,3 +279,28 @@ def test_derive_rubric_splits_clauses() -> None:
     points = derive_rubric("Lists are mutable; tuples are immutable, and tuples can be dictionary keys.")
     assert [p.id for p in points] == ["p1", "p2", "p3"]
     assert re.search("mutable", points[0].statement)
+
+
+def test_a_statement_that_gets_a_point_backwards_loses_it(bank: Bank, grader: OfflineGrader) -> None:
+    question = bank.questions["lists-vs-tuples"]
+    right = grader.grade(question, "Lists are mutable, tuples are immutable, so tuples can be dictionary keys.")
+    backwards = grader.grade(
+        question, "Tuples can be changed in place, which is why lists can be used as dictionary keys."
+    )
+    point = {p.point_id: p for p in backwards.points}
+    assert point["mutability"].verdict == "missing"
+    assert point["mutability"].contradiction and "Tuples can be changed" in point["mutability"].contradiction
+    assert point["hashable-dict-keys"].verdict == "missing"
+    assert any("backwards" in line for line in backwards.feedback)
+    assert {p.point_id: p for p in right.points}["mutability"].contradiction is None
+    assert backwards.score < right.score
+
+
+def test_a_point_only_named_earns_less_than_one_explained(bank: Bank, grader: OfflineGrader) -> None:
+    question = bank.questions["gil"]
+    named = grader.grade(question, "Threads in Python fight over a mutex.")
+    explained = grader.grade(question, "Only one thread runs Python bytecode at a time, because it must hold the GIL.")
+    named_point = {p.point_id: p for p in named.points}["one-thread-bytecode"]
+    explained_point = {p.point_id: p for p in explained.points}["one-thread-bytecode"]
+    assert named_point.verdict == explained_point.verdict == "covered"
+    assert named_point.credit < explained_point.credit == 1.0

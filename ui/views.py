@@ -8,6 +8,7 @@ import re
 import streamlit as st
 
 from interviewer.engine import Interviewer
+from interviewer.formatting import credit_note
 from interviewer.llm.base import TextStream
 from interviewer.models import Grade, SandboxReport, Turn, TurnKind
 from interviewer.report import SessionReport
@@ -77,9 +78,11 @@ def draw_grade(grade: Grade, answer: str) -> None:
     if answer:
         st.markdown(f"<div class='answer'>{highlighted_answer(answer, grade)}</div>", unsafe_allow_html=True)
     for point in grade.points:
-        st.markdown(f"{VERDICT_ICONS[point.verdict]} **{md(point.statement)}** (weight {point.weight:g})")
+        st.markdown(f"{VERDICT_ICONS[point.verdict]} **{md(point.statement)}** ({credit_note(point)})")
         if point.evidence:
             st.caption(f"\u201c{point.evidence}\u201d")
+        if point.contradiction:
+            st.caption(f":red[gets it backwards:] \u201c{point.contradiction}\u201d")
     for mistake in grade.mistakes:
         quote = f": \u201c{mistake.evidence}\u201d" if mistake.evidence else ""
         st.markdown(f":red[mistake] **{mistake.name}**{quote}")

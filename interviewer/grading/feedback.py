@@ -17,6 +17,9 @@ def write_feedback(grade: Grade, reference_points: list[PointVerdict]) -> list[s
     if not missing:
         lines.append("Every rubric point is covered.")
     for point in missing[:ADVICE_LIMIT]:
+        if point.contradiction:
+            lines.append(f"This gets it backwards: \u201c{point.contradiction}\u201d In fact: {point.statement}")
+            continue
         prefix = "Go further on" if point.verdict == "partial" else "A strong answer would add"
         lines.append(f"{prefix}: {point.statement}")
     lines += [_mistake_advice(m) for m in grade.mistakes]

@@ -41,6 +41,8 @@ MIN_WORDS_WITH_RUBRIC = 3
 PARAPHRASE_COVERED = 0.6
 PARAPHRASE_PARTIAL = 0.4
 CUE_SENTENCE_MIN_STEMS = 4
+NAMED_ONLY_CREDIT = 0.85  # a covered point shown by a single cue in a sentence that shares little of the point
+NAMED_ONLY_SIMILARITY = 0.2
 RESTATEMENT_NEW_WORDS = 0.2
 # Reference-only grading
 ATTEMPT_SHARE = 0.4  # of the grade, earned by any answer that passes screening
@@ -57,7 +59,8 @@ class _PreparedPoint:
     point: RubricPoint
     stems: frozenset[str]
     cues: tuple[Cue, ...]
-    key: tuple[str, ...] = ()  # reference-only points: the key word stems an answer restates
+    key: tuple[str, ...] = ()
+    contradictions: tuple[Cue, ...] = ()  # reference-only points: the key word stems an answer restates
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ class _PreparedQuestion:
     derived: bool
     prompt_stems: frozenset[str]
     vocabulary: frozenset[str]
+    prompt_keys: frozenset[str]
 
 
 class OfflineGrader:
@@ -112,7 +116,7 @@ class OfflineGrader:
         text = "\n".join(s.text for s in kept)
         evidence = [s for s in kept if not _restates(s, prepared.prompt_stems)]
         if prepared.derived:
-            grade.points = _judge_reference_points(prepared.points, kept)
+            grade.points = _judge_reference_points(prepared.points, kept, prepared.prompt_keys)
         else:
             grade.points = [_judge_point(p, evidence, prepared.prompt_stems) for p in prepared.points]
         grade.mistakes = detect_mistakes(applicable_mistakes(question, self.mistakes), kept, text)
@@ -131,7 +135,12 @@ class OfflineGrader:
             points = _reference_points(question)
         else:
             points = tuple(
-                _PreparedPoint(p, frozenset(content_stems(p.statement)), tuple(compile_cue(c) for c in p.cues))
+                _PreparedPoint(
+                    p,
+                    frozenset(content_stems(p.statement)),
+                    tuple(compile_cue(c) for c in p.cues),
+                    contradictions=tuple(compile_cue(c) for c in p.contradicted_by),
+                )
                 for p in question.rubric
             )
         vocabulary = set(content_stems(question.prompt)) | set(content_stems(question.reference_answer))
@@ -142,7 +151,12 @@ class OfflineGrader:
         if derived:  # a bare reference names few words: the topic also shows in their synonyms
             vocabulary |= set().union(*(related_stems(s) for s in vocabulary))
         prepared = _PreparedQuestion(
-            question, points, derived, frozenset(content_stems(question.prompt)), frozenset(vocabulary)
+            question,
+            points,
+            derived,
+            frozenset(content_stems(question.prompt)),
+            frozenset(vocabulary),
+            frozenset(key_stems(words(question.prompt))),
         )
         self._prepared[question.id] = (question, prepared)
         return prepared
@@ -222,7 +236,10 @@ def _verdict(point: RubricPoint, verdict: Verdict, credit: float, evidence: Sent
 
 
 def _judge_point(prepared: _PreparedPoint, sentences: list[Sentence], prompt_stems: frozenset[str]) -> PointVerdict:
-    """Covered when a cue appears in a real sentence or the statement is paraphrased."""
+    """Covered when a cue appears in a real sentence or the statement is paraphrased; missed if contradicted."""
+    for sentence in sentences:
+        if any(cue.matches(sentence) for cue in prepared.contradictions):
+            return _missing(prepared.point).model_copy(update={"contradiction": quote(sentence)})
     best: tuple[float, Verdict, Sentence | None] = (0.0, "missing", None)
     for sentence in sentences:
         hits = sum(cue.matches(sentence) for cue in prepared.cues)
@@ -238,11 +255,25 @@ def _judge_point(prepared: _PreparedPoint, sentences: list[Sentence], prompt_ste
         if candidate[0] > best[0]:
             best = (candidate[0], candidate[1], sentence)
     _, verdict, evidence = best
-    return _verdict(prepared.point, verdict, VERDICT_CREDIT[verdict], evidence)
+    credit = VERDICT_CREDIT[verdict]
+    if verdict == "covered" and evidence is not None and _named_only(prepared, evidence, prompt_stems):
+        credit = NAMED_ONLY_CREDIT
+    return _verdict(prepared.point, verdict, credit, evidence)
 
 
-def _judge_reference_points(points: tuple[_PreparedPoint, ...], sentences: list[Sentence]) -> list[PointVerdict]:
-    """Credit per clause from the share of its key words restated; the attempt point for any real answer."""
+def _named_only(prepared: _PreparedPoint, sentence: Sentence, prompt_stems: frozenset[str]) -> bool:
+    """One cue and little else of the point: the idea is named rather than explained."""
+    hits = sum(cue.matches(sentence) for cue in prepared.cues)
+    return hits == 1 and _similarity(prepared.stems, sentence.stems, prompt_stems) < NAMED_ONLY_SIMILARITY
+
+
+def _judge_reference_points(
+    points: tuple[_PreparedPoint, ...], sentences: list[Sentence], prompt_keys: frozenset[str]
+) -> list[PointVerdict]:
+    """Credit per clause from the share of its key words restated; the attempt point for any real answer.
+
+    Only the answer's own words count through a synonym: the question's words, echoed back, do not.
+    """
     sentence_keys = [frozenset(key_stems(s.tokens)) for s in sentences]
     answer_keys = frozenset().union(*sentence_keys)
     verdicts = []
@@ -251,13 +282,13 @@ def _judge_reference_points(points: tuple[_PreparedPoint, ...], sentences: list[
             longest = max(sentences, key=lambda s: len(s.stems), default=None)
             verdicts.append(_verdict(prepared.point, "covered", 1.0, longest) if longest else _missing(prepared.point))
             continue
-        said = {k: _key_word_credit(k, answer_keys) for k in prepared.key}
+        said = {k: _key_word_credit(k, answer_keys, prompt_keys) for k in prepared.key}
         share = sum(said.values()) / len(said)
         credit = share**COVERAGE_CURVE
         verdict: Verdict = "covered" if credit >= DERIVED_COVERED else "partial" if credit > 0 else "missing"
         best = max(
             range(len(sentences)),
-            key=lambda i: sum(_key_word_credit(k, sentence_keys[i]) for k in said if said[k]),
+            key=lambda i: sum(_key_word_credit(k, sentence_keys[i], prompt_keys) for k in said if said[k]),
             default=None,
         )
         evidence = sentences[best] if best is not None and verdict != "missing" else None
@@ -265,7 +296,7 @@ def _judge_reference_points(points: tuple[_PreparedPoint, ...], sentences: list[
     return verdicts
 
 
-def _key_word_credit(key: str, said: frozenset[str]) -> float:
+def _key_word_credit(key: str, said: frozenset[str], prompt_keys: frozenset[str]) -> float:
     if key in said:
         return 1.0
-    return RELATED_WORD_CREDIT if related_stems(key) & said else 0.0
+    return RELATED_WORD_CREDIT if related_stems(key) & (said - prompt_keys) else 0.0

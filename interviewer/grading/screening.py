@@ -106,7 +106,7 @@ TERM_LIST_STOPWORDS = 0.12  # below this share of small words a sentence is a li
 OFF_TOPIC_MIN_WORDS = 8  # a shorter answer sharing no word with a bare reference may still be a paraphrase
 _NON_ANSWER = re.compile(
     r"(?i)(not\s+answered|no\s+(answer|submission|response|idea|clue)|unanswered|i\s+(do\s+not|don'?t)\s+know"
-    r"|(i'?m\s+)?not\s+sure|idk|n/?a|none|nothing|skip(ped)?|pass)[\s.!?]*"
+    r"|(i'?m\s+)?not\s+sure|idk|n/a)[\s.!?]*"  # not "None" or "pass": in Python those can be the answer
 )
 _HIDDEN = "<!--"
 _PLAUSIBLE_WORD = re.compile(r"^(?=.*[aeiouy])(?!.*[bcdfghjklmnpqrstvwxz]{5})(?!.*(.)\1\1)[a-z']+$")

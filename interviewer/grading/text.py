@@ -35,7 +35,7 @@ MEANINGFUL_SMALL_WORDS = frozenset(
     over under up down off out into
     """.split()
 )
-_NEGATIONS = frozenset(w for w in STOPWORDS if w.endswith("n't")) | {"cannot", "never", "nor"}
+_NEGATIONS = frozenset(w for w in STOPWORDS if w.endswith("n't")) | {"cannot", "never", "nor", "no", "without"}
 _KEY_STOPWORDS = STOPWORDS - MEANINGFUL_SMALL_WORDS - _NEGATIONS
 
 _WORD = re.compile(r"[a-z0-9_]+(?:'[a-z]+)?")
