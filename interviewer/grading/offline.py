@@ -240,7 +240,7 @@ def _judge_point(prepared: _PreparedPoint, sentences: list[Sentence], prompt_ste
     for sentence in sentences:
         if any(cue.matches(sentence) for cue in prepared.contradictions):
             return _missing(prepared.point).model_copy(update={"contradiction": quote(sentence)})
-    best: tuple[float, Verdict, Sentence | None] = (0.0, "missing", None)
+    best: tuple[float, Verdict, Sentence | None, int, float] = (0.0, "missing", None, 0, 0.0)
     for sentence in sentences:
         hits = sum(cue.matches(sentence) for cue in prepared.cues)
         similarity = _similarity(prepared.stems, sentence.stems, prompt_stems)
@@ -253,18 +253,13 @@ def _judge_point(prepared: _PreparedPoint, sentences: list[Sentence], prompt_ste
         else:
             continue
         if candidate[0] > best[0]:
-            best = (candidate[0], candidate[1], sentence)
-    _, verdict, evidence = best
+            best = (candidate[0], candidate[1], sentence, hits, similarity)
+    _, verdict, evidence, hits, similarity = best
     credit = VERDICT_CREDIT[verdict]
-    if verdict == "covered" and evidence is not None and _named_only(prepared, evidence, prompt_stems):
+    # one cue and little else of the point: the idea is named rather than explained
+    if verdict == "covered" and hits == 1 and similarity < NAMED_ONLY_SIMILARITY:
         credit = NAMED_ONLY_CREDIT
     return _verdict(prepared.point, verdict, credit, evidence)
-
-
-def _named_only(prepared: _PreparedPoint, sentence: Sentence, prompt_stems: frozenset[str]) -> bool:
-    """One cue and little else of the point: the idea is named rather than explained."""
-    hits = sum(cue.matches(sentence) for cue in prepared.cues)
-    return hits == 1 and _similarity(prepared.stems, sentence.stems, prompt_stems) < NAMED_ONLY_SIMILARITY
 
 
 def _judge_reference_points(

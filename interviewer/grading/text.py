@@ -31,11 +31,12 @@ STOPWORDS = frozenset(
 # "all dimensions except the first"): a reference answer's key words include them.
 MEANINGFUL_SMALL_WORDS = frozenset(
     """
-    no not all each more most only same before after above below one between once many any both few other
+    all each more most only same before after above below one between once many any both few other
     over under up down off out into
     """.split()
 )
-_NEGATIONS = frozenset(w for w in STOPWORDS if w.endswith("n't")) | {"cannot", "never", "nor", "no", "without"}
+# Every way of negating reads as "not", so "doesn't have" and "has no" say the same thing.
+_NEGATIONS = frozenset(w for w in STOPWORDS if w.endswith("n't")) | {"not", "cannot", "never", "nor", "no", "without"}
 _KEY_STOPWORDS = STOPWORDS - MEANINGFUL_SMALL_WORDS - _NEGATIONS
 
 _WORD = re.compile(r"[a-z0-9_]+(?:'[a-z]+)?")
