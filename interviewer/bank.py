@@ -11,16 +11,25 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
+from interviewer.cue_checks import (
+    backtracking_risk,
+    contradictions_of_own_texts,
+    generic_cues,
+    regex_cues,
+)
 from interviewer.models import CommonMistake, Question
 
 DEFAULT_BANK_DIR = Path(__file__).resolve().parent.parent / "question_bank"
 MISTAKES_FILE = "mistakes.toml"
 MIN_RUBRIC_POINTS = 2
 MAX_WEIGHT_RATIO = 10.0
+
+
+GRADED_KINDS = ("concept", "scenario")  # questions graded on their rubric alone
 
 
 class BankError(Exception):
@@ -33,10 +42,13 @@ class BankError(Exception):
 
 
 class BankProblem(BaseModel):
+    """Something wrong in a bank file. Errors stop the bank from loading; warnings are reported by validate."""
+
     file: str
     question_id: str | None = None
     field: str | None = None
     message: str
+    severity: Literal["error", "warning"] = "error"
 
     def __str__(self) -> str:
         where = self.file
@@ -44,7 +56,8 @@ class BankProblem(BaseModel):
             where += f" [{self.question_id}]"
         if self.field:
             where += f" {self.field}"
-        return f"{where}: {self.message}"
+        label = "warning: " if self.severity == "warning" else ""
+        return f"{where}: {label}{self.message}"
 
 
 @dataclass
@@ -68,15 +81,21 @@ class Bank:
 
 
 def load_bank(directory: Path | str = DEFAULT_BANK_DIR) -> Bank:
-    """Load and check the bank; raise :class:`BankError` listing every problem."""
+    """Load and check the bank; raise :class:`BankError` listing every error."""
     bank, problems = read_bank(directory)
-    if problems:
-        raise BankError(problems)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise BankError(errors)
     return bank
 
 
-def read_bank(directory: Path | str = DEFAULT_BANK_DIR) -> tuple[Bank, list[BankProblem]]:
-    """Load whatever is valid and return it with every problem found."""
+def read_bank(directory: Path | str = DEFAULT_BANK_DIR, *, thorough: bool = False) -> tuple[Bank, list[BankProblem]]:
+    """Load whatever is valid and return it with every problem found.
+
+    ``thorough`` adds the slower checks of what the cues say (``interviewer bank validate``
+    runs them): misconception cues that match the question's own texts, cues made of common
+    words, and points with no misconception cue.
+    """
     directory = Path(directory)
     bank = Bank()
     problems: list[BankProblem] = []
@@ -107,7 +126,38 @@ def read_bank(directory: Path | str = DEFAULT_BANK_DIR) -> tuple[Bank, list[Bank
             bank.questions[question.id] = question
             bank.files[question.id] = path.name
             problems.extend(check_question(question, path.name, bank.mistakes))
+    if thorough:
+        problems.extend(check_cues(bank))
     return bank, problems
+
+
+def check_cues(bank: Bank) -> list[BankProblem]:
+    """What the cues say, checked against the bank's own texts (see ``interviewer.cue_checks``)."""
+    found: list[BankProblem] = []
+    for question in bank.questions.values():
+        if question.kind not in GRADED_KINDS:
+            continue
+        file = bank.files[question.id]
+        for field_name, cue, sentence in contradictions_of_own_texts(question):
+            message = f"{cue!r} matches the question's own text, so a right answer would be marked wrong: {sentence!r}"
+            found.append(BankProblem(file=file, question_id=question.id, field=field_name, message=message))
+        for field_name, cue in generic_cues(question):
+            message = f"{cue!r} is made only of common words and would match unrelated sentences"
+            found.append(
+                BankProblem(file=file, question_id=question.id, field=field_name, message=message, severity="warning")
+            )
+        for point in question.rubric:
+            if not point.contradicted_by:
+                found.append(
+                    BankProblem(
+                        file=file,
+                        question_id=question.id,
+                        field=f"rubric.{point.id}.contradicted_by",
+                        message="no misconception cue: an answer that gets this point backwards cannot be caught",
+                        severity="warning",
+                    )
+                )
+    return found
 
 
 def _read_toml(path: Path, problems: list[BankProblem]) -> dict[str, Any] | None:
@@ -216,6 +266,12 @@ def check_question(question: Question, file: str, mistakes: dict[str, CommonMist
     for point in question.rubric:
         if not point.cues:
             found.append(problem(f"rubric.{point.id}.cues", "no cues: the offline grader could never see this point"))
+    for field_name, pattern in regex_cues(question):
+        risk = backtracking_risk(pattern)
+        if risk:
+            found.append(
+                problem(field_name, f"the pattern {pattern!r} can backtrack catastrophically ({risk}); rewrite it")
+            )
     if question.rubric:
         weights = [p.weight for p in question.rubric]
         if max(weights) / min(weights) > MAX_WEIGHT_RATIO:

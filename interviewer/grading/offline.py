@@ -17,33 +17,34 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from interviewer.grading.claims import Claim, compared_things, read, read_all
 from interviewer.grading.communication import assess
 from interviewer.grading.feedback import write_feedback
 from interviewer.grading.mistakes import applicable_mistakes, detect_mistakes
 from interviewer.grading.related_words import related_stems
-from interviewer.grading.scoring import HINT_PENALTY, VERDICT_CREDIT, compute_score
+from interviewer.grading.rubric_points import (
+    PreparedPoint,
+    TruthIndex,
+    answer_sentence,
+    judge_point,
+    missing,
+    polar_cue,
+    restates,
+    verdict,
+)
+from interviewer.grading.scoring import HINT_PENALTY, compute_score
 from interviewer.grading.screening import Screening, screen
 from interviewer.grading.text import (
-    Cue,
     Sentence,
-    compile_cue,
     content_stems,
     key_stems,
-    quote,
     split_sentences,
     words,
 )
 from interviewer.models import CommonMistake, Grade, PointVerdict, Question, RubricPoint, Verdict
 
 NAME = "offline"
-QUESTION_WORD_WEIGHT = 0.6  # words the question already says are weak evidence of understanding
 MIN_WORDS_WITH_RUBRIC = 3
-PARAPHRASE_COVERED = 0.6
-PARAPHRASE_PARTIAL = 0.4
-CUE_SENTENCE_MIN_STEMS = 4
-NAMED_ONLY_CREDIT = 0.85  # a covered point shown by a single cue in a sentence that shares little of the point
-NAMED_ONLY_SIMILARITY = 0.2
-RESTATEMENT_NEW_WORDS = 0.2
 # Reference-only grading
 ATTEMPT_SHARE = 0.4  # of the grade, earned by any answer that passes screening
 RELATED_WORD_CREDIT = 0.5  # a key word said with a synonym or related form
@@ -55,22 +56,25 @@ _CLAUSE_SPLIT = re.compile(r"\s*(?:[;:]|,\s+(?:and|but|so|which|while|whereas)\b
 
 
 @dataclass(frozen=True)
-class _PreparedPoint:
+class _ReferencePoint:
     point: RubricPoint
     stems: frozenset[str]
-    cues: tuple[Cue, ...]
-    key: tuple[str, ...] = ()
-    contradictions: tuple[Cue, ...] = ()  # reference-only points: the key word stems an answer restates
+    key: tuple[str, ...] = ()  # the key word stems an answer restates
 
 
 @dataclass(frozen=True)
 class _PreparedQuestion:
     question: Question
-    points: tuple[_PreparedPoint, ...]
-    derived: bool
+    points: tuple[PreparedPoint, ...]
+    reference_points: tuple[_ReferencePoint, ...]
     prompt_stems: frozenset[str]
     vocabulary: frozenset[str]
     prompt_keys: frozenset[str]
+    truth: TruthIndex
+
+    @property
+    def derived(self) -> bool:
+        return not self.points
 
 
 class OfflineGrader:
@@ -108,17 +112,22 @@ class OfflineGrader:
         if screening.abstention is not None:
             grade.abstained = screening.abstention
             grade.abstention_reason = screening.reason
-            grade.points = [_missing(p.point) for p in prepared.points]
+            grade.points = [missing(p.point) for p in (prepared.points or prepared.reference_points)]
             grade.feedback = write_feedback(grade, grade.points)
             return grade
 
         kept = screening.sentences
         text = "\n".join(s.text for s in kept)
-        evidence = [s for s in kept if not _restates(s, prepared.prompt_stems)]
         if prepared.derived:
-            grade.points = _judge_reference_points(prepared.points, kept, prepared.prompt_keys)
+            grade.points = _judge_reference_points(prepared.reference_points, kept, prepared.prompt_keys)
         else:
-            grade.points = [_judge_point(p, evidence, prepared.prompt_stems) for p in prepared.points]
+            readings = read_all((s.text for s in kept), prepared.truth.compared)
+            evidence = [
+                answer_sentence(s, r)
+                for s, r in zip(kept, readings, strict=True)
+                if not restates(s, prepared.prompt_stems)
+            ]
+            grade.points = [judge_point(p, evidence, prepared.prompt_stems, prepared.truth) for p in prepared.points]
         grade.mistakes = detect_mistakes(applicable_mistakes(question, self.mistakes), kept, text)
         grade.communication = assess(text, kept, question.reference_answer)
         grade.hint_penalty = hints_used * self.hint_penalty
@@ -130,33 +139,51 @@ class OfflineGrader:
         cached = self._prepared.get(question.id)
         if cached is not None and cached[0] is question:
             return cached[1]
-        derived = not question.rubric
-        if derived:
-            points = _reference_points(question)
-        else:
-            points = tuple(
-                _PreparedPoint(
-                    p,
-                    frozenset(content_stems(p.statement)),
-                    tuple(compile_cue(c) for c in p.cues),
-                    contradictions=tuple(compile_cue(c) for c in p.contradicted_by),
+        compared = compared_things(tuple(tuple(names) for names in question.compares))
+        reference = read_all((s.text for s in split_sentences(question.reference_answer)), compared)
+        reference_claims = [c for r in reference for c in r.claims if _is_fact(c)]
+        points: tuple[PreparedPoint, ...] = ()
+        reference_points: tuple[_ReferencePoint, ...] = ()
+        statement_claims: list[Claim] = []
+        if question.rubric:
+            prepared_points = []
+            for p in question.rubric:
+                readings = read_all((s.text for s in split_sentences(p.statement)), compared)
+                own = [c for r in readings for c in r.claims if _is_fact(c)]
+                statement_claims += own
+                stems = frozenset(content_stems(p.statement))
+                cues = tuple(polar_cue(c, read(c, compared)) for c in p.cues)
+                vocabulary = stems.union(*(c.cue.stems for c in cues))
+                made = [c for c in reference_claims if _makes(c, vocabulary)]
+                prepared_points.append(
+                    PreparedPoint(
+                        p,
+                        stems,
+                        cues,
+                        tuple(polar_cue(c, read(c, compared)) for c in p.contradicted_by),
+                        tuple(own + made),
+                    )
                 )
-                for p in question.rubric
-            )
+            points = tuple(prepared_points)
+        else:
+            reference_points = _reference_points(question)
         vocabulary = set(content_stems(question.prompt)) | set(content_stems(question.reference_answer))
         for p in points:
             vocabulary |= p.stems
             for cue in p.cues:
-                vocabulary |= cue.stems
-        if derived:  # a bare reference names few words: the topic also shows in their synonyms
+                vocabulary |= cue.cue.stems
+        for r in reference_points:
+            vocabulary |= r.stems
+        if not points:  # a bare reference names few words: the topic also shows in their synonyms
             vocabulary |= set().union(*(related_stems(s) for s in vocabulary))
         prepared = _PreparedQuestion(
             question,
             points,
-            derived,
+            reference_points,
             frozenset(content_stems(question.prompt)),
             frozenset(vocabulary),
             frozenset(key_stems(words(question.prompt))),
+            TruthIndex(compared, tuple(statement_claims + reference_claims)),
         )
         self._prepared[question.id] = (question, prepared)
         return prepared
@@ -181,7 +208,17 @@ def derive_rubric(reference: str) -> list[RubricPoint]:
     return points
 
 
-def _reference_points(question: Question) -> tuple[_PreparedPoint, ...]:
+def _is_fact(claim: Claim) -> bool:
+    """A clause of the question's texts that states something (not an example, a question or a hypothesis)."""
+    return bool(claim.said) and claim.asserted and not claim.example
+
+
+def _makes(claim: Claim, vocabulary: frozenset[str]) -> bool:
+    """Whether a clause of the reference answer makes the point whose words are ``vocabulary``."""
+    return len(claim.stems & vocabulary) >= 2
+
+
+def _reference_points(question: Question) -> tuple[_ReferencePoint, ...]:
     """The attempt point, then one point per reference clause weighted by its new key words."""
     prompt_keys = set(key_stems(words(question.prompt)))
     clauses = derive_rubric(question.reference_answer)
@@ -198,72 +235,15 @@ def _reference_points(question: Question) -> tuple[_PreparedPoint, ...]:
     total = sum(len(k) for _, k in keys)
     content_weight = REFERENCE_WEIGHT * (1 - ATTEMPT_SHARE)
     attempt = RubricPoint(id="attempt", statement=ATTEMPT_STATEMENT, weight=REFERENCE_WEIGHT * ATTEMPT_SHARE)
-    points = [_PreparedPoint(attempt, frozenset(), ())]
+    points = [_ReferencePoint(attempt, frozenset())]
     for clause, key in keys:
         weighted = clause.model_copy(update={"weight": round(content_weight * len(key) / total, 3) or 0.001})
-        points.append(_PreparedPoint(weighted, frozenset(content_stems(clause.statement)), (), key))
+        points.append(_ReferencePoint(weighted, frozenset(content_stems(clause.statement)), key))
     return tuple(points)
 
 
-def _restates(sentence: Sentence, prompt_stems: frozenset[str]) -> bool:
-    """A sentence that only repeats the question's words is not evidence of an answer."""
-    return bool(sentence.stems) and len(sentence.stems - prompt_stems) <= RESTATEMENT_NEW_WORDS * len(sentence.stems)
-
-
-def _missing(point: RubricPoint) -> PointVerdict:
-    return PointVerdict(
-        point_id=point.id, statement=point.statement, weight=point.weight, verdict="missing", credit=0.0
-    )
-
-
-def _similarity(point_stems: frozenset[str], stems: frozenset[str], prompt_stems: frozenset[str]) -> float:
-    """Weighted share of the statement's words that the text also uses."""
-    if not point_stems:
-        return 0.0
-    weight = {s: QUESTION_WORD_WEIGHT if s in prompt_stems else 1.0 for s in point_stems}
-    return sum(weight[s] for s in point_stems & stems) / sum(weight.values())
-
-
-def _verdict(point: RubricPoint, verdict: Verdict, credit: float, evidence: Sentence | None) -> PointVerdict:
-    return PointVerdict(
-        point_id=point.id,
-        statement=point.statement,
-        weight=point.weight,
-        verdict=verdict,
-        credit=round(credit, 3),
-        evidence=quote(evidence) if evidence is not None else None,
-    )
-
-
-def _judge_point(prepared: _PreparedPoint, sentences: list[Sentence], prompt_stems: frozenset[str]) -> PointVerdict:
-    """Covered when a cue appears in a real sentence or the statement is paraphrased; missed if contradicted."""
-    for sentence in sentences:
-        if any(cue.matches(sentence) for cue in prepared.contradictions):
-            return _missing(prepared.point).model_copy(update={"contradiction": quote(sentence)})
-    best: tuple[float, Verdict, Sentence | None, int, float] = (0.0, "missing", None, 0, 0.0)
-    for sentence in sentences:
-        hits = sum(cue.matches(sentence) for cue in prepared.cues)
-        similarity = _similarity(prepared.stems, sentence.stems, prompt_stems)
-        if hits and (hits >= 2 or similarity >= 0.2 or len(sentence.stems) >= CUE_SENTENCE_MIN_STEMS):
-            candidate: tuple[float, Verdict] = (2.0 + hits + similarity, "covered")
-        elif similarity >= PARAPHRASE_COVERED:
-            candidate = (1.5 + similarity, "covered")
-        elif hits or similarity >= PARAPHRASE_PARTIAL:
-            candidate = (1.0 + similarity, "partial")
-        else:
-            continue
-        if candidate[0] > best[0]:
-            best = (candidate[0], candidate[1], sentence, hits, similarity)
-    _, verdict, evidence, hits, similarity = best
-    credit = VERDICT_CREDIT[verdict]
-    # one cue and little else of the point: the idea is named rather than explained
-    if verdict == "covered" and hits == 1 and similarity < NAMED_ONLY_SIMILARITY:
-        credit = NAMED_ONLY_CREDIT
-    return _verdict(prepared.point, verdict, credit, evidence)
-
-
 def _judge_reference_points(
-    points: tuple[_PreparedPoint, ...], sentences: list[Sentence], prompt_keys: frozenset[str]
+    points: tuple[_ReferencePoint, ...], sentences: list[Sentence], prompt_keys: frozenset[str]
 ) -> list[PointVerdict]:
     """Credit per clause from the share of its key words restated; the attempt point for any real answer.
 
@@ -275,19 +255,19 @@ def _judge_reference_points(
     for prepared in points:
         if not prepared.key:
             longest = max(sentences, key=lambda s: len(s.stems), default=None)
-            verdicts.append(_verdict(prepared.point, "covered", 1.0, longest) if longest else _missing(prepared.point))
+            verdicts.append(verdict(prepared.point, "covered", 1.0, longest) if longest else missing(prepared.point))
             continue
         said = {k: _key_word_credit(k, answer_keys, prompt_keys) for k in prepared.key}
         share = sum(said.values()) / len(said)
         credit = share**COVERAGE_CURVE
-        verdict: Verdict = "covered" if credit >= DERIVED_COVERED else "partial" if credit > 0 else "missing"
+        value: Verdict = "covered" if credit >= DERIVED_COVERED else "partial" if credit > 0 else "missing"
         best = max(
             range(len(sentences)),
             key=lambda i: sum(_key_word_credit(k, sentence_keys[i], prompt_keys) for k in said if said[k]),
             default=None,
         )
-        evidence = sentences[best] if best is not None and verdict != "missing" else None
-        verdicts.append(_verdict(prepared.point, verdict, credit, evidence))
+        evidence = sentences[best] if best is not None and value != "missing" else None
+        verdicts.append(verdict(prepared.point, value, credit, evidence))
     return verdicts
 
 

@@ -1,0 +1,544 @@
+"""What a sentence claims: its clauses, what each asserts or denies, and about which thing.
+
+Words alone cannot tell "tuples are immutable" from "it is false that tuples are
+immutable" or from "lists are immutable". This module reads a sentence the way the
+graders need to:
+
+- it cuts the sentence into clauses (at punctuation and at words such as "but",
+  "whereas", "because", "and");
+- it marks every word a negation reaches: "not", "never", "no", "without", "isn't" and
+  the rest deny the words after them in their clause (and across an "or" list); frames
+  such as "it is false that" or "the idea that ... is a myth" deny the words they wrap;
+  "not only" and a leading "No," deny nothing;
+- when the question compares things (lists and tuples), it finds which of them each
+  clause is about: the thing named in it, unless it is named after "than", "unlike",
+  "compared to" and the like; a clause that names none is about the last thing named;
+  and a clause that names a thing and nothing else ("lists can't") repeats the previous
+  clause's predicate for it;
+- questions ("are tuples hashable?"), doubts ("not sure whether ...") and hypotheses
+  ("if tuples were mutable ...") are not claims.
+
+Two claims then conflict (``conflicts``) when one denies what the other asserts, in the
+same words or with an opposite ("slower" for "faster", "unhashable" for "hashable", one
+complexity class for another), or when one says of one compared thing what the other
+says only of another.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+from interviewer.grading.related_words import opposite_stems
+from interviewer.grading.text import MEANINGFUL_SMALL_WORDS, STOPWORDS, stem
+
+# A token: a big-O class, a word, or a mark that ends a clause.
+_TOKEN = re.compile(r"\bo\(\s*[^()\n]{1,24}?\s*\)|[a-z0-9_]+(?:'[a-z]+)?|[,;:()\[\]?!]|\s[-\u2013\u2014]+\s")
+_BIG_O = re.compile(r"o\(\s*([^()\n]{1,24}?)\s*\)")
+NEGATORS = frozenset(
+    {"not", "no", "never", "cannot", "nor", "neither", "none", "nothing", "nobody", "nowhere"}
+    | {w for w in STOPWORDS if w.endswith("n't")}
+    | {"cant", "dont", "doesnt", "isnt", "arent", "wont", "wasnt", "werent", "shouldnt", "couldnt", "wouldnt"}
+    | {"didnt", "hasnt", "havent", "hadnt", "aint", "mustnt"}
+)
+_NOT_A_NEGATION_AFTER = {"only", "just", "merely", "matter"}  # "not only", "not just", "no matter"
+# clause breaks: punctuation, and words that start a new clause
+_HARD_BREAKS = frozenset(
+    {"but", "whereas", "while", "although", "though", "however", "because", "so", "yet", "unless", "except",
+     "whilst", "therefore", "thus", "hence", "instead", "otherwise", "which", "whereby"}
+)
+_SOFT_BREAKS = frozenset({"and", "or", "nor", "then", "plus"})
+_CARRY_BREAKS = frozenset({"or", "nor"})  # "can't be appended to or modified": the negation reaches both
+_PUNCTUATION = frozenset(",;:()[]?!")
+# a compared thing named after one of these is the other side of a comparison, not the subject
+_CONTRAST_MARKERS = (
+    ("than",),
+    ("unlike",),
+    ("like",),
+    ("versus",),
+    ("vs",),
+    ("over",),
+    ("compared", "to"),
+    ("compared", "with"),
+    ("opposed", "to"),
+    ("instead", "of"),
+    ("rather", "than"),
+    ("from",),
+    ("against",),
+)
+_PRONOUNS = frozenset({"it", "they", "them", "this", "these", "those", "its", "their", "one", "ones", "that"})
+_AUXILIARIES = frozenset(
+    "is are was were be been am can could will would shall should may might must do does did has have had "
+    "isn't aren't wasn't weren't can't cannot couldn't won't wouldn't shouldn't doesn't don't didn't hasn't "
+    "haven't hadn't also too either neither so not no never nor".split()
+)
+_HYPOTHESIS_OPENERS = frozenset({"if", "suppose", "imagine", "whether", "assuming", "assume", "unless"})
+# "it is false that ...", "a common myth is that ...": everything after the frame is denied
+_DENYING_FRAME = re.compile(
+    r"""\b(?:
+        (?:it|that|this)(?:\s+is|'s|\s+was)?\s+(?:simply\s+|just\s+|completely\s+)?
+            (?:not\s+true|untrue|false|wrong|incorrect|not\s+the\s+case|a\s+myth|a\s+misconception|a\s+mistake)
+            \s+(?:to\s+(?:say|think|believe|claim)\s+)?that
+        |(?:it\s+is|it's)\s+(?:wrong|incorrect|a\s+mistake|false)\s+to\s+(?:say|think|believe|claim)(?:\s+that)?
+        |(?:a\s+|the\s+)?(?:common\s+|popular\s+|classic\s+|widespread\s+)?(?:myth|misconception|misunderstanding|fallacy)
+            \s+is\s+(?:that|thinking\s+that|believing\s+that)
+        |(?:people|many|some|developers|beginners)\s+(?:often\s+)?(?:wrongly|mistakenly|incorrectly|falsely)
+            \s+(?:think|believe|assume|say|claim)(?:\s+that)?
+        |(?:nobody|no\s+one)\s+should\s+(?:think|believe|say|claim)\s+that
+    )\b""",
+    re.X,
+)
+# "the idea that ... is a myth", "saying that ... is wrong": the words in between are denied
+_DENIED_BODY = re.compile(
+    r"""^(?:the\s+)?(?:idea|claim|belief|notion|assumption|myth|saying|thinking|believing|claiming)\s+(?:that\s+)?
+        (?P<body>.+?)\s+(?:is|was|would\s+be)\s+(?:a\s+|an\s+|simply\s+|just\s+|completely\s+)?
+        (?:myth|false|wrong|incorrect|untrue|not\s+true|misconception|mistake|mistaken|nonsense)\b""",
+    re.X,
+)
+# "not sure whether ...", "I don't know if ...": what follows is a doubt, not a claim
+_DOUBT = re.compile(
+    r"\b(?:not\s+(?:sure|certain)|unsure|(?:don't|do\s+not|dont)\s+(?:really\s+)?know|no\s+idea|wonder|"
+    r"(?:can't|cannot|don't)\s+remember|forget)\s+(?:if|whether|what|why|how|which|when)\b"
+)
+_LEADING_NO = re.compile(r"^\s*no\s*[,.!]")
+_TIME_WORDS = frozenset({"while", "when", "whilst"})
+_NEGATING_PAIRS = frozenset({("instead", "of"), ("rather", "than")})
+_NEGATING_VERBS = frozenset({"avoid", "avoids", "avoiding", "avoided"})
+_NARROW_NEGATORS = frozenset({"without"})
+_CODE_SPAN = re.compile(r"`[^`\n]*`")
+_COPULAS = frozenset(
+    "is are was were be been being become becomes became stay stays remain remains seem seems get gets "
+    "isn't aren't wasn't weren't".split()
+)
+_PREVENTING = frozenset({"stop", "stops", "prevent", "prevents", "keep", "keeps", "block", "blocks"})
+# words that deny what the clause says of its subject ("is an error", "fails"), for the clause as a whole
+_DENYING_WORDS = frozenset(
+    {"error", "fail", "fails", "failed", "forbidden", "disallowed", "illegal", "impossible", "refuses", "rejects"}
+)
+_EXAMPLE_BREAKS = frozenset({"(", "["})
+_EXAMPLE_OPENERS = frozenset(
+    {"such", "like", "eg", "e", "including", "example", "say", "what", "for", "with", "in", "on", "at", "by", "of",
+     "to", "into", "from", "via", "per"}
+)
+# "CPU-bound" and "I/O-bound" are one idea each, and opposite ones
+_BOUND_KINDS = {"cpu": "cpu-bound", "compute": "cpu-bound", "processor": "cpu-bound", "io": "io-bound",
+                "network": "io-bound", "disk": "io-bound"}
+_BOUND_WORDS = frozenset({"bound", "heavy", "intensive"})
+_COMPOUNDS = frozenset({"cpu-bound", "io-bound"})
+# words that link or compare rather than say anything of their own
+_LINKING_WORDS = frozenset({"since", "unlike", "like", "versus", "vs", "via", "per", "etc", "eg", "ie", "whether"})
+
+
+@dataclass(frozen=True)
+class Compared:
+    """The things a question compares, each known by one or more names (as stem sequences)."""
+
+    names: tuple[tuple[tuple[str, ...], ...], ...] = ()
+
+    @property
+    def stems(self) -> frozenset[str]:
+        return frozenset(s for thing in self.names for name in thing for s in name)
+
+    def __bool__(self) -> bool:
+        return len(self.names) >= 2
+
+
+@lru_cache(maxsize=512)
+def compared_things(groups: tuple[tuple[str, ...], ...]) -> Compared:
+    """Compile a question's ``compares`` (names per thing) into stem sequences."""
+    return Compared(tuple(tuple(tuple(_stems_of(name)) for name in thing if _stems_of(name)) for thing in groups))
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One clause: the stems it speaks of, whether it denies them, and which compared things it is about."""
+
+    text: str
+    said: dict[str, bool]  # stem -> asserted (True) or denied (False) where it stands in the clause
+    negated: bool = False  # the clause as a whole denies
+    about: frozenset[int] = frozenset()
+    asserted: bool = True  # False for questions, doubts and hypotheses
+    example: bool = False  # a parenthesis, an example or a fragment ("such as a sync driver", "for object arrays")
+    predicated: frozenset[str] = frozenset()  # stems said after "is", "are", "be"...: properties, not names
+
+    @property
+    def stems(self) -> frozenset[str]:
+        return frozenset(self.said)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A sentence as read: whether a negation reaches each token, and the sentence's claims."""
+
+    starts: tuple[int, ...]  # character offset of each token in the sentence
+    denied: tuple[bool, ...]
+    claims: tuple[Claim, ...]
+    asserted: bool
+    polarity: dict[str, frozenset[bool]] = field(default_factory=dict)  # stem -> asserted (True), denied (False)
+
+    def denied_at(self, offset: int) -> bool:
+        """Whether a negation reaches the text at this character offset (the token starting there or next)."""
+        for start, denied in zip(self.starts, self.denied, strict=True):
+            if start >= offset:
+                return denied
+        return False
+
+
+def _token_stem(token: str) -> str:
+    if token.startswith("o("):
+        inner = _BIG_O.fullmatch(token)
+        body = inner.group(1) if inner else token
+        body = re.sub(r"\s+|\*\*|\^|\*|\u00b2", lambda m: "2" if m.group(0) == "\u00b2" else "", body)
+        return "o(" + body + ")"
+    if token in _COMPOUNDS:
+        return token
+    stemmed = stem(token.strip("_") or token)
+    return _ALIASES.get(stemmed, stemmed)
+
+
+def _stems_of(text: str) -> list[str]:
+    return [
+        _token_stem(t)
+        for t, _ in _tokens(_fold(text))
+        if not _is_break(t) and (t not in STOPWORDS or t in MEANINGFUL_SMALL_WORDS)
+    ]
+
+
+def _fold(text: str) -> str:
+    """Lower case, keeping every character's offset (so a match in the sentence maps to its tokens)."""
+    folded = text.lower().replace("\u2019", "'").replace("i/o", "io ")
+    return folded if len(folded) == len(text) else text.lower()
+
+
+def _tokens(folded: str) -> list[tuple[str, int]]:
+    """Tokens with their offsets; "CPU-bound", "I/O bound" and the like become one token each."""
+    found = [(m.group(0), m.start()) for m in _TOKEN.finditer(folded)]
+    merged: list[tuple[str, int]] = []
+    index = 0
+    while index < len(found):
+        token, start = found[index]
+        following = found[index + 1][0] if index + 1 < len(found) else ""
+        kind = _BOUND_KINDS.get(token)
+        if kind and following in _BOUND_WORDS:
+            merged.append((kind, start))
+            index += 2
+            continue
+        if token == "non" and following[:1].isalpha():  # "non-blocking" is one word, the opposite of "blocking"
+            merged.append(("non" + following, start))
+            index += 2
+            continue
+        merged.append((token, start))
+        index += 1
+    return merged
+
+
+def _negates(token: str, following: str, before: Sequence[str]) -> bool:
+    """Whether the token denies what follows it: "not", "never", "avoid", "instead of", "rather than".
+
+    "from" does after "stop", "prevent" or "keep" ("won't stop two threads from computing it").
+    """
+    if token in NEGATORS:
+        return following not in _NOT_A_NEGATION_AFTER
+    if token == "from":
+        return any(word in _PREVENTING for word in before)
+    return (token, following) in _NEGATING_PAIRS or token in _NEGATING_VERBS
+
+
+def _next_content(tokens: Sequence[str], index: int) -> int:
+    for j in range(index + 1, len(tokens)):
+        if _is_break(tokens[j]):
+            return -1
+        if tokens[j] not in STOPWORDS:
+            return j
+    return -1
+
+
+def _is_break(token: str) -> bool:
+    return token in _PUNCTUATION or token in _HARD_BREAKS or token in _SOFT_BREAKS or not token.strip()
+
+
+def _clauses(tokens: Sequence[str], skip: Sequence[bool]) -> list[tuple[int, int, str]]:
+    """Token ranges of the clauses, each with the break before it."""
+    clauses: list[tuple[int, int, str]] = []
+    begin, before = 0, ""
+    for i, token in enumerate(tokens):
+        following = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if (token in _TIME_WORDS and following.endswith("ing")) or (token, following) in _NEGATING_PAIRS:
+            continue  # "released while waiting": a time, not a contrast; "instead of": a denial
+        if _is_break(token) and not skip[i]:
+            if i > begin:
+                clauses.append((begin, i, before))
+            begin, before = i + 1, token.strip()
+    if begin < len(tokens):
+        clauses.append((begin, len(tokens), before))
+    return clauses
+
+
+def _frames(folded: str, starts: Sequence[int]) -> tuple[list[int], list[bool]]:
+    """Per token, the negations frames add ("it is false that ..."), and whether it belongs to a frame."""
+    extra = [0] * len(starts)
+    skip = [False] * len(starts)
+    for frame in _DENYING_FRAME.finditer(folded):
+        for i, start in enumerate(starts):
+            if frame.start() <= start < frame.end():
+                skip[i] = True
+            elif start >= frame.end():
+                extra[i] += 1
+    lead = len(folded) - len(folded.lstrip())
+    body = _DENIED_BODY.match(folded.strip())
+    if body:
+        for i, start in enumerate(starts):
+            if lead + body.start("body") <= start < lead + body.end("body"):
+                extra[i] += 1
+            else:
+                skip[i] = True
+    return extra, skip
+
+
+def read(text: str, compared: Compared = Compared(), previous_subject: frozenset[int] = frozenset()) -> Reading:
+    """Read one sentence (see the module's docstring)."""
+    folded = _fold(text)
+    pairs = _tokens(folded)
+    tokens = [t for t, _ in pairs]
+    starts = [s for _, s in pairs]
+    n = len(tokens)
+    extra, skip = _frames(folded, starts)
+    doubt = _DOUBT.search(folded)
+    asserted = not folded.rstrip().endswith("?") and not (doubt and doubt.start() <= len(folded) // 2)
+    leading_no = bool(_LEADING_NO.match(folded))
+    mentions = _mentions(tokens, compared) if compared else {}
+    code = [m.span() for m in _CODE_SPAN.finditer(folded)]
+    in_code = [any(a < start < b for a, b in code) for start in starts]
+
+    denied = [False] * n
+    claims: list[Claim] = []
+    subject = previous_subject
+    carried = 0
+    last_said: dict[str, bool] = {}
+    last_negated = False
+    for begin, end, before in _clauses(tokens, skip):
+        span = range(begin, end)
+        own_subject = frozenset(thing for i in span for thing, marked in mentions.get(i, ()) if not marked)
+        fresh = bool(own_subject) or tokens[begin] in _PRONOUNS or any(tokens[i] in _AUXILIARIES for i in span)
+        negations = carried if before in _CARRY_BREAKS or (before == "," and not fresh and end - begin <= 3) else 0
+        negations += extra[begin]
+        said: dict[str, bool] = {}
+        ambiguous: set[str] = set()
+        parity = negations  # the clause as a whole: also counts words that deny ("fails", "is an error")
+        narrow = -1  # "without X": the negation reaches X only
+        predicated: set[str] = set()
+        since_copula = 99
+        for i in span:
+            token = tokens[i]
+            denied[i] = (negations + extra[i] - extra[begin] + (i == narrow)) % 2 == 1
+            if skip[i]:
+                continue
+            following = tokens[i + 1] if i + 1 < n else ""
+            quoted = starts[i] > 0 and folded[starts[i] - 1] in "\"'\u201c\u2018"
+            if token in _NARROW_NEGATORS:
+                narrow = _next_content(tokens, i)
+                parity += 1
+                continue
+            since_copula = 0 if token in _COPULAS else since_copula + 1
+            mentioned = quoted or in_code[i] or (leading_no and i == 0)  # "the word 'not'", `not in`, "No, ..."
+            if _negates(token, following, tokens[begin:i]) and not mentioned:
+                negations += 1
+                parity += 1
+                continue
+            if token in _DENYING_WORDS:
+                parity += 1
+            if i in mentions or token in _LINKING_WORDS or (token in STOPWORDS and token not in MEANINGFUL_SMALL_WORDS):
+                continue
+            key = _token_stem(token)
+            if since_copula <= 3 or token.endswith(("er", "est")):
+                predicated.add(key)  # "is (not) really mutable", "faster"
+            if said.get(key, not denied[i]) == denied[i]:
+                ambiguous.add(key)
+            said[key] = not denied[i]
+        for key in ambiguous:
+            del said[key]
+        carried = negations - extra[begin]
+        negated = parity % 2 == 1
+        about: frozenset[int] = frozenset()
+        if compared:
+            subject = own_subject or subject
+            about = frozenset() if said.keys() & PART_WORDS else subject  # "their contents can change": the parts
+            if own_subject and not said and last_said:
+                # "tuples can be keys, lists can't": the clause before says what this one says of its subject
+                said = {key: value != (last_negated != negated) for key, value in last_said.items()}
+        hypothesis = tokens[begin] in _HYPOTHESIS_OPENERS
+        claims.append(
+            Claim(
+                text=folded[starts[begin] : starts[end - 1] + len(tokens[end - 1])],
+                said=said,
+                negated=negated,
+                about=about,
+                asserted=asserted and not hypothesis,
+                example=before in _EXAMPLE_BREAKS or tokens[begin] in _EXAMPLE_OPENERS,
+                predicated=frozenset(predicated),
+            )
+        )
+        if said:
+            last_said, last_negated = said, negated
+    if compared and claims and not previous_subject:
+        # "You can't append to or modify a tuple": clauses before the first named thing are about it
+        first = next((claim.about for claim in claims if claim.about), frozenset())
+        leading = 0
+        while leading < len(claims) and not claims[leading].about:
+            leading += 1
+        claims[:leading] = [replace(claim, about=first) for claim in claims[:leading]]
+    polarity: dict[str, set[bool]] = {}
+    for i, token in enumerate(tokens):
+        if not skip[i] and not _is_break(token) and token not in NEGATORS:
+            polarity.setdefault(_token_stem(token), set()).add(not denied[i])
+    return Reading(
+        starts=tuple(starts),
+        denied=tuple(denied),
+        claims=tuple(claims),
+        asserted=asserted,
+        polarity={k: frozenset(v) for k, v in polarity.items()},
+    )
+
+
+def read_all(sentences: Iterable[str], compared: Compared = Compared()) -> list[Reading]:
+    """Read sentences in order; a sentence that names no compared thing is about the last one named."""
+    readings = []
+    subject: frozenset[int] = frozenset()
+    for sentence in sentences:
+        reading = read(sentence, compared, subject)
+        readings.append(reading)
+        for claim in reading.claims:
+            subject = claim.about or subject
+    return readings
+
+
+def _mentions(tokens: Sequence[str], compared: Compared) -> dict[int, list[tuple[int, bool]]]:
+    """Token index -> (compared thing, named after a contrast marker) for each name found."""
+    stems = [_token_stem(t) if not _is_break(t) else "" for t in tokens]
+    found: dict[int, list[tuple[int, bool]]] = {}
+    for thing, names in enumerate(compared.names):
+        for name in names:
+            width = len(name)
+            for i in range(len(stems) - width + 1):
+                if tuple(stems[i : i + width]) == name:
+                    marked = _after_marker(tokens, i)
+                    for j in range(i, i + width):
+                        found.setdefault(j, []).append((thing, marked))
+    return found
+
+
+def _after_marker(tokens: Sequence[str], index: int) -> bool:
+    """Whether a contrast marker stands within the three words before ``index`` in its clause."""
+    window: list[str] = []
+    for j in range(index - 1, max(-1, index - 4), -1):
+        if _is_break(tokens[j]):
+            break
+        window.insert(0, tokens[j])
+    return any(tuple(window[k : k + len(m)]) == m for m in _CONTRAST_MARKERS for k in range(len(window)))
+
+
+# Words too common to show what a clause is about
+GENERIC_WORDS = frozenset(
+    stem(word)
+    for word in """
+    time times way ways work works thing things case cases lot lots bit kind sort part point example place
+    need needs want wants make makes made get gets got give gives take takes go goes come put say says see look
+    know think mean means just actual actually basically general generally usual usually often sometimes
+    really stuff people someone something anything everything python code program programs also one
+    """.split()
+)
+# A clause about a thing's parts ("their contents can change") is not about the thing itself
+PART_WORDS = frozenset(stem(w) for w in "content contents item items element elements member members inner nested "
+                       "inside entries entry field fields child children".split())
+_ALIASES = {stem("dictionary"): "dict", stem("dictionaries"): "dict", stem("integer"): "int", stem("string"): "str"}
+COVER_FACT = 0.6  # share of the fact's words a clause must speak of to be about the same thing
+COVER_CLAIM = 0.6  # and of its own words
+
+
+def opposite(first: str, second: str) -> bool:
+    """Whether two stems say opposite things: antonyms, a negative prefix, or two different big-O classes."""
+    if first == second:
+        return False
+    if first.startswith("o(") and second.startswith("o("):
+        return True
+    return second in opposite_stems(first) or _prefixed(first, second) or _prefixed(second, first)
+
+
+def _weight(word: str) -> int:
+    return 2 if _polar(word) else 1
+
+
+def _polar(word: str) -> bool:
+    return word.startswith("o(") or bool(opposite_stems(word))
+
+
+def _prefixed(word: str, base: str) -> bool:
+    return any(word.startswith(prefix) and word[len(prefix) :] == base for prefix in ("un", "non"))
+
+
+def relation(fact: Claim, claim: Claim, compared: Compared = Compared()) -> str | None:
+    """"same" or "opposite" when two clauses speak of the same thing, else None.
+
+    Opposite when one denies what the other asserts, or says it with an opposite word
+    (two opposites and a denial cancel out: "not released for CPU-bound work" agrees with
+    "released for I/O-bound work").
+    """
+    ignored = GENERIC_WORDS | compared.stems
+    fact_words = fact.stems - ignored
+    claim_words = claim.stems - ignored
+    if not fact_words or not claim_words:
+        return None
+    shared = fact_words & claim_words
+    # an opposite counts as a denial only where it is a property ("strings are mutable"), not part of a name
+    # ("the sync wrapper" against "an async wrapper")
+    opposed = [
+        (a, b)
+        for a in (fact_words - shared) & fact.predicated
+        for b in (claim_words - shared) & claim.predicated
+        if opposite(a, b)
+    ]
+    fact_matched = len(shared) + len({a for a, _ in opposed})
+    claim_matched = len(shared) + len({b for _, b in opposed})
+    if len(fact_words) == 1:  # a one-word fact ("immutable") must be a property of a compared thing
+        [word] = fact_words
+        related = bool(fact.about) and fact_matched == 1 and claim_matched * 2 >= len(claim_words) and _polar(word)
+    else:
+        related = (
+            fact_matched >= 2
+            and fact_matched >= COVER_FACT * len(fact_words)
+            and claim_matched >= COVER_CLAIM * len(claim_words)
+        )
+    if not related:
+        return None
+    # a property that has an opposite ("mutable") says more than the subject it is said of ("strings")
+    agree = sum(_weight(w) for w in shared if fact.said[w] == claim.said[w])
+    agree += sum(_weight(a) for a, b in opposed if fact.said[a] != claim.said[b])
+    disagree = sum(_weight(w) for w in shared if fact.said[w] != claim.said[w])
+    disagree += sum(_weight(a) for a, b in opposed if fact.said[a] == claim.said[b])
+    by_words = None if agree == disagree else "opposite" if disagree > agree else "same"
+    by_clause = "opposite" if (fact.negated != claim.negated) != (len(opposed) % 2 == 1) else "same"
+    return by_words if by_words == by_clause else None
+
+
+def conflicts(fact: Claim, claim: Claim, compared: Compared, facts: Sequence[Claim]) -> bool:
+    """Whether the answer's ``claim`` gets the question's ``fact`` backwards.
+
+    Either it says the opposite of the same thing, or it says of one compared thing what
+    the question's texts (``facts``) say only of another.
+    """
+    if not claim.asserted:
+        return False
+    kind = relation(fact, claim, compared)
+    if kind is None:
+        return False
+    if not (compared and fact.about):
+        return kind == "opposite"
+    if not claim.about:
+        return False
+    if fact.about & claim.about:
+        return kind == "opposite"
+    if kind != "same":
+        return False  # the contrast itself: "lists are mutable" against "tuples are not"
+    return not any(other.about & claim.about and relation(other, claim, compared) == "same" for other in facts)

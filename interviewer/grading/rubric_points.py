@@ -1,0 +1,175 @@
+"""Judging a bank rubric point: the sentence that asserts it, or the one that gets it backwards.
+
+A cue counts only where the answer asserts it: "tuples are not immutable" does not show
+the cue "immutable", and a cue that carries its own negation ("can't be changed") needs
+the negation. A point is contradicted, and so missed with the sentence quoted, when an
+asserted clause of the answer conflicts with what the point, or a sentence of the
+reference answer that makes the point, claims (``claims.conflicts``), or when it matches
+one of the point's ``contradicted_by`` cues.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from interviewer.grading.claims import Claim, Compared, Reading, conflicts
+from interviewer.grading.scoring import VERDICT_CREDIT
+from interviewer.grading.text import Cue, Sentence, compile_cue, quote
+from interviewer.models import PointVerdict, RubricPoint, Verdict
+
+QUESTION_WORD_WEIGHT = 0.6  # words the question already says are weak evidence of understanding
+PARAPHRASE_COVERED = 0.6
+PARAPHRASE_PARTIAL = 0.4
+CUE_SENTENCE_MIN_STEMS = 4
+NAMED_ONLY_CREDIT = 0.85  # a covered point shown by a single cue in a sentence that shares little of the point
+NAMED_ONLY_SIMILARITY = 0.2
+RESTATEMENT_NEW_WORDS = 0.2
+
+
+@dataclass(frozen=True)
+class PolarCue:
+    """A cue, and for a phrase cue whether each of its words is asserted or denied in it, and its clauses."""
+
+    cue: Cue
+    polarity: Mapping[str, bool]
+    claims: tuple[Claim, ...] = ()
+
+    def stated_by(self, answer: AnswerSentence) -> bool:
+        """Whether the sentence states what the cue states, clause by clause, of the same compared thing.
+
+        Stricter than ``shown_by``: every clause of a phrase cue must be one clause of the
+        answer ("tuples can be changed" is not "lists can be changed, tuples can't").
+        """
+        if self.cue.pattern is not None or not self.claims:
+            return self.shown_by(answer)
+        return all(
+            any(
+                cue.said.items() <= claim.said.items() and cue.about <= claim.about
+                for claim in answer.reading.claims
+                if claim.asserted
+            )
+            for cue in self.claims
+        )
+
+    def shown_by(self, answer: AnswerSentence) -> bool:
+        """Whether the sentence says what the cue says: the words, each asserted or denied as in the cue."""
+        cue = self.cue
+        if cue.pattern is not None:
+            found = cue.pattern.search(answer.sentence.text)
+            return found is not None and not answer.reading.denied_at(found.start())
+        if not cue.stems or not cue.stems <= answer.sentence.stems:
+            return False
+        said = answer.reading.polarity
+        return all(self.polarity.get(s, True) in said.get(s, frozenset({True})) for s in cue.stems)
+
+
+@dataclass(frozen=True)
+class AnswerSentence:
+    """A sentence of the answer with its reading, and the stems it asserts rather than denies."""
+
+    sentence: Sentence
+    reading: Reading
+    asserted: frozenset[str]
+
+
+@dataclass(frozen=True)
+class PreparedPoint:
+    point: RubricPoint
+    stems: frozenset[str]
+    cues: tuple[PolarCue, ...]
+    contradictions: tuple[PolarCue, ...]
+    claims: tuple[Claim, ...]  # what the point, and the reference sentences that make it, claim
+
+
+def polar_cue(source: str, reading: Reading) -> PolarCue:
+    cue = compile_cue(source)
+    polarity = {s: True in reading.polarity.get(s, frozenset({True})) for s in cue.stems}
+    return PolarCue(cue, polarity, tuple(c for c in reading.claims if c.said))
+
+
+def answer_sentence(sentence: Sentence, reading: Reading) -> AnswerSentence:
+    denied_only = {s for s, ways in reading.polarity.items() if ways == frozenset({False})}
+    return AnswerSentence(sentence, reading, sentence.stems - denied_only)
+
+
+def restates(sentence: Sentence, prompt_stems: frozenset[str]) -> bool:
+    """A sentence that only repeats the question's words is not evidence of an answer."""
+    return bool(sentence.stems) and len(sentence.stems - prompt_stems) <= RESTATEMENT_NEW_WORDS * len(sentence.stems)
+
+
+def missing(point: RubricPoint) -> PointVerdict:
+    return PointVerdict(
+        point_id=point.id, statement=point.statement, weight=point.weight, verdict="missing", credit=0.0
+    )
+
+
+def verdict(point: RubricPoint, value: Verdict, credit: float, evidence: Sentence | None) -> PointVerdict:
+    return PointVerdict(
+        point_id=point.id,
+        statement=point.statement,
+        weight=point.weight,
+        verdict=value,
+        credit=round(credit, 3),
+        evidence=quote(evidence) if evidence is not None else None,
+    )
+
+
+def similarity(point_stems: frozenset[str], stems: frozenset[str], prompt_stems: frozenset[str]) -> float:
+    """Weighted share of the statement's words that the text also uses."""
+    if not point_stems:
+        return 0.0
+    weight = {s: QUESTION_WORD_WEIGHT if s in prompt_stems else 1.0 for s in point_stems}
+    return sum(weight[s] for s in point_stems & stems) / sum(weight.values())
+
+
+def contradiction(prepared: PreparedPoint, answer: AnswerSentence, truth: TruthIndex) -> bool:
+    """Whether an asserted clause of the sentence gets the point backwards."""
+    if not answer.reading.asserted:
+        return False
+    if any(cue.stated_by(answer) for cue in prepared.contradictions):
+        return True
+    return any(
+        conflicts(fact, claim, truth.compared, truth.facts)
+        for claim in answer.reading.claims
+        if claim.asserted and claim.said
+        for fact in prepared.claims
+    )
+
+
+@dataclass(frozen=True)
+class TruthIndex:
+    """What the question's texts claim, for telling a swapped claim from a shared one."""
+
+    compared: Compared
+    facts: tuple[Claim, ...]  # every clause of the rubric statements and the reference answer
+
+
+def judge_point(
+    prepared: PreparedPoint, sentences: list[AnswerSentence], prompt_stems: frozenset[str], truth: TruthIndex
+) -> PointVerdict:
+    """Covered when a cue is asserted in a real sentence or the statement is paraphrased; missed if contradicted."""
+    for answer in sentences:
+        if contradiction(prepared, answer, truth):
+            return missing(prepared.point).model_copy(update={"contradiction": quote(answer.sentence)})
+    best: tuple[float, Verdict, Sentence | None, int, float] = (0.0, "missing", None, 0, 0.0)
+    for answer in sentences:
+        sentence = answer.sentence
+        hits = sum(cue.shown_by(answer) for cue in prepared.cues)
+        close = similarity(prepared.stems, answer.asserted, prompt_stems)
+        if hits and (hits >= 2 or close >= 0.2 or len(sentence.stems) >= CUE_SENTENCE_MIN_STEMS):
+            candidate: tuple[float, Verdict] = (2.0 + hits + close, "covered")
+        elif close >= PARAPHRASE_COVERED:
+            candidate = (1.5 + close, "covered")
+        elif hits or close >= PARAPHRASE_PARTIAL:
+            candidate = (1.0 + close, "partial")
+        else:
+            continue
+        if candidate[0] > best[0]:
+            best = (candidate[0], candidate[1], sentence, hits, close)
+    _, value, evidence, hits, close = best
+    credit = VERDICT_CREDIT[value]
+    # one cue and little else of the point: the idea is named rather than explained
+    if value == "covered" and hits == 1 and close < NAMED_ONLY_SIMILARITY:
+        credit = NAMED_ONLY_CREDIT
+    return verdict(prepared.point, value, credit, evidence)
