@@ -287,7 +287,7 @@ class TokenUsage(BaseModel):
 # --- Grades --------------------------------------------------------------------------
 
 Verdict = Literal["covered", "partial", "missing"]
-Abstention = Literal["empty", "too_short", "gibberish", "off_topic", "keyword_list"]
+Abstention = Literal["empty", "too_short", "gibberish", "off_topic", "keyword_list", "disowned"]
 
 
 class PointVerdict(BaseModel):

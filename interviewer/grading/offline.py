@@ -26,7 +26,7 @@ from interviewer.grading.rubric_points import (
     PreparedPoint,
     TruthIndex,
     answer_sentence,
-    judge_point,
+    judge_points,
     missing,
     polar_cue,
     restates,
@@ -76,6 +76,13 @@ class _PreparedQuestion:
     def derived(self) -> bool:
         return not self.points
 
+    @property
+    def point_words(self) -> list[frozenset[str]]:
+        """Per rubric point, the words that name its idea (for telling a run of terms from an explanation)."""
+        if self.points:
+            return [p.stems.union(*(c.cue.stems for c in p.cues)) for p in self.points]
+        return [frozenset(p.key) for p in self.reference_points if p.key]
+
 
 class OfflineGrader:
     """Deterministic grading with no model: the default backend."""
@@ -96,6 +103,7 @@ class OfflineGrader:
             question.reference_answer,
             min_content_words=1 if prepared.derived else MIN_WORDS_WITH_RUBRIC,
             require_prose=not prepared.derived,
+            point_words=prepared.point_words,
         )
 
     def grade(self, question: Question, answer: str, *, hints_used: int = 0) -> Grade:
@@ -127,7 +135,7 @@ class OfflineGrader:
                 for s, r in zip(kept, readings, strict=True)
                 if not restates(s, prepared.prompt_stems)
             ]
-            grade.points = [judge_point(p, evidence, prepared.prompt_stems, prepared.truth) for p in prepared.points]
+            grade.points = judge_points(prepared.points, evidence, prepared.prompt_stems, prepared.truth)
         grade.mistakes = detect_mistakes(applicable_mistakes(question, self.mistakes), kept, text)
         grade.communication = assess(text, kept, question.reference_answer)
         grade.hint_penalty = hints_used * self.hint_penalty

@@ -145,13 +145,28 @@ class TruthIndex:
     facts: tuple[Claim, ...]  # every clause of the rubric statements and the reference answer
 
 
-def judge_point(
-    prepared: PreparedPoint, sentences: list[AnswerSentence], prompt_stems: frozenset[str], truth: TruthIndex
+def judge_points(
+    points: tuple[PreparedPoint, ...], sentences: list[AnswerSentence], prompt_stems: frozenset[str], truth: TruthIndex
+) -> list[PointVerdict]:
+    """Every point's verdict. A sentence that gets one point backwards earns at most partial credit for others."""
+    backwards = {
+        id(prepared): next((a for a in sentences if contradiction(prepared, a, truth)), None) for prepared in points
+    }
+    tainted = {id(a) for a in backwards.values() if a is not None}
+    verdicts = []
+    for prepared in points:
+        wrong = backwards[id(prepared)]
+        if wrong is not None:
+            verdicts.append(missing(prepared.point).model_copy(update={"contradiction": quote(wrong.sentence)}))
+        else:
+            verdicts.append(_supported(prepared, sentences, prompt_stems, tainted))
+    return verdicts
+
+
+def _supported(
+    prepared: PreparedPoint, sentences: list[AnswerSentence], prompt_stems: frozenset[str], tainted: set[int]
 ) -> PointVerdict:
-    """Covered when a cue is asserted in a real sentence or the statement is paraphrased; missed if contradicted."""
-    for answer in sentences:
-        if contradiction(prepared, answer, truth):
-            return missing(prepared.point).model_copy(update={"contradiction": quote(answer.sentence)})
+    """Covered when a cue is asserted in a real sentence or the statement is paraphrased."""
     best: tuple[float, Verdict, Sentence | None, int, float] = (0.0, "missing", None, 0, 0.0)
     for answer in sentences:
         sentence = answer.sentence
@@ -165,6 +180,8 @@ def judge_point(
             candidate = (1.0 + close, "partial")
         else:
             continue
+        if id(answer) in tainted:  # the sentence also states a misconception: it shows the words, not the idea
+            candidate = (min(candidate[0], 1.0 + close), "partial")
         if candidate[0] > best[0]:
             best = (candidate[0], candidate[1], sentence, hits, close)
     _, value, evidence, hits, close = best

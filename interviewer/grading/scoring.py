@@ -11,15 +11,20 @@ from interviewer.models import MistakeFinding, PointVerdict, Verdict
 
 MAX_SCORE = 5.0
 HINT_PENALTY = 0.5
+# A point the answer gets backwards is worse than a point it leaves out: a misconception stated with
+# confidence costs this share of the point's weight on top of earning nothing.
+CONTRADICTION_COST = 0.5
 VERDICT_CREDIT: dict[Verdict, float] = {"covered": 1.0, "partial": 0.5, "missing": 0.0}
 
 
 def coverage(points: Sequence[PointVerdict]) -> float:
-    """Weighted share of the rubric the answer earned, 0 to 1."""
+    """Weighted share of the rubric the answer earned, less what its misconceptions cost; at most 1."""
     total = sum(p.weight for p in points)
     if total <= 0:
         return 0.0
-    return sum(p.weight * p.credit for p in points) / total
+    earned = sum(p.weight * p.credit for p in points)
+    owed = sum(p.weight * CONTRADICTION_COST for p in points if p.contradiction)
+    return (earned - owed) / total
 
 
 def compute_score(
@@ -28,6 +33,6 @@ def compute_score(
     hints_used: int = 0,
     hint_penalty: float = HINT_PENALTY,
 ) -> float:
-    """0-5: weighted rubric coverage, less each mistake's penalty and the hints taken."""
+    """0-5: weighted rubric coverage (less the cost of points got backwards), less mistakes and hints taken."""
     raw = MAX_SCORE * coverage(points) - sum(m.penalty for m in mistakes) - hints_used * hint_penalty
     return round(min(MAX_SCORE, max(0.0, raw)), 2)

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from interviewer.grading.filler import disowns, is_term_run, padded
 from interviewer.grading.text import STOPWORDS, Sentence, content_stems, stopword_ratio, words
 from interviewer.models import Abstention
 
@@ -109,6 +111,11 @@ _NON_ANSWER = re.compile(
     r"|(i'?m\s+)?not\s+sure|idk|n/a)[\s.!?]*"  # not "None" or "pass": in Python those can be the answer
 )
 _HIDDEN = "<!--"
+# a whole answer of one of these says nothing, unless the reference answer is that very word
+NON_ANSWER_WORDS = frozenset(
+    "pass none null nil nothing idk dunno na n/a skip skipped tbd todo unknown no answer ? - ... blank empty".split()
+)
+TERM_RUN_SHARE = 0.5  # an answer whose words are mostly in runs of bare terms is a keyword list
 _PLAUSIBLE_WORD = re.compile(r"^(?=.*[aeiouy])(?!.*[bcdfghjklmnpqrstvwxz]{5})(?!.*(.)\1\1)[a-z']+$")
 
 
@@ -118,6 +125,12 @@ class Screening:
     reason: str | None
     injections: list[str]
     sentences: list[Sentence]
+
+
+def _is_non_answer_word(text: str, reference: str) -> bool:
+    """"pass", "None", "idk": an answer of one such word is no answer, unless the reference is that word."""
+    said = text.strip().strip(".!?`'\"").lower()
+    return said in NON_ANSWER_WORDS and said != reference.strip().strip(".!?`'\"").lower()
 
 
 def _unleet(match: re.Match[str]) -> str:
@@ -172,6 +185,7 @@ def screen(
     *,
     min_content_words: int,
     require_prose: bool,
+    point_words: Sequence[frozenset[str]] = (),
 ) -> Screening:
     """Set injections aside, then decide whether the rest can be graded at all.
 
@@ -193,8 +207,28 @@ def screen(
     if not stems:
         reason = "The answer only tried to instruct the grader." if injections else "There is no answer to grade."
         return abstain("empty", reason)
-    if _NON_ANSWER.fullmatch(text.strip()):
+    if _NON_ANSWER.fullmatch(text.strip()) or _is_non_answer_word(text, reference):
         return abstain("empty", "The answer says the question was not answered.")
+    if any(disowns(s) for s in kept):
+        return abstain(
+            "disowned",
+            "The answer says it does not know what its own terms mean, so they are not taken as understanding.",
+        )
+    # with only a reference answer, a bare list may be the answer ("Refining, production, maintenance"):
+    # only a list padded out with filler is not one
+    runs = [s for s in kept if is_term_run(s, point_words) and (require_prose or padded(s))]
+    if runs:
+        run_words = sum(len(content_stems(s.text)) for s in runs)
+        if run_words >= TERM_RUN_SHARE * len(stems):
+            return abstain(
+                "keyword_list",
+                "The answer strings terms together without saying anything about them: say what each one means "
+                "and why it matters.",
+            )
+        kept = [s for s in kept if s not in runs]  # the rest is graded; the run of terms is not evidence
+        text = " ".join(s.text for s in kept)
+        tokens = words(text)
+        stems = content_stems(text)
     if len(stems) < min_content_words:
         return abstain("too_short", f"The answer is too short to show understanding ({len(stems)} meaningful words).")
     alphabetic = [t for t in tokens if t.isalpha() and t not in question_vocabulary]

@@ -1,0 +1,123 @@
+"""Answers that say words without saying anything: terms strung together, or an answer that disowns itself.
+
+A keyword list can hide in sentences: "it has to do with mutable, and then the immutable,
+and then the hashable, and then the memory ...", "you have your hashing, your ordering,
+the whole memory thing, etc.". Such a sentence is a run of bare terms (each item, once
+filler words are taken away, is a name of two or three words with no verb, no negation
+and no claim) that name the ideas of several different rubric points. An interview answer
+lists examples of one idea ("cProfile, py-spy and scalene"), not one word for each idea.
+
+An answer that disowns itself ("but I don't know what any of it means", "I've only heard
+the terms") tells the grader not to take its words as understanding.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from interviewer.grading.text import STOPWORDS, Sentence, content_stems
+
+MIN_BARE_ITEMS = 3  # a run of at least this many bare terms...
+BARE_SHARE = 0.6  # ...making up at least this share of the sentence's items...
+BARE_WORD_SHARE = 0.5  # ...and of its meaningful words...
+MIN_POINTS_NAMED = 3  # ...that name ideas of at least this many different rubric points
+MAX_BARE_WORDS = 3
+
+_ITEM_BREAK = re.compile(
+    r"\s*(?:[,;:/]|\band\s+then\b|\bthen\b|\band\s+also\b|\band\b|\bor\b|\betc\.?|\band\s+so\s+on\b|\bversus\b|\bvs\.?|"
+    r"\band\s+all\s+that\b|\bplus\b|\s[-\u2013\u2014]\s|\.\.\.)\s*",
+    re.I,
+)
+_FILLER = re.compile(
+    r"\b(?:you(?:'ve)?\s+(?:have|got)|we\s+(?:have|got)|there(?:'s|\s+is|\s+are)|it(?:'s|\s+is)\s+(?:about|all\s+about)|"
+    r"it(?:'s|\s+is)|that(?:'s|\s+is)|yeah|so|ok|okay|well|um+|uh+|er|hmm+|"
+    r"has\s+to\s+do\s+with|to\s+do\s+with|stuff\s+like|things\s+like|something\s+like|kind\s+of|sort\s+of|"
+    r"the\s+whole|i\s+guess|i\s+think|basically|you\s+know|like|your|the|a|an|some|all|that|this|those|these|"
+    r"thing|things|stuff|bit|whatever|also|too|again|more|of|with|about|its|their|my)\b",
+    re.I,
+)
+# a verb, a negation or a claim word: an item holding one says something about the term
+_PREDICATE = frozenset(
+    """
+    is are was were be been being am can could will would shall should may might must do does did has have had
+    isn't aren't wasn't weren't can't cannot couldn't won't wouldn't shouldn't doesn't don't didn't hasn't haven't
+    not no never makes make made lets let means mean gives give runs run uses use returns return keeps keep
+    stores store holds hold needs need takes take causes cause so because if when which than
+    """.split()
+)
+_DISOWNING = re.compile(
+    r"""\b(?:
+        (?:do\s+not|don't|dont|did\s+not|didn't|never)\s+(?:really\s+|actually\s+)?(?:know|understand|get)\s+
+            what\s+(?:any\s+of\s+)?(?:it|this|that|these|those|they|them|the\s+(?:terms?|words?|names?))
+            (?:\s+\w+){0,2}\s+(?:means?|do|does|are)
+        |no\s+(?:idea|clue)\s+what\s+(?:any\s+of\s+)?(?:it|this|that|these|those|they|the\s+\w+)(?:\s+\w+){0,2}\s+(?:means?|do|does|are)
+        |(?:only|just)\s+(?:ever\s+)?(?:heard|read|seen)\s+(?:of\s+)?(?:the|these|those|some|a\s+few)\s+
+            (?:words?|terms?|names?|buzzwords?|keywords?|phrases?)
+        |(?:heard|read|seen)\s+(?:the|these|those)\s+(?:words?|terms?|buzzwords?|keywords?)\s+(?:but|and)
+        |(?:couldn't|could\s+not|can't|cannot|can\s+not)\s+(?:really\s+|actually\s+)?(?:explain|tell\s+you|say)\s+
+            (?:any\s+of\s+)?(?:them|it|these|those|the\s+details|what\s+(?:they|it|any\s+of\s+it|these|this)
+            |how\s+(?:they|it|this)\s+works?|why)
+        |(?:just|only)\s+(?:listing|naming|throwing\s+out|dropping|repeating)\s+(?:some\s+)?(?:buzzwords|words|terms|keywords)
+        |(?:not\s+sure|no\s+idea)\s+what\s+(?:any\s+of\s+)?(?:it|this|that|these|those|they)\s+(?:really\s+)?(?:means?|do|does|is|are)
+        |i'?m\s+(?:just\s+)?(?:guessing|making\s+(?:this|it)\s+up|bluffing)
+        |(?:these|those)\s+are\s+just\s+(?:the\s+)?(?:buzzwords|words|terms|keywords)
+    )""",
+    re.I | re.X,
+)
+
+
+# words that pad a list of terms out to look like a sentence
+_PADDING = re.compile(
+    r"\b(?:and\s+then|stuff|things?\s+like|the\s+whole|thing|etc|you(?:'ve)?\s+(?:have|got)\s+your|has\s+to\s+do\s+with|"
+    r"kind\s+of|sort\s+of|whatever|and\s+all\s+that|and\s+so\s+on|basically|you\s+know|buzzwords?)\b",
+    re.I,
+)
+
+
+def padded(sentence: Sentence) -> bool:
+    """Whether the sentence holds words that pad a list of terms ("and then the", "stuff like", "etc.")."""
+    return bool(_PADDING.search(sentence.text))
+
+
+def disowns(sentence: Sentence) -> bool:
+    """Whether the sentence says the answer's own terms are not understood."""
+    return bool(_DISOWNING.search(sentence.text))
+
+
+def bare_items(sentence: Sentence) -> list[str]:
+    """The sentence's list items that, filler aside, are bare terms (short, no verb, no negation)."""
+    if sentence.is_code:
+        return []
+    bare = []
+    for item in _ITEM_BREAK.split(sentence.text):
+        words = [w.lower() for w in re.findall(r"[A-Za-z0-9_'+-]+", _FILLER.sub(" ", item))]
+        if words and len(words) <= MAX_BARE_WORDS and not any(w in _PREDICATE for w in words) and not _verb_led(words):
+            bare.append(" ".join(words))
+    return bare
+
+
+def _verb_led(words: list[str]) -> bool:
+    """"works on data", "classmethod gets class": a verb with its subject or object, not a term."""
+    def verb_like(word: str) -> bool:
+        return word.endswith("s") and not word.endswith(("ss", "us", "is"))
+
+    return (len(words) >= 2 and verb_like(words[0])) or (len(words) == 3 and verb_like(words[1]))
+
+
+def is_term_run(sentence: Sentence, point_words: Sequence[frozenset[str]]) -> bool:
+    """Whether the sentence strings bare terms from several rubric points together (see the module docstring)."""
+    items = [i for i in _ITEM_BREAK.split(sentence.text) if i.strip()]
+    bare = bare_items(sentence)
+    if len(bare) < MIN_BARE_ITEMS or len(bare) < BARE_SHARE * len(items):
+        return False
+    bare_words = sum(len(content_stems(term)) for term in bare)
+    if bare_words < BARE_WORD_SHARE * len(content_stems(_FILLER.sub(" ", sentence.text))):
+        return False
+    named = set()
+    for term in bare:
+        stems = set(content_stems(term)) - STOPWORDS
+        for index, words in enumerate(point_words):
+            if stems & words:
+                named.add(index)
+    return len(named) >= min(MIN_POINTS_NAMED, len(point_words))
