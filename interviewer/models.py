@@ -298,6 +298,9 @@ class PointVerdict(BaseModel):
     credit: float = Field(ge=0, le=1, description="Share of the point's weight earned.")
     evidence: str | None = Field(default=None, description="The answer's own words that made the point.")
     contradiction: str | None = Field(default=None, description="The answer's sentence that got the point backwards.")
+    overruled: str | None = Field(
+        default=None, description="Why the model's verdict on this point was not trusted (model grades only)."
+    )
 
 
 class MistakeFinding(BaseModel):

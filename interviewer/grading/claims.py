@@ -43,7 +43,10 @@ NEGATORS = frozenset(
     | {"cant", "dont", "doesnt", "isnt", "arent", "wont", "wasnt", "werent", "shouldnt", "couldnt", "wouldnt"}
     | {"didnt", "hasnt", "havent", "hadnt", "aint", "mustnt"}
 )
-_NOT_A_NEGATION_AFTER = {"only", "just", "merely", "matter"}  # "not only", "not just", "no matter"
+# "not only", "not just", "no matter", "no doubt": these deny nothing
+_NOT_A_NEGATION = frozenset(
+    {("not", "only"), ("not", "just"), ("not", "merely"), ("no", "matter"), ("no", "doubt")}
+)
 # clause breaks: punctuation, and words that start a new clause
 _HARD_BREAKS = frozenset(
     {"but", "whereas", "while", "although", "though", "however", "because", "so", "yet", "unless", "except",
@@ -68,13 +71,26 @@ _CONTRAST_MARKERS = (
     ("from",),
     ("against",),
 )
-_PRONOUNS = frozenset({"it", "they", "them", "this", "these", "those", "its", "their", "one", "ones", "that"})
+_PRONOUNS = frozenset(
+    {"it", "they", "them", "this", "these", "those", "its", "their", "one", "ones", "that", "i", "i'd", "i'll",
+     "i'm", "i've", "we", "we'd", "we'll", "we're", "you", "you'd", "you'll", "he", "she"}
+)
+# a clause that says what to do ("I'd deduplicate by event_id", "don't retry") is advice, not a description of
+# how things are ("nothing deduplicates by event_id"): the two do not contradict each other
+_ADVICE = frozenset(
+    {"i'd", "we'd", "you'd", "should", "shouldn't", "would", "let's", "must", "need", "needs", "recommend", "prefer"}
+)
+_IMPERATIVE_NEGATIONS = frozenset({"don't", "dont", "never", "avoid"})
 _AUXILIARIES = frozenset(
     "is are was were be been am can could will would shall should may might must do does did has have had "
     "isn't aren't wasn't weren't can't cannot couldn't won't wouldn't shouldn't doesn't don't didn't hasn't "
     "haven't hadn't also too either neither so not no never nor".split()
 )
-_HYPOTHESIS_OPENERS = frozenset({"if", "suppose", "imagine", "whether", "assuming", "assume", "unless"})
+# a clause opening with one of these, and the rest of its sentence ("if a tuple holds a list, it is not
+# hashable"), says what holds under a condition, not what always holds
+_HYPOTHESIS_OPENERS = frozenset(
+    {"if", "suppose", "imagine", "whether", "assuming", "assume", "unless", "when", "whenever", "once"}
+)
 # "it is false that ...", "a common myth is that ...": everything after the frame is denied
 _DENYING_FRAME = re.compile(
     r"""\b(?:
@@ -106,7 +122,8 @@ _LEADING_NO = re.compile(r"^\s*no\s*[,.!]")
 _TIME_WORDS = frozenset({"while", "when", "whilst"})
 _NEGATING_PAIRS = frozenset({("instead", "of"), ("rather", "than")})
 _NEGATING_VERBS = frozenset({"avoid", "avoids", "avoiding", "avoided"})
-_NARROW_NEGATORS = frozenset({"without"})
+# these deny only the word they stand next to: "without locks", "freeing nothing means ..."
+_NARROW_NEGATORS = frozenset({"without", "nothing", "none", "nobody", "nowhere"})
 _CODE_SPAN = re.compile(r"`[^`\n]*`")
 _COPULAS = frozenset(
     "is are was were be been being become becomes became stay stays remain remains seem seems get gets "
@@ -159,7 +176,9 @@ class Claim:
     said: dict[str, bool]  # stem -> asserted (True) or denied (False) where it stands in the clause
     negated: bool = False  # the clause as a whole denies
     about: frozenset[int] = frozenset()
-    asserted: bool = True  # False for questions, doubts and hypotheses
+    asserted: bool = True  # False for questions, doubts and suppositions ("if tuples were mutable")
+    conditional: bool = False  # said under a condition: the supposition and what follows it in the sentence
+    advice: bool = False  # says what to do ("I'd add a lock", "don't retry"), not how things are
     example: bool = False  # a parenthesis, an example or a fragment ("such as a sync driver", "for object arrays")
     predicated: frozenset[str] = frozenset()  # stems said after "is", "are", "be"...: properties, not names
 
@@ -240,10 +259,25 @@ def _negates(token: str, following: str, before: Sequence[str]) -> bool:
     "from" does after "stop", "prevent" or "keep" ("won't stop two threads from computing it").
     """
     if token in NEGATORS:
-        return following not in _NOT_A_NEGATION_AFTER
+        return (token, following) not in _NOT_A_NEGATION
     if token == "from":
         return any(word in _PREVENTING for word in before)
     return (token, following) in _NEGATING_PAIRS or token in _NEGATING_VERBS
+
+
+def _shouted_code(text: str, pairs: Sequence[tuple[str, int]], index: int) -> bool:
+    """A negation in capitals next to another word in capitals is code ("DO NOTHING", "IS NOT NULL")."""
+    if len(text) != len(text.lower()):
+        return False
+
+    def upper(j: int) -> bool:
+        if not 0 <= j < len(pairs):
+            return False
+        word, start = pairs[j]
+        original = text[start : start + len(word)]
+        return original.isupper() and len(original) > 1
+
+    return upper(index) and (upper(index - 1) or upper(index + 1))
 
 
 def _next_content(tokens: Sequence[str], index: int) -> int:
@@ -318,6 +352,7 @@ def read(text: str, compared: Compared = Compared(), previous_subject: frozenset
     carried = 0
     last_said: dict[str, bool] = {}
     last_negated = False
+    hypothesis = False
     for begin, end, before in _clauses(tokens, skip):
         span = range(begin, end)
         own_subject = frozenset(thing for i in span for thing, marked in mentions.get(i, ()) if not marked)
@@ -337,12 +372,13 @@ def read(text: str, compared: Compared = Compared(), previous_subject: frozenset
                 continue
             following = tokens[i + 1] if i + 1 < n else ""
             quoted = starts[i] > 0 and folded[starts[i] - 1] in "\"'\u201c\u2018"
-            if token in _NARROW_NEGATORS:
+            if token in _NARROW_NEGATORS and not _shouted_code(text, pairs, i):
                 narrow = _next_content(tokens, i)
                 parity += 1
                 continue
             since_copula = 0 if token in _COPULAS else since_copula + 1
-            mentioned = quoted or in_code[i] or (leading_no and i == 0)  # "the word 'not'", `not in`, "No, ..."
+            # "the word 'not'", `not in`, "No, ...", SQL's "DO NOTHING" and "NOT NULL"
+            mentioned = quoted or in_code[i] or (leading_no and i == 0) or _shouted_code(text, pairs, i)
             if _negates(token, following, tokens[begin:i]) and not mentioned:
                 negations += 1
                 parity += 1
@@ -368,14 +404,17 @@ def read(text: str, compared: Compared = Compared(), previous_subject: frozenset
             if own_subject and not said and last_said:
                 # "tuples can be keys, lists can't": the clause before says what this one says of its subject
                 said = {key: value != (last_negated != negated) for key, value in last_said.items()}
-        hypothesis = tokens[begin] in _HYPOTHESIS_OPENERS
+        supposed = tokens[begin] in _HYPOTHESIS_OPENERS
+        hypothesis = hypothesis or supposed
         claims.append(
             Claim(
                 text=folded[starts[begin] : starts[end - 1] + len(tokens[end - 1])],
                 said=said,
                 negated=negated,
                 about=about,
-                asserted=asserted and not hypothesis,
+                asserted=asserted and not supposed,
+                conditional=hypothesis,
+                advice=any(tokens[i] in _ADVICE for i in span) or tokens[begin] in _IMPERATIVE_NEGATIONS,
                 example=before in _EXAMPLE_BREAKS or tokens[begin] in _EXAMPLE_OPENERS,
                 predicated=frozenset(predicated),
             )
@@ -528,7 +567,7 @@ def conflicts(fact: Claim, claim: Claim, compared: Compared, facts: Sequence[Cla
     Either it says the opposite of the same thing, or it says of one compared thing what
     the question's texts (``facts``) say only of another.
     """
-    if not claim.asserted:
+    if not claim.asserted or claim.conditional or (claim.advice and not fact.advice):
         return False
     kind = relation(fact, claim, compared)
     if kind is None:

@@ -158,22 +158,22 @@ class LLMGrader:
         judged = {j.point_id: j for j in reply.points}
         warnings: list[str] = []
         points = []
+        offline = {p.point_id: p for p in self.offline.grade(question, answer, hints_used=hints_used).points}
         for point in rubric:
             judgement = judged.get(point.id)
             verdict, quote = ("missing", "") if judgement is None else (judgement.verdict, judgement.quote)
             if verdict != "missing" and not quote_in_answer(quote, cleaned):
                 warnings.append(f"{point.id}: the model's quote is not in the answer, so the point is not credited.")
                 verdict, quote = "missing", ""
-            points.append(
-                PointVerdict(
-                    point_id=point.id,
-                    statement=point.statement,
-                    weight=point.weight,
-                    verdict=verdict,
-                    credit=VERDICT_CREDIT[verdict],
-                    evidence=quote.strip() or None,
-                )
+            checked = PointVerdict(
+                point_id=point.id,
+                statement=point.statement,
+                weight=point.weight,
+                verdict=verdict,
+                credit=VERDICT_CREDIT[verdict],
+                evidence=quote.strip() or None,
             )
+            points.append(self._confirmed(question, checked, offline.get(point.id), warnings))
         mistakes = []
         applicable = {m.id: m for m in applicable_mistakes(question, self.offline.mistakes)}
         for found in reply.mistakes:
@@ -206,6 +206,29 @@ class LLMGrader:
         )
         grade.feedback = write_feedback(grade, grade.points)
         return grade
+
+    def _confirmed(
+        self, question: Question, judged: PointVerdict, offline: PointVerdict | None, warnings: list[str]
+    ) -> PointVerdict:
+        """The model's verdict on one point, unless code can tell it is not to be trusted.
+
+        A point the answer gets backwards (the offline grader quotes the sentence) is not credited
+        on the model's word; nor is a verdict whose quote has nothing to do with the point (none of
+        its cues, and no word of its statement that sets it apart, or a WordNet relative of one).
+        In both cases the offline grader's verdict on the point stands.
+        """
+        if judged.verdict == "missing" or offline is None:
+            return judged
+        if offline.contradiction:
+            reason = f"the answer gets this point backwards (\u201c{offline.contradiction}\u201d)"
+        elif not self.offline.relates(question, judged.point_id, judged.evidence or ""):
+            reason = "the model's quote has nothing to do with this point"
+        else:
+            return judged
+        if offline.credit >= judged.credit:
+            return judged
+        warnings.append(f"{judged.point_id}: {reason}, so the model's verdict ({judged.verdict}) is not trusted.")
+        return offline.model_copy(update={"overruled": f"The model said {judged.verdict}, but {reason}."})
 
     def _fallback(self, question: Question, answer: str, hints_used: int, reason: str, usage: TokenUsage) -> Grade:
         grade = self.offline.grade(question, answer, hints_used=hints_used)

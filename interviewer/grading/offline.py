@@ -17,7 +17,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from interviewer.grading.claims import Claim, compared_things, read, read_all
+from interviewer.grading.claims import GENERIC_WORDS, Claim, compared_things, read, read_all
 from interviewer.grading.communication import assess
 from interviewer.grading.feedback import write_feedback
 from interviewer.grading.mistakes import applicable_mistakes, detect_mistakes
@@ -143,6 +143,31 @@ class OfflineGrader:
         grade.feedback = write_feedback(grade, grade.points)
         return grade
 
+    def relates(self, question: Question, point_id: str, text: str) -> bool:
+        """Whether the text has anything to do with the point: one of its cues, or a word (or a WordNet relative
+        of a word) of its statement that no other point of the question shares and the question does not ask.
+
+        Used to confirm a model's verdict: a quote that relates to none of this is not evidence for the point.
+        """
+        prepared = self._prepare(question)
+        sentences = split_sentences(text)
+        said = frozenset().union(*(s.stems for s in sentences))
+        if prepared.points:
+            point = next((p for p in prepared.points if p.point.id == point_id), None)
+            if point is None:
+                return False
+            readings = read_all((s.text for s in sentences), prepared.truth.compared)
+            answers = [answer_sentence(s, r) for s, r in zip(sentences, readings, strict=True)]
+            if any(cue.shown_by(a) for cue in point.cues for a in answers):
+                return True
+            others = frozenset().union(*(p.stems for p in prepared.points if p is not point))
+            own = point.stems - others
+        else:
+            point_ref = next((p for p in prepared.reference_points if p.point.id == point_id), None)
+            own = frozenset(point_ref.key) if point_ref else frozenset(content_stems(text))
+        distinctive = own - prepared.prompt_stems - GENERIC_WORDS
+        return bool(distinctive & said) or any(related_stems(word) & said for word in distinctive)
+
     def _prepare(self, question: Question) -> _PreparedQuestion:
         cached = self._prepared.get(question.id)
         if cached is not None and cached[0] is question:
@@ -218,7 +243,7 @@ def derive_rubric(reference: str) -> list[RubricPoint]:
 
 def _is_fact(claim: Claim) -> bool:
     """A clause of the question's texts that states something (not an example, a question or a hypothesis)."""
-    return bool(claim.said) and claim.asserted and not claim.example
+    return bool(claim.said) and claim.asserted and not claim.conditional and not claim.example
 
 
 def _makes(claim: Claim, vocabulary: frozenset[str]) -> bool:

@@ -17,93 +17,14 @@ right before or after an instruction is treated as that instruction's payload.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from interviewer.grading.filler import disowns, is_term_run, padded
+from interviewer.grading.injection import is_injection
 from interviewer.grading.text import STOPWORDS, Sentence, content_stems, stopword_ratio, words
 from interviewer.models import Abstention
 
-_X = re.I | re.X | re.M
-_PATTERNS = (
-    # overriding what the grader was told
-    r"""\b(ignore|disregard|forget|override|bypass)\b[^.\n]{0,40}
-            \b(instructions?|rules?|rubric|prompt|guidelines|grading|above|previous|prior|earlier|everything)\b""",
-    r"\bnew\s+instructions?\b",
-    r"\b(grading|scoring|marking|evaluation|assessment)\s+(policy|rules?|criteria|guidelines?|instructions?)\b",
-    r"\bsystem\s*(prompt|message|override|instructions?)\b",
-    # naming the grading itself: an answer about Python never needs to
-    r"\b(rubric|grader|graders|assessor|examiner|marking\s+scheme|scoring\s+guide)\b",
-    r"\b(dear|hey|hi|hello)\s+(grader|model|ai|assistant|reviewer|examiner|marker)\b",
-    r"\bnote\s+(to|for)\s+(the\s+)?(grader|ai|model|llm|assistant|reviewer|evaluator|marker)\b",
-    r"\byour\s+(evaluation|grading|scoring|marking|instructions|rubric|system\s+prompt|guidelines|criteria)\b",
-    # asking for or claiming a score
-    r"""\b(give|award|assign|grant)\b[^.\n]{0,30}
-            (\b(full|maximum|max|perfect|top|highest)\s+(marks?|score|credit|points|grade|rating)\b
-            |\b(5\s*/\s*5|10\s*/\s*10|100\s*%|(five|ten)\s+(points|marks|stars))(?!\w))""",
-    r"\b(score|grade|mark|rating)\s*[:=]\s*(5|five|10|100|a\+?)\b",
-    r"\b\d+\s*/\s*\d+\b[^.\n]{0,20}\b(please|now|required|mandatory)\b",
-    r"\b(full|perfect)\s+(marks?|score|credit|points|grade|rating)\b",
-    r"\btop\s+(marks|grade|credit)\b",
-    r"\b(maximum|max|maximal|highest|complete)\s+(marks?|credit|points|grade|rating)\b",
-    r"\b(?P<numerator>5|10|100|five|ten)\s*(/|out\s+of)\s*(?P=numerator)\b",
-    r"\b(5|five|10|ten|100)\s+(marks|points|stars)\b",
-    r"\b(record|award|assign|grant|enter|log)\s+(me\s+|it\s+|this\s+)?an?\s+(5|five|10|ten|100)\b",
-    r"\baward(s|ed|ing)?\b",
-    r"\b(grade|score|rate)\s+(this|it|me|my|accordingly)\b",
-    r"\bmark\s+(me|my|accordingly|this\s+(answer|response))\b",
-    r"""\b(treat|consider|regard|count|accept)\s+(this|my|the)\s+(answer|response|submission|solution)\s+as\b""",
-    r"\bbe\s+(generous|lenient)\s+(with|to|towards?)\s+(me|this|my)\b",
-    r"""\b(please|kindly)\b[^.\n]{0,30}\b(mark|give|award|grant|grade|score|rate|assign|treat|pass)\b
-            [^.\n]{0,40}\b(covered|complete|correct|full|marks?|points?|credit|score|grade|pass)\b""",
-    r"""\b(this|my|the\s+above|the\s+following)\s+(answer|response|solution|submission)\s+
-            (is\s+(complete|perfect|correct|flawless|excellent)|deserves|earns|merits|passes
-            |should\s+(get|receive|pass|be\s+(given|graded|marked|scored|considered))
-            |must\s+(get|receive|pass|be)|is\s+(graded|marked|scored|considered)|should\s+be\s+(graded|marked|scored))\b""",
-    r"""\b(covers?|covered|addresse[sd]|address|satisf(y|ies|ied)|meets?|hits?)\s+(all|every|each)\s+
-            (\w+\s+){0,2}(points?|criteria|requirements|aspects|items|marks?)\b""",
-    r"\b(all|every|each|the)\s+(rubric\s+)?points?\s+(are\s+|were\s+|is\s+)?(covered|satisfied|addressed)\b",
-    r"\|\s*(covered|partial)\s*\|",
-    r"\b(mark(ed)?|grade[ds]?|count(ed)?|treat(ed)?|consider(ed)?|score[ds]?)\b[^.\n]{0,40}\bas\s+(fully\s+)?covered\b",
-    r"\bthe\s+candidate\s+(has|have|had|is|was|should|deserves|covered|passed|answered|meets|did)\b",
-    r"\bi\s+(hereby\s+)?(confirm|certify|attest)\b[^.\n]{0,40}\b(candidate|answer|response|points?|marks|score|pass)",
-    # fake roles, channels and markup
-    r"""\b(you\s+are|you're|act\s+as|pretend\s+(to\s+be|you\s+are)|role-?play\s+as)\s+(now\s+)?(a|an|the|my)?\s*
-            (grader|evaluator|examiner|assistant|system|ai|language\s+model|teacher|\w*bot)\b""",
-    r"\byou\s+(must|should|will|shall|need\s+to|have\s+to|are\s+(required|instructed|told)\s+to)\s+(now\s+)?"
-    r"(award|grant|score|grade|rate|ignore|output)\b",
-    r"""\bas\s+(the|a|an|your)\s+(\w+\s+){0,2}(interviewer|grader|examiner|evaluator|assessor|hiring\s+manager
-            )\b[^.\n]{0,20}\b(i|we)\s+(hereby\s+)?(confirm|certify|declare|approve|decide|grant|award)""",
-    r"\b(hiring\s+manager|interview\s+panel)\b[^.\n]{0,60}\b(passed|pass|hire|approved?|score|marks?)\b",
-    r"\b(as\s+an?\s+ai|as\s+the\s+grader)\b",
-    r"^(system|assistant|grader|evaluator|instructions?)\s*(:|>|\]|$)",
-    r"^\#{1,6}\s*(system|assistant|admin|developer|instructions?|important|override)\b",
-    r"<\s*/?\s*(system|assistant|user|instructions?|candidate_answer|candidate_question)\b[^>]*>",
-    r"<\|[a-z_]+\|>|\[/?inst\]|<<\s*/?\s*sys\s*>>",
-    r"""["'](verdict|point_id|all_points|score|grade|marks)["']\s*:\s*["']?(covered|5|5\.0|10|100|a\+?|full)\b""",
-    r"\bthis\s+answer\s+(is|should\s+be)\s+(graded|marked|scored|considered)\b",
-    # the same in other languages (French, Spanish, Portuguese, Italian, German)
-    r"""\b(ignor\w*|oubli\w*|olvid\w*|esquec\w*|dimentic\w*|vergiss\w*|missacht\w*)\b[^.\n]{0,60}
-            \b(instructions?|consignes?|regles?|instrucciones|instruccion|reglas|instrucoes|regras
-            |istruzioni|regole|anweisungen|regeln|vorgaben)\b""",
-    r"""\b(note|notes|puntuacion|calificacion|nota|pontuacao|punteggio|voto|punktzahl|punkte|bewertung)\s+
-            (maximale?|maxima|maximo|massim[oa]|completa|parfaite?|perfecta)\b""",
-    r"\b(volle|hochste|maximale|beste)\s+(punktzahl|punkte|bewertung|note)\b",
-    r"\b(la\s+)?(meilleure|mejor|massima)\s+(note|nota|puntuacion|valutazione)\b",
-)
-_INJECTION = re.compile("|".join(f"(?:{pattern})" for pattern in _PATTERNS), _X)
-# Cyrillic and Greek letters that look like Latin ones (\u escapes: the letters themselves are indistinguishable)
-_CONFUSABLES = str.maketrans(
-    "\u0430\u0432\u0435\u043a\u043c\u043d\u043e\u0440\u0441\u0442\u0443\u0445\u0456\u0458\u0455\u0501"
-    "\u051b\u051d\u0261\u0251\u03b1\u03b2\u03b5\u03b9\u03ba\u03bd\u03bf\u03c1\u03c4\u03c5\u03c7\u03f2\u0131",
-    "abekmhopctyxijsdqwgaabeikvoptuxci",
-)
-_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
-_LEET_WORD = re.compile(r"[a-z0-9@$]+")
-_LEET_DIGIT = re.compile(r"[0-9@$]")
-_SPACED_WORD = re.compile(r"\b(?:[a-z] ){3,}[a-z]\b")
-_LINE_MARKERS = re.compile(r"""^[\s#/*"'`<>!\-]+""")
 TERM_LIST_STOPWORDS = 0.12  # below this share of small words a sentence is a list of terms
 OFF_TOPIC_MIN_WORDS = 8  # a shorter answer sharing no word with a bare reference may still be a paraphrase
 _NON_ANSWER = re.compile(
@@ -131,30 +52,6 @@ def _is_non_answer_word(text: str, reference: str) -> bool:
     """"pass", "None", "idk": an answer of one such word is no answer, unless the reference is that word."""
     said = text.strip().strip(".!?`'\"").lower()
     return said in NON_ANSWER_WORDS and said != reference.strip().strip(".!?`'\"").lower()
-
-
-def _unleet(match: re.Match[str]) -> str:
-    """Digits read as letters, in a word that mixes the two ("1gn0re"); plain numbers stay."""
-    word = match.group(0)
-    return word.translate(_LEET) if _LEET_DIGIT.search(word) and not word.isdigit() else word
-
-
-def _forms(text: str) -> set[str]:
-    """The sentence as read, and with disguises undone (look-alikes, accents, leetspeak, spacing)."""
-    lowered = unicodedata.normalize("NFKC", text).lower().translate(_CONFUSABLES)
-    plain = lowered
-    if not lowered.isascii():
-        plain = "".join(ch for ch in unicodedata.normalize("NFKD", lowered) if not unicodedata.combining(ch))
-    undisguised = _SPACED_WORD.sub(lambda m: m.group(0).replace(" ", ""), plain)
-    undisguised = _LEET_WORD.sub(_unleet, undisguised)
-    forms = {lowered, plain, undisguised}
-    return forms | {_LINE_MARKERS.sub("", form) for form in forms}
-
-
-def is_injection(sentence: Sentence) -> bool:
-    """Whether the sentence speaks to the grader rather than answering the question."""
-    forms = _forms(sentence.text)
-    return any(_INJECTION.search(form) for form in forms)
 
 
 def _is_term_list(sentence: Sentence) -> bool:
