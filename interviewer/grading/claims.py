@@ -38,7 +38,7 @@ from interviewer.grading.text import MEANINGFUL_SMALL_WORDS, STOPWORDS, stem
 _TOKEN = re.compile(r"\bo\(\s*[^()\n]{1,24}?\s*\)|[a-z0-9_]+(?:'[a-z]+)?|[,;:()\[\]?!]|\s[-\u2013\u2014]+\s")
 _BIG_O = re.compile(r"o\(\s*([^()\n]{1,24}?)\s*\)")
 NEGATORS = frozenset(
-    {"not", "no", "never", "cannot", "nor", "neither", "none", "nothing", "nobody", "nowhere"}
+    {"not", "no", "never", "cannot", "neither", "nothing", "nobody", "nowhere"}
     | {w for w in STOPWORDS if w.endswith("n't")}
     | {"cant", "dont", "doesnt", "isnt", "arent", "wont", "wasnt", "werent", "shouldnt", "couldnt", "wouldnt"}
     | {"didnt", "hasnt", "havent", "hadnt", "aint", "mustnt"}
@@ -49,10 +49,10 @@ _NOT_A_NEGATION = frozenset(
 )
 # clause breaks: punctuation, and words that start a new clause
 _HARD_BREAKS = frozenset(
-    {"but", "whereas", "while", "although", "though", "however", "because", "so", "yet", "unless", "except",
+    {"but", "whereas", "while", "although", "though", "however", "because", "so", "yet", "unless",
      "whilst", "therefore", "thus", "hence", "instead", "otherwise", "which", "whereby"}
 )
-_SOFT_BREAKS = frozenset({"and", "or", "nor", "then", "plus"})
+_SOFT_BREAKS = frozenset({"and", "or", "nor", "plus"})
 _CARRY_BREAKS = frozenset({"or", "nor"})  # "can't be appended to or modified": the negation reaches both
 _PUNCTUATION = frozenset(",;:()[]?!")
 # a compared thing named after one of these is the other side of a comparison, not the subject
@@ -123,7 +123,7 @@ _TIME_WORDS = frozenset({"while", "when", "whilst"})
 _NEGATING_PAIRS = frozenset({("instead", "of"), ("rather", "than")})
 _NEGATING_VERBS = frozenset({"avoid", "avoids", "avoiding", "avoided"})
 # these deny only the word they stand next to: "without locks", "freeing nothing means ..."
-_NARROW_NEGATORS = frozenset({"without", "nothing", "none", "nobody", "nowhere"})
+_NARROW_NEGATORS = frozenset({"without", "nothing", "nobody", "nowhere"})
 _CODE_SPAN = re.compile(r"`[^`\n]*`")
 _COPULAS = frozenset(
     "is are was were be been being become becomes became stay stays remain remains seem seems get gets "
@@ -248,9 +248,20 @@ def _tokens(folded: str) -> list[tuple[str, int]]:
             merged.append(("non" + following, start))
             index += 2
             continue
+        if token in "()" and _call_parenthesis(folded, start):
+            index += 1  # "queue.join()", "f(x)": a call, not an aside
+            continue
         merged.append((token, start))
         index += 1
     return merged
+
+
+def _call_parenthesis(folded: str, start: int) -> bool:
+    """Whether the parenthesis at ``start`` belongs to a call: "(" right after a name, or the ")" closing one."""
+    if folded[start] == "(":
+        return start > 0 and (folded[start - 1].isalnum() or folded[start - 1] in "_.")
+    opening = folded.rfind("(", 0, start)
+    return opening > 0 and ")" not in folded[opening + 1 : start] and _call_parenthesis(folded, opening)
 
 
 def _negates(token: str, following: str, before: Sequence[str]) -> bool:
@@ -258,7 +269,11 @@ def _negates(token: str, following: str, before: Sequence[str]) -> bool:
 
     "from" does after "stop", "prevent" or "keep" ("won't stop two threads from computing it").
     """
+    if token == "none":  # Python's None ("return None") denies nothing; "none of them" does
+        return following == "of"
     if token in NEGATORS:
+        if token.endswith("n't") and following in {"only", "just", "merely"}:
+            return False  # "it doesn't only block that request"
         return (token, following) not in _NOT_A_NEGATION
     if token == "from":
         return any(word in _PREVENTING for word in before)
@@ -278,6 +293,16 @@ def _shouted_code(text: str, pairs: Sequence[tuple[str, int]], index: int) -> bo
         return original.isupper() and len(original) > 1
 
     return upper(index) and (upper(index - 1) or upper(index + 1))
+
+
+def _about_parts(tokens: Sequence[str], span: range) -> bool:
+    """Whether the clause's subject is a thing's parts ("its items can change"): a part word before any verb."""
+    for i in span:
+        if tokens[i] in _AUXILIARIES:
+            return False
+        if _token_stem(tokens[i]) in PART_WORDS:
+            return True
+    return False
 
 
 def _next_content(tokens: Sequence[str], index: int) -> int:
@@ -357,8 +382,9 @@ def read(text: str, compared: Compared = Compared(), previous_subject: frozenset
         span = range(begin, end)
         own_subject = frozenset(thing for i in span for thing, marked in mentions.get(i, ()) if not marked)
         fresh = bool(own_subject) or tokens[begin] in _PRONOUNS or any(tokens[i] in _AUXILIARIES for i in span)
-        negations = carried if before in _CARRY_BREAKS or (before == "," and not fresh and end - begin <= 3) else 0
-        negations += extra[begin]
+        continues = before in _CARRY_BREAKS or (before == "," and not fresh and end - begin <= 3)
+        negations = (carried if continues else 0) + extra[begin]
+        plain_negations = 0  # "not", "never": these reach on into "or modified"; "avoid", "instead of" do not
         said: dict[str, bool] = {}
         ambiguous: set[str] = set()
         parity = negations  # the clause as a whole: also counts words that deny ("fails", "is an error")
@@ -382,6 +408,7 @@ def read(text: str, compared: Compared = Compared(), previous_subject: frozenset
             if _negates(token, following, tokens[begin:i]) and not mentioned:
                 negations += 1
                 parity += 1
+                plain_negations += token in NEGATORS
                 continue
             if token in _DENYING_WORDS:
                 parity += 1
@@ -390,17 +417,19 @@ def read(text: str, compared: Compared = Compared(), previous_subject: frozenset
             key = _token_stem(token)
             if since_copula <= 3 or token.endswith(("er", "est")):
                 predicated.add(key)  # "is (not) really mutable", "faster"
+            if i == narrow:
+                continue  # "without recursing forever" says nothing for or against "recursive"
             if said.get(key, not denied[i]) == denied[i]:
                 ambiguous.add(key)
             said[key] = not denied[i]
         for key in ambiguous:
             del said[key]
-        carried = negations - extra[begin]
+        carried = ((carried if continues else 0) + plain_negations) % 2
         negated = parity % 2 == 1
         about: frozenset[int] = frozenset()
         if compared:
             subject = own_subject or subject
-            about = frozenset() if said.keys() & PART_WORDS else subject  # "their contents can change": the parts
+            about = frozenset() if _about_parts(tokens, span) else subject  # "their contents can change"
             if own_subject and not said and last_said:
                 # "tuples can be keys, lists can't": the clause before says what this one says of its subject
                 said = {key: value != (last_negated != negated) for key, value in last_said.items()}

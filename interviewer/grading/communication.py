@@ -17,6 +17,12 @@ _EXAMPLE = re.compile(
     r"we (used|had)|like when)\b|```|`[^`]+`|\w+\([^)]*\)|\b\d+(\.\d+)?\s?(ms|s|mb|gb|kb|%|x)?\b",
     re.I,
 )
+# Specifics make an example too: a tuple such as (host, port), a dotted or snake_case name
+# (functools.lru_cache, max_workers), a tool named mid-sentence (Grafana, Postgres, NumPy)
+_SPECIFIC = re.compile(
+    r"\([^()\n]{1,40},[^()\n]{1,40}\)|\b[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+\b|\b[a-z]\w*_\w+\b"
+    r"|(?<=[a-z0-9,;:)] )(?!Python\b)[A-Z][a-z]*[A-Z0-9]?[A-Za-z0-9]{2,}"
+)
 _TRADE_OFF = re.compile(
     r"\b(but|however|trade-?offs?|downside|drawback|cost|whereas|on the other hand|instead|unless|avoid|prefer|"
     r"at the expense|in exchange|worse|better|overhead|only if|only when|depends)\b",
@@ -53,7 +59,7 @@ def assess(text: str, sentences: list[Sentence], reference: str) -> Communicatio
     structure_signals = len(_ORDERING.findall(text)) + (1 if len(sentences) >= 3 else 0)
     return Communication(
         structure=_saturating(structure_signals, 3),
-        concrete_example=_saturating(len(_EXAMPLE.findall(text)), 2),
+        concrete_example=_saturating(len(_EXAMPLE.findall(text)) + len(_SPECIFIC.findall(text)), 2),
         trade_offs=_saturating(len(_TRADE_OFF.findall(text)), 2),
         concision=round(concision, 2),
     )

@@ -29,6 +29,9 @@ _ITEM_BREAK = re.compile(
     r"\band\s+all\s+that\b|\bplus\b|\s[-\u2013\u2014]\s|\.\.\.)\s*",
     re.I,
 )
+_ITEM_BREAK_KEPT = re.compile(f"({_ITEM_BREAK.pattern})", re.I)
+_LISTING = re.compile(r"and\s+then|then")
+_LISTING_START = re.compile(r"\s*(?:the\s+|your\s+)", re.I)
 _FILLER = re.compile(
     r"\b(?:you(?:'ve)?\s+(?:have|got)|we\s+(?:have|got)|there(?:'s|\s+is|\s+are)|it(?:'s|\s+is)\s+(?:about|all\s+about)|"
     r"it(?:'s|\s+is)|that(?:'s|\s+is)|yeah|so|ok|okay|well|um+|uh+|er|hmm+|"
@@ -86,15 +89,30 @@ def disowns(sentence: Sentence) -> bool:
 
 
 def bare_items(sentence: Sentence) -> list[str]:
-    """The sentence's list items that, filler aside, are bare terms (short, no verb, no negation)."""
+    """The sentence's list items that, filler aside, are bare terms.
+
+    A bare term is short, with no verb, negation or claim word, or it is the item after a
+    "and then the" or "your", which puts whatever follows in a list ("and then the must be hashable").
+    """
     if sentence.is_code:
         return []
     bare = []
-    for item in _ITEM_BREAK.split(sentence.text):
+    for separator, item in _items(sentence.text):
         words = [w.lower() for w in re.findall(r"[A-Za-z0-9_'+-]+", _FILLER.sub(" ", item))]
-        if words and len(words) <= MAX_BARE_WORDS and not any(w in _PREDICATE for w in words) and not _verb_led(words):
+        if not words or len(words) > MAX_BARE_WORDS + 1:
+            continue
+        listed = bool(_LISTING.fullmatch(separator)) or bool(_LISTING_START.match(item))
+        plain = len(words) <= MAX_BARE_WORDS and not any(w in _PREDICATE for w in words) and not _verb_led(words)
+        if plain or listed:
             bare.append(" ".join(words))
     return bare
+
+
+def _items(text: str) -> list[tuple[str, str]]:
+    """(the separator before it, the item) for each list item of the text."""
+    pieces = _ITEM_BREAK_KEPT.split(text)
+    items = [("", pieces[0])] + [(pieces[i], pieces[i + 1]) for i in range(1, len(pieces) - 1, 2)]
+    return [(separator.strip().lower(), item) for separator, item in items if item.strip()]
 
 
 def _verb_led(words: list[str]) -> bool:
@@ -107,7 +125,7 @@ def _verb_led(words: list[str]) -> bool:
 
 def is_term_run(sentence: Sentence, point_words: Sequence[frozenset[str]]) -> bool:
     """Whether the sentence strings bare terms from several rubric points together (see the module docstring)."""
-    items = [i for i in _ITEM_BREAK.split(sentence.text) if i.strip()]
+    items = _items(sentence.text)
     bare = bare_items(sentence)
     if len(bare) < MIN_BARE_ITEMS or len(bare) < BARE_SHARE * len(items):
         return False

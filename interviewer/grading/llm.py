@@ -210,19 +210,33 @@ class LLMGrader:
     def _confirmed(
         self, question: Question, judged: PointVerdict, offline: PointVerdict | None, warnings: list[str]
     ) -> PointVerdict:
-        """The model's verdict on one point, unless code can tell it is not to be trusted.
+        """The model's verdict on one point, as far as code can confirm it.
 
-        A point the answer gets backwards (the offline grader quotes the sentence) is not credited
-        on the model's word; nor is a verdict whose quote has nothing to do with the point (none of
-        its cues, and no word of its statement that sets it apart, or a WordNet relative of one).
-        In both cases the offline grader's verdict on the point stands.
+        - A point the answer gets backwards (the offline grader quotes the sentence) is not credited on
+          the model's word, nor is a verdict whose quote has nothing to do with the point (none of its
+          cues, no word of its statement that sets it apart, no WordNet relative of one): the offline
+          grader's verdict stands.
+        - A "covered" whose quote shares a word with the point but shows none of its cues, on a point the
+          offline grader found nothing for, counts as partial: the model and the code disagree, and
+          neither alone decides.
+        - Otherwise the model's verdict stands.
         """
         if judged.verdict == "missing" or offline is None:
             return judged
+        relation = self.offline.relates(question, judged.point_id, judged.evidence or "")
         if offline.contradiction:
             reason = f"the answer gets this point backwards (\u201c{offline.contradiction}\u201d)"
-        elif not self.offline.relates(question, judged.point_id, judged.evidence or ""):
+        elif relation is None:
             reason = "the model's quote has nothing to do with this point"
+        elif relation == "word" and offline.credit == 0 and judged.verdict == "covered":
+            warnings.append(
+                f"{judged.point_id}: the model's quote names the point but shows none of its cues, so it counts "
+                "as partial."
+            )
+            note = "The model said covered; its quote names the point but shows none of its cues, so: partial."
+            return judged.model_copy(
+                update={"verdict": "partial", "credit": VERDICT_CREDIT["partial"], "overruled": note}
+            )
         else:
             return judged
         if offline.credit >= judged.credit:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 from interviewer.grading.claims import GENERIC_WORDS, Claim, compared_things, read, read_all
 from interviewer.grading.communication import assess
@@ -29,7 +30,6 @@ from interviewer.grading.rubric_points import (
     judge_points,
     missing,
     polar_cue,
-    restates,
     verdict,
 )
 from interviewer.grading.scoring import HINT_PENALTY, compute_score
@@ -130,12 +130,8 @@ class OfflineGrader:
             grade.points = _judge_reference_points(prepared.reference_points, kept, prepared.prompt_keys)
         else:
             readings = read_all((s.text for s in kept), prepared.truth.compared)
-            evidence = [
-                answer_sentence(s, r)
-                for s, r in zip(kept, readings, strict=True)
-                if not restates(s, prepared.prompt_stems)
-            ]
-            grade.points = judge_points(prepared.points, evidence, prepared.prompt_stems, prepared.truth)
+            answers = [answer_sentence(s, r) for s, r in zip(kept, readings, strict=True)]
+            grade.points = judge_points(prepared.points, answers, prepared.prompt_stems, prepared.truth)
         grade.mistakes = detect_mistakes(applicable_mistakes(question, self.mistakes), kept, text)
         grade.communication = assess(text, kept, question.reference_answer)
         grade.hint_penalty = hints_used * self.hint_penalty
@@ -143,9 +139,10 @@ class OfflineGrader:
         grade.feedback = write_feedback(grade, grade.points)
         return grade
 
-    def relates(self, question: Question, point_id: str, text: str) -> bool:
-        """Whether the text has anything to do with the point: one of its cues, or a word (or a WordNet relative
-        of a word) of its statement that no other point of the question shares and the question does not ask.
+    def relates(self, question: Question, point_id: str, text: str) -> Literal["cue", "word"] | None:
+        """How the text bears on the point: "cue" when it shows one of the point's cues; "word" when it uses a
+        word (or a WordNet relative of a word) of the point's statement that no other point of the question
+        shares and the question does not ask; None when neither.
 
         Used to confirm a model's verdict: a quote that relates to none of this is not evidence for the point.
         """
@@ -155,18 +152,20 @@ class OfflineGrader:
         if prepared.points:
             point = next((p for p in prepared.points if p.point.id == point_id), None)
             if point is None:
-                return False
+                return None
             readings = read_all((s.text for s in sentences), prepared.truth.compared)
             answers = [answer_sentence(s, r) for s, r in zip(sentences, readings, strict=True)]
             if any(cue.shown_by(a) for cue in point.cues for a in answers):
-                return True
+                return "cue"
             others = frozenset().union(*(p.stems for p in prepared.points if p is not point))
             own = point.stems - others
         else:
             point_ref = next((p for p in prepared.reference_points if p.point.id == point_id), None)
             own = frozenset(point_ref.key) if point_ref else frozenset(content_stems(text))
         distinctive = own - prepared.prompt_stems - GENERIC_WORDS
-        return bool(distinctive & said) or any(related_stems(word) & said for word in distinctive)
+        if distinctive & said or any(related_stems(word) & said for word in distinctive):
+            return "word"
+        return None
 
     def _prepare(self, question: Question) -> _PreparedQuestion:
         cached = self._prepared.get(question.id)

@@ -25,6 +25,7 @@ CUE_SENTENCE_MIN_STEMS = 4
 NAMED_ONLY_CREDIT = 0.85  # a covered point shown by a single cue in a sentence that shares little of the point
 NAMED_ONLY_SIMILARITY = 0.2
 RESTATEMENT_NEW_WORDS = 0.2
+MAX_POINTS_PER_MISTAKE = 2  # one wrong sentence is one misconception: it cancels at most this many points
 
 
 @dataclass(frozen=True)
@@ -148,18 +149,35 @@ class TruthIndex:
 def judge_points(
     points: tuple[PreparedPoint, ...], sentences: list[AnswerSentence], prompt_stems: frozenset[str], truth: TruthIndex
 ) -> list[PointVerdict]:
-    """Every point's verdict. A sentence that gets one point backwards earns at most partial credit for others."""
-    backwards = {
-        id(prepared): next((a for a in sentences if contradiction(prepared, a, truth)), None) for prepared in points
-    }
-    tainted = {id(a) for a in backwards.values() if a is not None}
+    """Every point's verdict.
+
+    Every sentence is checked for getting a point backwards, even one that mostly repeats the question;
+    only sentences that say something of their own are evidence for a point, and a sentence that gets one
+    point backwards earns at most partial credit for others.
+    """
+    backwards: dict[int, AnswerSentence | None] = {}
+    quoted: dict[int, int] = {}
+    for prepared in sorted(points, key=lambda p: -p.point.weight):
+        wrong = next(
+            (
+                a
+                for a in sentences
+                if quoted.get(id(a), 0) < MAX_POINTS_PER_MISTAKE and contradiction(prepared, a, truth)
+            ),
+            None,
+        )
+        backwards[id(prepared)] = wrong
+        if wrong is not None:
+            quoted[id(wrong)] = quoted.get(id(wrong), 0) + 1
+    tainted = set(quoted)
+    evidence = [a for a in sentences if not restates(a.sentence, prompt_stems)]
     verdicts = []
     for prepared in points:
         wrong = backwards[id(prepared)]
         if wrong is not None:
             verdicts.append(missing(prepared.point).model_copy(update={"contradiction": quote(wrong.sentence)}))
         else:
-            verdicts.append(_supported(prepared, sentences, prompt_stems, tainted))
+            verdicts.append(_supported(prepared, evidence, prompt_stems, tainted))
     return verdicts
 
 
