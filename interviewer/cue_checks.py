@@ -63,17 +63,15 @@ def _risk(items: Iterable, inside_unbounded: bool) -> str | None:
         if op in _REPEATS:
             _, high, body = value
             unbounded = high == _UNBOUNDED or high > 100
-            if unbounded and inside_unbounded and _can_repeat_text(body):
+            if unbounded and inside_unbounded:
                 return "a quantifier inside another quantifier, as in (a+)+"
             if unbounded and _overlapping_branches(body):
                 return "a quantifier over alternatives that can match the same text, as in (a|ab)*"
             found = _risk(body, inside_unbounded or unbounded)
             if found:
                 return found
-        elif op == _POSSESSIVE:
-            continue  # possessive quantifiers never backtrack
-        elif op in _LOOKAROUND:
-            continue  # checked once per position: at worst quadratic, never exponential
+        elif op in _LOOKAROUND or op == _POSSESSIVE:
+            continue  # a lookaround is tried once per position, a possessive quantifier never backtracks
         elif op == sre_constants.SUBPATTERN:
             found = _risk(value[-1], inside_unbounded)
             if found:
@@ -86,29 +84,20 @@ def _risk(items: Iterable, inside_unbounded: bool) -> str | None:
     return None
 
 
-def _can_repeat_text(body: Iterable) -> bool:
-    """Whether the body can match more than one character (so an outer repeat can split text many ways)."""
-    for op, value in body:
-        if op in _REPEATS and value[1] > 1:
-            return True
-        if op == sre_constants.SUBPATTERN and _can_repeat_text(value[-1]):
-            return True
-        if op == sre_constants.BRANCH and any(_can_repeat_text(branch) for branch in value[1]):
-            return True
-    return False
-
-
 def _overlapping_branches(body: Iterable) -> bool:
-    items = list(body)
-    if len(items) == 1 and items[0][0] == sre_constants.SUBPATTERN:
-        items = list(items[0][1][-1])
-    if len(items) != 1 or items[0][0] != sre_constants.BRANCH:
-        return False
-    firsts = [_first_literals(branch) for branch in items[0][1][1]]
-    for index, first in enumerate(firsts):
-        for other in firsts[index + 1 :]:
-            if first is None or other is None or first & other:
+    """Whether the body holds alternatives that can match the same text: one that may be empty, or two that
+    can start with the same character ("a|ab", which the parser turns into "a(?:|b)")."""
+    for op, value in body:
+        if op == sre_constants.SUBPATTERN and _overlapping_branches(value[-1]):
+            return True
+        if op == sre_constants.BRANCH:
+            firsts = [_first_literals(branch) for branch in value[1]]
+            if any(first == set() for first in firsts):
                 return True
+            for index, first in enumerate(firsts):
+                for other in firsts[index + 1 :]:
+                    if first is None or other is None or first & other:
+                        return True
     return False
 
 
@@ -138,10 +127,11 @@ def regex_cues(question: Question) -> Iterator[tuple[str, str]]:
 def contradictions_of_own_texts(question: Question) -> Iterator[tuple[str, str, str]]:
     """(field, cue, sentence) where a contradicted_by cue matches the question's own reference or statements."""
     compared = compared_things(tuple(tuple(names) for names in question.compares))
-    texts = [question.reference_answer, *(p.statement for p in question.rubric)]
-    sentences = [s for text in texts for s in split_sentences(text)]
-    readings = read_all((s.text for s in sentences), compared)
-    own = [answer_sentence(s, r) for s, r in zip(sentences, readings, strict=True)]
+    own = []
+    for text in [question.reference_answer, *(p.statement for p in question.rubric)]:  # each read on its own
+        sentences = split_sentences(text)
+        readings = read_all((s.text for s in sentences), compared)
+        own += [answer_sentence(s, r) for s, r in zip(sentences, readings, strict=True)]
     for point in question.rubric:
         for cue in point.contradicted_by:
             prepared = polar_cue(cue, read_all([cue], compared)[0])
@@ -168,28 +158,5 @@ def generic_cues(question: Question) -> Iterator[tuple[str, str]]:
 
 
 def _literal_text(pattern: str) -> str:
-    """The literal words a pattern spells out ("(each|every)\\s+time" gives "each every time")."""
-    try:
-        parsed = sre_parse.parse(pattern.lower())
-    except re.error:
-        return ""
-    out: list[str] = []
-
-    def walk(items: Iterable) -> None:
-        for op, value in items:
-            if op == sre_constants.LITERAL:
-                out.append(chr(value))
-            elif op == sre_constants.SUBPATTERN:
-                walk(value[-1])
-            elif op == sre_constants.BRANCH:
-                for branch in value[1]:
-                    out.append(" ")
-                    walk(branch)
-                    out.append(" ")
-            elif op in _REPEATS:
-                walk(value[2])
-            else:
-                out.append(" ")
-
-    walk(parsed)
-    return "".join(out)
+    """The words a pattern spells out ("(each|every)\\s+time" gives "each every time")."""
+    return re.sub(r"\\[A-Za-z]|[^A-Za-z]+", " ", pattern).lower()

@@ -27,7 +27,7 @@ says only of another.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -44,13 +44,29 @@ NEGATORS = frozenset(
     | {"didnt", "hasnt", "havent", "hadnt", "aint", "mustnt"}
 )
 # "not only", "not just", "no matter", "no doubt": these deny nothing
-_NOT_A_NEGATION = frozenset(
-    {("not", "only"), ("not", "just"), ("not", "merely"), ("no", "matter"), ("no", "doubt")}
-)
+_NOT_A_NEGATION = frozenset({("not", "only"), ("not", "just"), ("not", "merely"), ("no", "matter"), ("no", "doubt")})
 # clause breaks: punctuation, and words that start a new clause
 _HARD_BREAKS = frozenset(
-    {"but", "whereas", "while", "although", "though", "however", "because", "so", "yet", "unless",
-     "whilst", "therefore", "thus", "hence", "instead", "otherwise", "which", "whereby"}
+    {
+        "but",
+        "whereas",
+        "while",
+        "although",
+        "though",
+        "however",
+        "because",
+        "so",
+        "yet",
+        "unless",
+        "whilst",
+        "therefore",
+        "thus",
+        "hence",
+        "instead",
+        "otherwise",
+        "which",
+        "whereby",
+    }
 )
 _SOFT_BREAKS = frozenset({"and", "or", "nor", "plus"})
 _CARRY_BREAKS = frozenset({"or", "nor"})  # "can't be appended to or modified": the negation reaches both
@@ -72,8 +88,33 @@ _CONTRAST_MARKERS = (
     ("against",),
 )
 _PRONOUNS = frozenset(
-    {"it", "they", "them", "this", "these", "those", "its", "their", "one", "ones", "that", "i", "i'd", "i'll",
-     "i'm", "i've", "we", "we'd", "we'll", "we're", "you", "you'd", "you'll", "he", "she"}
+    {
+        "it",
+        "they",
+        "them",
+        "this",
+        "these",
+        "those",
+        "its",
+        "their",
+        "one",
+        "ones",
+        "that",
+        "i",
+        "i'd",
+        "i'll",
+        "i'm",
+        "i've",
+        "we",
+        "we'd",
+        "we'll",
+        "we're",
+        "you",
+        "you'd",
+        "you'll",
+        "he",
+        "she",
+    }
 )
 # a clause that says what to do ("I'd deduplicate by event_id", "don't retry") is advice, not a description of
 # how things are ("nothing deduplicates by event_id"): the two do not contradict each other
@@ -136,16 +177,44 @@ _DENYING_WORDS = frozenset(
 )
 _EXAMPLE_BREAKS = frozenset({"(", "["})
 _EXAMPLE_OPENERS = frozenset(
-    {"such", "like", "eg", "e", "including", "example", "say", "what", "for", "with", "in", "on", "at", "by", "of",
-     "to", "into", "from", "via", "per"}
+    {
+        "such",
+        "like",
+        "eg",
+        "e",
+        "including",
+        "example",
+        "say",
+        "what",
+        "for",
+        "with",
+        "in",
+        "on",
+        "at",
+        "by",
+        "of",
+        "to",
+        "into",
+        "from",
+        "via",
+        "per",
+    }
 )
 # "CPU-bound" and "I/O-bound" are one idea each, and opposite ones
-_BOUND_KINDS = {"cpu": "cpu-bound", "compute": "cpu-bound", "processor": "cpu-bound", "io": "io-bound",
-                "network": "io-bound", "disk": "io-bound"}
+_BOUND_KINDS = {
+    "cpu": "cpu-bound",
+    "compute": "cpu-bound",
+    "processor": "cpu-bound",
+    "io": "io-bound",
+    "network": "io-bound",
+    "disk": "io-bound",
+}
 _BOUND_WORDS = frozenset({"bound", "heavy", "intensive"})
 _COMPOUNDS = frozenset({"cpu-bound", "io-bound"})
 # words that link or compare rather than say anything of their own
-_LINKING_WORDS = frozenset({"since", "unlike", "like", "versus", "vs", "via", "per", "etc", "eg", "ie", "whether"})
+_LINKING_WORDS = frozenset(
+    {"since", "unlike", "like", "versus", "vs", "via", "per", "etc", "eg", "ie", "whether", "compared", "opposed"}
+)
 
 
 @dataclass(frozen=True)
@@ -181,6 +250,7 @@ class Claim:
     advice: bool = False  # says what to do ("I'd add a lock", "don't retry"), not how things are
     example: bool = False  # a parenthesis, an example or a fragment ("such as a sync driver", "for object arrays")
     predicated: frozenset[str] = frozenset()  # stems said after "is", "are", "be"...: properties, not names
+    named: bool = False  # the clause says what it is about (a compared thing, or a thing's parts): not inherited
 
     @property
     def stems(self) -> frozenset[str]:
@@ -244,6 +314,10 @@ def _tokens(folded: str) -> list[tuple[str, int]]:
             merged.append((kind, start))
             index += 2
             continue
+        if token in ("is", "has") and following == "a" and folded[start + len(token) : start + len(token) + 1] == "-":
+            merged.append((token + "-a", start))  # "is-a" and "has-a" are relations, not "is" and "a"
+            index += 2
+            continue
         if token == "non" and following[:1].isalpha():  # "non-blocking" is one word, the opposite of "blocking"
             merged.append(("non" + following, start))
             index += 2
@@ -277,7 +351,7 @@ def _negates(token: str, following: str, before: Sequence[str]) -> bool:
         return (token, following) not in _NOT_A_NEGATION
     if token == "from":
         return any(word in _PREVENTING for word in before)
-    return (token, following) in _NEGATING_PAIRS or token in _NEGATING_VERBS
+    return token in _NEGATING_VERBS
 
 
 def _shouted_code(text: str, pairs: Sequence[tuple[str, int]], index: int) -> bool:
@@ -295,14 +369,37 @@ def _shouted_code(text: str, pairs: Sequence[tuple[str, int]], index: int) -> bo
     return upper(index) and (upper(index - 1) or upper(index + 1))
 
 
-def _about_parts(tokens: Sequence[str], span: range) -> bool:
-    """Whether the clause's subject is a thing's parts ("its items can change"): a part word before any verb."""
+def _about_parts(tokens: Sequence[str], span: range, mentions: Mapping[int, object]) -> bool:
+    """Whether the clause's subject is a thing's parts ("its items can change", "a tuple's items change"):
+    a part word before any verb, with no compared thing named after it ("an inner list through a shallow
+    copy changes": the copy is the subject)."""
     for i in span:
         if tokens[i] in _AUXILIARIES:
             return False
         if _token_stem(tokens[i]) in PART_WORDS:
-            return True
+            return not any(j in mentions for j in range(i + 1, span.stop))
     return False
+
+
+def _compound(folded: str, pairs: Sequence[tuple[str, int]], index: int) -> set[int]:
+    """The token at ``index`` with the tokens hyphenated to it ("busy-polling"), or nothing for -1."""
+    if index < 0:
+        return set()
+    found = {index}
+    while index + 1 < len(pairs):
+        word, start = pairs[index]
+        if folded[start + len(word) : pairs[index + 1][1]] != "-":
+            break
+        index += 1
+        found.add(index)
+    return found
+
+
+def _previous_content(tokens: Sequence[str], begin: int, index: int) -> int | None:
+    for j in range(index - 1, begin - 1, -1):
+        if tokens[j] not in STOPWORDS and not _is_break(tokens[j]):
+            return j
+    return None
 
 
 def _next_content(tokens: Sequence[str], index: int) -> int:
@@ -382,25 +479,37 @@ def read(text: str, compared: Compared = Compared(), previous_subject: frozenset
         span = range(begin, end)
         own_subject = frozenset(thing for i in span for thing, marked in mentions.get(i, ()) if not marked)
         fresh = bool(own_subject) or tokens[begin] in _PRONOUNS or any(tokens[i] in _AUXILIARIES for i in span)
-        continues = before in _CARRY_BREAKS or (before == "," and not fresh and end - begin <= 3)
+        continues = before in _CARRY_BREAKS or (before == "," and not fresh and end - begin <= 2)
         negations = (carried if continues else 0) + extra[begin]
         plain_negations = 0  # "not", "never": these reach on into "or modified"; "avoid", "instead of" do not
         said: dict[str, bool] = {}
         ambiguous: set[str] = set()
         parity = negations  # the clause as a whole: also counts words that deny ("fails", "is an error")
-        narrow = -1  # "without X": the negation reaches X only
+        narrow: set[int] = set()  # "without X": the negation reaches X only
         predicated: set[str] = set()
         since_copula = 99
         for i in span:
             token = tokens[i]
-            denied[i] = (negations + extra[i] - extra[begin] + (i == narrow)) % 2 == 1
+            denied[i] = (negations + extra[i] - extra[begin] + (i in narrow)) % 2 == 1
             if skip[i]:
                 continue
             following = tokens[i + 1] if i + 1 < n else ""
             quoted = starts[i] > 0 and folded[starts[i] - 1] in "\"'\u201c\u2018"
-            if token in _NARROW_NEGATORS and not _shouted_code(text, pairs, i):
-                narrow = _next_content(tokens, i)
+            if (token, following) in _NEGATING_PAIRS:
+                narrow = _compound(folded, pairs, _next_content(tokens, i + 1))  # "X instead of Y": Y is denied
                 parity += 1
+                continue
+            if token in _NARROW_NEGATORS and not _shouted_code(text, pairs, i):
+                parity += 1
+                previous = _previous_content(tokens, begin, i)
+                if token != "without" and previous is not None:
+                    # "the except catches nothing": the verb before is what is denied
+                    denied[previous] = not denied[previous]
+                    key = _token_stem(tokens[previous])
+                    if key in said and key not in ambiguous:
+                        said[key] = not denied[previous]
+                else:
+                    narrow = _compound(folded, pairs, _next_content(tokens, i))
                 continue
             since_copula = 0 if token in _COPULAS else since_copula + 1
             # "the word 'not'", `not in`, "No, ...", SQL's "DO NOTHING" and "NOT NULL"
@@ -417,8 +526,6 @@ def read(text: str, compared: Compared = Compared(), previous_subject: frozenset
             key = _token_stem(token)
             if since_copula <= 3 or token.endswith(("er", "est")):
                 predicated.add(key)  # "is (not) really mutable", "faster"
-            if i == narrow:
-                continue  # "without recursing forever" says nothing for or against "recursive"
             if said.get(key, not denied[i]) == denied[i]:
                 ambiguous.add(key)
             said[key] = not denied[i]
@@ -427,12 +534,18 @@ def read(text: str, compared: Compared = Compared(), previous_subject: frozenset
         carried = ((carried if continues else 0) + plain_negations) % 2
         negated = parity % 2 == 1
         about: frozenset[int] = frozenset()
+        parts = False
         if compared:
             subject = own_subject or subject
-            about = frozenset() if _about_parts(tokens, span) else subject  # "their contents can change"
-            if own_subject and not said and last_said:
+            parts = _about_parts(tokens, span, mentions)
+            about = frozenset() if parts else subject  # "their contents can change"
+            stub = any(tokens[i] in _AUXILIARIES for i in span)
+            if own_subject and not said and last_said and stub:
                 # "tuples can be keys, lists can't": the clause before says what this one says of its subject
                 said = {key: value != (last_negated != negated) for key, value in last_said.items()}
+            elif own_subject and not said and claims and not claims[-1].named:
+                # "for describing what a function needs, a Protocol": the name is the subject of the clause before
+                claims[-1] = replace(claims[-1], about=own_subject)
         supposed = tokens[begin] in _HYPOTHESIS_OPENERS
         hypothesis = hypothesis or supposed
         claims.append(
@@ -446,6 +559,7 @@ def read(text: str, compared: Compared = Compared(), previous_subject: frozenset
                 advice=any(tokens[i] in _ADVICE for i in span) or tokens[begin] in _IMPERATIVE_NEGATIONS,
                 example=before in _EXAMPLE_BREAKS or tokens[begin] in _EXAMPLE_OPENERS,
                 predicated=frozenset(predicated),
+                named=bool(own_subject) or parts,
             )
         )
         if said:
@@ -454,7 +568,7 @@ def read(text: str, compared: Compared = Compared(), previous_subject: frozenset
         # "You can't append to or modify a tuple": clauses before the first named thing are about it
         first = next((claim.about for claim in claims if claim.about), frozenset())
         leading = 0
-        while leading < len(claims) and not claims[leading].about:
+        while leading < len(claims) and not claims[leading].about and not claims[leading].named:
             leading += 1
         claims[:leading] = [replace(claim, about=first) for claim in claims[:leading]]
     polarity: dict[str, set[bool]] = {}
@@ -485,23 +599,28 @@ def read_all(sentences: Iterable[str], compared: Compared = Compared()) -> list[
 def _mentions(tokens: Sequence[str], compared: Compared) -> dict[int, list[tuple[int, bool]]]:
     """Token index -> (compared thing, named after a contrast marker) for each name found."""
     stems = [_token_stem(t) if not _is_break(t) else "" for t in tokens]
-    found: dict[int, list[tuple[int, bool]]] = {}
+    spans: list[tuple[int, int, int]] = []  # start, end, thing
     for thing, names in enumerate(compared.names):
         for name in names:
             width = len(name)
-            for i in range(len(stems) - width + 1):
-                if tuple(stems[i : i + width]) == name:
-                    marked = _after_marker(tokens, i)
-                    for j in range(i, i + width):
-                        found.setdefault(j, []).append((thing, marked))
+            spans += [
+                (i, i + width, thing) for i in range(len(stems) - width + 1) if tuple(stems[i : i + width]) == name
+            ]
+    named = {j for start, end, _ in spans for j in range(start, end)}
+    found: dict[int, list[tuple[int, bool]]] = {}
+    for start, end, thing in spans:
+        marked = _after_marker(tokens, start, named)
+        for j in range(start, end):
+            found.setdefault(j, []).append((thing, marked))
     return found
 
 
-def _after_marker(tokens: Sequence[str], index: int) -> bool:
-    """Whether a contrast marker stands within the three words before ``index`` in its clause."""
+def _after_marker(tokens: Sequence[str], index: int, named: set[int]) -> bool:
+    """Whether a contrast marker stands within the three words before ``index``, in its clause and after any other
+    compared thing ("compared to lists, tuples ...": "lists" is marked, "tuples" is not)."""
     window: list[str] = []
     for j in range(index - 1, max(-1, index - 4), -1):
-        if _is_break(tokens[j]):
+        if _is_break(tokens[j]) or j in named:
             break
         window.insert(0, tokens[j])
     return any(tuple(window[k : k + len(m)]) == m for m in _CONTRAST_MARKERS for k in range(len(window)))
@@ -518,8 +637,11 @@ GENERIC_WORDS = frozenset(
     """.split()
 )
 # A clause about a thing's parts ("their contents can change") is not about the thing itself
-PART_WORDS = frozenset(stem(w) for w in "content contents item items element elements member members inner nested "
-                       "inside entries entry field fields child children".split())
+PART_WORDS = frozenset(
+    stem(w)
+    for w in "content contents item items element elements member members inner nested "
+    "inside entries entry field fields child children".split()
+)
 _ALIASES = {stem("dictionary"): "dict", stem("dictionaries"): "dict", stem("integer"): "int", stem("string"): "str"}
 COVER_FACT = 0.6  # share of the fact's words a clause must speak of to be about the same thing
 COVER_CLAIM = 0.6  # and of its own words
@@ -547,7 +669,7 @@ def _prefixed(word: str, base: str) -> bool:
 
 
 def relation(fact: Claim, claim: Claim, compared: Compared = Compared()) -> str | None:
-    """"same" or "opposite" when two clauses speak of the same thing, else None.
+    """ "same" or "opposite" when two clauses speak of the same thing, else None.
 
     Opposite when one denies what the other asserts, or says it with an opposite word
     (two opposites and a denial cancel out: "not released for CPU-bound work" agrees with
@@ -596,11 +718,13 @@ def conflicts(fact: Claim, claim: Claim, compared: Compared, facts: Sequence[Cla
     Either it says the opposite of the same thing, or it says of one compared thing what
     the question's texts (``facts``) say only of another.
     """
-    if not claim.asserted or claim.conditional or (claim.advice and not fact.advice):
-        return False
+    if not claim.asserted or claim.conditional or claim.advice != fact.advice:
+        return False  # advice ("I'd deduplicate") and a description ("nothing deduplicates") do not clash
     kind = relation(fact, claim, compared)
     if kind is None:
         return False
+    if compared and claim.about and not fact.about:
+        return False  # the fact does not say which compared thing it is about
     if not (compared and fact.about):
         return kind == "opposite"
     if not claim.about:

@@ -40,7 +40,11 @@ _NEGATIONS = frozenset(w for w in STOPWORDS if w.endswith("n't")) | {"not", "can
 _KEY_STOPWORDS = STOPWORDS - MEANINGFUL_SMALL_WORDS - _NEGATIONS
 
 _WORD = re.compile(r"[a-z0-9_]+(?:'[a-z]+)?")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9_`*@-])|\n+")
+# a sentence ends at . ! or ? before a capital, a digit, code or a quote; or before a lower-case word when the
+# period closes a word of three letters or more that is not an abbreviation ("... changes. self is ...")
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9_`*@-])|(?<=[a-z]{3}\.)(?<!\betc\.)(?<!\bvs\.)\s+(?=[a-z_])|\n+"
+)
 _BLOCK = re.compile(r"```.*?(?:```|$)|<!--.*?(?:-->|$)", re.S)  # a code fence, or an HTML comment
 _LANGUAGE_TAG = re.compile(r"[\w+#.-]*")
 _per_thread = threading.local()  # a snowball stemmer keeps state while it works: one per thread

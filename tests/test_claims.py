@@ -1,0 +1,158 @@
+"""Reading claims: negation and its reach, frames that deny, compared things, opposites, conditions."""
+
+from __future__ import annotations
+
+import pytest
+
+from interviewer.grading.claims import Claim, compared_things, conflicts, opposite, read, relation
+from interviewer.grading.text import stem
+
+LISTS_AND_TUPLES = compared_things((("list", "lists"), ("tuple", "tuples")))
+LIST, TUPLE = 0, 1
+
+
+def said(text: str, compared=LISTS_AND_TUPLES) -> list[tuple[set[int], dict[str, bool]]]:
+    return [(set(c.about), c.said) for c in read(text, compared).claims if c.said]
+
+
+def fact(text: str, compared=LISTS_AND_TUPLES) -> Claim:
+    [claim] = [c for c in read(text, compared).claims if c.said]
+    return claim
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "asserted"),
+    [
+        ("Tuples are immutable.", "immutable", True),
+        ("Tuples are not immutable.", "immutable", False),
+        ("Tuples aren't immutable.", "immutable", False),
+        ("Tuples are never mutable.", "mutable", False),
+        ("It is false that tuples are immutable.", "immutable", False),
+        ("It's a myth that tuples are immutable.", "immutable", False),
+        ("A common misconception is that tuples are mutable.", "mutable", False),
+        ("The idea that tuples are mutable is a myth.", "mutable", False),
+        ("It is not true that tuples aren't immutable.", "immutable", True),
+        ("Not only are tuples immutable, they are hashable.", "immutable", True),
+        ("No, tuples are immutable.", "immutable", True),
+        ("Tuples are NOT mutable.", "mutable", False),
+        ("ON CONFLICT DO NOTHING makes the load idempotent.", "idempotent", True),
+        ("The function should return None when nothing is found.", "return", True),
+    ],
+)
+def test_negation_and_frames(text: str, word: str, asserted: bool) -> None:
+    polarity = read(text).polarity[stem(word)]
+    assert polarity == frozenset({asserted})
+
+
+def test_a_negation_reaches_the_rest_of_an_or_list_but_not_past_and() -> None:
+    [(_, first), (_, second)] = said("You can't append to or modify a tuple.")
+    assert first == {"append": False} and second == {"modifi": False}
+    claims = said("Threads don't run in parallel and give a speedup for I/O.", compared_things(()))
+    assert claims[0][1]["parallel"] is False and claims[1][1]["speedup"] is True
+
+
+def test_neither_nor_denies_both() -> None:
+    claims = said("It is neither pass-by-value nor pass-by-reference.", compared_things(()))
+    assert all(value is False for _, words in claims for value in words.values())
+
+
+def test_without_denies_only_the_next_word() -> None:
+    reading = read("A tuple is built without spare capacity and is cheap to create.")
+    assert reading.polarity["spare"] == frozenset({False})
+    assert reading.polarity["cheap"] == frozenset({True})
+
+
+def test_each_clause_is_about_the_thing_it_names() -> None:
+    assert said("Lists are mutable, tuples are not.") == [({LIST}, {"mutabl": True}), ({TUPLE}, {"mutabl": False})]
+    assert said("Tuples can be dict keys, lists can't.") == [
+        ({TUPLE}, {"dict": True, "key": True}),
+        ({LIST}, {"dict": False, "key": False}),
+    ]
+    assert said("A tuple, unlike a list, is hashable.")[-1] == ({TUPLE}, {"hashabl": True})
+    assert said("Compared to lists tuples are lighter.") == [({TUPLE}, {"lighter": True})]
+
+
+def test_a_clause_about_a_things_parts_is_not_about_the_thing() -> None:
+    claims = read("Tuples are immutable but their contents can be mutable.", LISTS_AND_TUPLES).claims
+    assert claims[-1].about == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("text", "asserted", "conditional"),
+    [
+        ("Are tuples hashable?", False, False),
+        ("I'm not sure whether tuples are hashable.", False, False),
+        ("If tuples were mutable, they could not be keys.", False, True),
+    ],
+)
+def test_questions_doubts_and_suppositions_are_not_claims(text: str, asserted: bool, conditional: bool) -> None:
+    first = read(text, LISTS_AND_TUPLES).claims[0]
+    assert first.asserted is asserted and first.conditional is conditional
+
+
+def test_what_follows_a_supposition_is_conditional() -> None:
+    claims = read("If a tuple holds a list, the tuple is not hashable.", LISTS_AND_TUPLES).claims
+    assert all(c.conditional for c in claims)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "expected"),
+    [
+        ("mutabl", "immut", True),
+        ("faster", "slower", True),
+        ("hashabl", "unhash", True),
+        ("o(1)", "o(n)", True),
+        ("block", "nonblock", True),
+        ("cpu-bound", "io-bound", True),
+        ("list", "tupl", False),
+        ("import", "port", False),
+        ("fast", "fast", False),
+    ],
+)
+def test_opposites(first: str, second: str, expected: bool) -> None:
+    assert opposite(first, second) is expected
+
+
+def test_an_opposite_word_or_a_negation_says_the_opposite() -> None:
+    truth = fact("Tuples are immutable.")
+    assert relation(truth, fact("Tuples are mutable."), LISTS_AND_TUPLES) == "opposite"
+    assert relation(truth, fact("Tuples are not mutable."), LISTS_AND_TUPLES) == "same"
+    assert relation(truth, fact("Tuples are not immutable."), LISTS_AND_TUPLES) == "opposite"
+
+
+def test_an_opposite_inside_a_name_is_not_a_denial() -> None:
+    nothing = compared_things(())
+    assert (
+        relation(fact("The fix is an async wrapper.", nothing), fact("The sync wrapper starts the clock.", nothing))
+        is None
+    )
+
+
+def test_a_claim_conflicts_when_denied_or_swapped() -> None:
+    facts = [fact("Lists are mutable."), fact("Tuples are immutable.")]
+    swapped = fact("Tuples are mutable.")
+    assert any(conflicts(f, swapped, LISTS_AND_TUPLES, facts) for f in facts)
+    right = [
+        fact("Lists are mutable."),
+        fact("Tuples are immutable."),
+        *said_claims("Lists are mutable, tuples are not."),
+    ]
+    for claim in right:
+        assert not any(conflicts(f, claim, LISTS_AND_TUPLES, facts) for f in facts), claim
+
+
+def said_claims(text: str) -> list[Claim]:
+    return [c for c in read(text, LISTS_AND_TUPLES).claims if c.said]
+
+
+def test_advice_does_not_contradict_a_description() -> None:
+    nothing = compared_things(())
+    problem = fact("Nothing deduplicates the rows by event id.", nothing)
+    advice = fact("I'd deduplicate the rows by event id.", nothing)
+    assert not conflicts(problem, advice, nothing, [problem])
+
+
+def test_a_conditional_claim_does_not_conflict() -> None:
+    truth = fact("Tuples are hashable.")
+    [*_, consequent] = read("If a tuple holds a list, the tuple is not hashable.", LISTS_AND_TUPLES).claims
+    assert not conflicts(truth, consequent, LISTS_AND_TUPLES, [truth])
