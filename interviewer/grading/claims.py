@@ -166,6 +166,7 @@ _NEGATING_VERBS = frozenset({"avoid", "avoids", "avoiding", "avoided"})
 # these deny only the word they stand next to: "without locks", "freeing nothing means ..."
 _NARROW_NEGATORS = frozenset({"without", "nothing", "nobody", "nowhere"})
 _CODE_SPAN = re.compile(r"`[^`\n]*`")
+_COMPARATIVES = frozenset({"more", "less", "fewer", "most", "least"})
 _COPULAS = frozenset(
     "is are was were be been being become becomes became stay stays remain remains seem seems get gets "
     "isn't aren't wasn't weren't".split()
@@ -480,7 +481,8 @@ def read(text: str, compared: Compared = Compared(), previous_subject: frozenset
         own_subject = frozenset(thing for i in span for thing, marked in mentions.get(i, ()) if not marked)
         fresh = bool(own_subject) or tokens[begin] in _PRONOUNS or any(tokens[i] in _AUXILIARIES for i in span)
         continues = before in _CARRY_BREAKS or (before == "," and not fresh and end - begin <= 2)
-        negations = (carried if continues else 0) + extra[begin]
+        first = next((i for i in span if not skip[i]), begin)  # a frame's own words ("it is false that") aside
+        negations = (carried if continues else 0) + extra[first]
         plain_negations = 0  # "not", "never": these reach on into "or modified"; "avoid", "instead of" do not
         said: dict[str, bool] = {}
         ambiguous: set[str] = set()
@@ -490,7 +492,7 @@ def read(text: str, compared: Compared = Compared(), previous_subject: frozenset
         since_copula = 99
         for i in span:
             token = tokens[i]
-            denied[i] = (negations + extra[i] - extra[begin] + (i in narrow)) % 2 == 1
+            denied[i] = (negations + extra[i] - extra[first] + (i in narrow)) % 2 == 1
             if skip[i]:
                 continue
             following = tokens[i + 1] if i + 1 < n else ""
@@ -524,7 +526,7 @@ def read(text: str, compared: Compared = Compared(), previous_subject: frozenset
             if i in mentions or token in _LINKING_WORDS or (token in STOPWORDS and token not in MEANINGFUL_SMALL_WORDS):
                 continue
             key = _token_stem(token)
-            if since_copula <= 3 or token.endswith(("er", "est")):
+            if since_copula <= 3 or token.endswith(("er", "est")) or token in _COMPARATIVES:
                 predicated.add(key)  # "is (not) really mutable", "faster"
             if said.get(key, not denied[i]) == denied[i]:
                 ambiguous.add(key)
@@ -691,9 +693,12 @@ def relation(fact: Claim, claim: Claim, compared: Compared = Compared()) -> str 
     ]
     fact_matched = len(shared) + len({a for a, _ in opposed})
     claim_matched = len(shared) + len({b for _, b in opposed})
+    polar_match = any(_polar(w) for w in shared & claim.predicated) or bool(opposed)
     if len(fact_words) == 1:  # a one-word fact ("immutable") must be a property of a compared thing
         [word] = fact_words
         related = bool(fact.about) and fact_matched == 1 and claim_matched * 2 >= len(claim_words) and _polar(word)
+    elif claim_matched == len(claim_words) and len(claim_words) <= 2 and polar_match:
+        related = True  # "it is not faster": a short claim whose property is one the fact states
     else:
         related = (
             fact_matched >= 2

@@ -116,7 +116,8 @@ def _items(text: str) -> list[tuple[str, str]]:
 
 
 def _verb_led(words: list[str]) -> bool:
-    """"works on data", "classmethod gets class": a verb with its subject or object, not a term."""
+    """ "works on data", "classmethod gets class": a verb with its subject or object, not a term."""
+
     def verb_like(word: str) -> bool:
         return word.endswith("s") and not word.endswith(("ss", "us", "is"))
 

@@ -125,6 +125,7 @@ _LEET_DIGIT = re.compile(r"[0-9@$]")
 _SPACED_WORD = re.compile(r"\b(?:[a-z] ){3,}[a-z]\b")
 _LINE_MARKERS = re.compile(r"""^[\s#/*"'`<>!\-]+""")
 
+
 def _unleet(match: re.Match[str]) -> str:
     """Digits read as letters, in a word that mixes the two ("1gn0re"); plain numbers stay."""
     word = match.group(0)
@@ -164,5 +165,3 @@ def is_injection(sentence: Sentence) -> bool:
     if any(_INJECTION.search(form) for form in forms):
         return True
     return any(_COMPACT.search(re.sub(r"[^a-z0-9]", "", form)) for form in forms)
-
-

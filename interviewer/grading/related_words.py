@@ -61,6 +61,9 @@ TECHNICAL_OPPOSITES = (
     ("deterministic", "nondeterministic"),
     ("inside", "outside"),
     ("cpu-bound", "io-bound"),
+    ("add", "remove"),
+    ("adds", "removes"),
+    ("added", "removed"),
 )
 _lock = threading.Lock()
 _index: dict[str, tuple[int, ...]] | None = None

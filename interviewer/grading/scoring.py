@@ -13,7 +13,7 @@ MAX_SCORE = 5.0
 HINT_PENALTY = 0.5
 # A point the answer gets backwards is worse than a point it leaves out: a misconception stated with
 # confidence costs this share of the point's weight on top of earning nothing.
-CONTRADICTION_COST = 0.5
+CONTRADICTION_COST = 1.0
 VERDICT_CREDIT: dict[Verdict, float] = {"covered": 1.0, "partial": 0.5, "missing": 0.0}
 
 

@@ -49,7 +49,7 @@ class Screening:
 
 
 def _is_non_answer_word(text: str, reference: str) -> bool:
-    """"pass", "None", "idk": an answer of one such word is no answer, unless the reference is that word."""
+    """ "pass", "None", "idk": an answer of one such word is no answer, unless the reference is that word."""
     said = text.strip().strip(".!?`'\"").lower()
     return said in NON_ANSWER_WORDS and said != reference.strip().strip(".!?`'\"").lower()
 
