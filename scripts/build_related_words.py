@@ -6,8 +6,8 @@ related form ("recursion" and "recursive", "store" and "storage"). One group of 
 per line (stemmed as the grader stems).
 
 ``opposites.txt.gz``: words that say the opposite of each other, so that "tuples are
-slower" is read as denying "tuples are faster". WordNet's antonym links between adjectives,
-adverbs and verbs ("mutable" and "immutable", "fast" and "slow", "acquire" and "lose"),
+slower" is read as denying "tuples are faster". WordNet's antonym links between adjectives
+and adverbs ("mutable" and "immutable", "fast" and "slow"),
 the comparatives of one-word adjective pairs ("faster" and "slower"), and negative-prefix
 pairs among WordNet's adjectives ("efficient" and "inefficient"). One pair of stems per line.
 
@@ -32,7 +32,9 @@ from interviewer.grading.text import stem
 
 OUTPUT = Path(__file__).resolve().parent.parent / "interviewer" / "assets" / "wordnet"
 FILES = {"noun": "n", "verb": "v", "adj": "a", "adv": "r"}
-ANTONYM_POS = {"a", "s", "r", "v"}  # noun antonyms ("light" and "dark") say little about a claim
+# adjectives and adverbs: a property said the other way round ("mutable", "immutable"); antonyms of nouns
+# ("light" and "dark") and verbs ("return" and "take") say little about whether two claims clash
+ANTONYM_POS = {"a", "s", "r"}
 NEGATIVE_PREFIXES = ("un", "non", "in", "im", "il", "ir", "dis")
 ADJECTIVE_ENDINGS = ("able", "ible", "ent", "ant", "ive", "al", "ous", "ic", "ful", "ary", "ory")
 POINTER_POS = {"n": "n", "v": "v", "a": "a", "s": "a", "r": "r"}

@@ -162,9 +162,9 @@ _DOUBT = re.compile(
 _LEADING_NO = re.compile(r"^\s*no\s*[,.!]")
 _TIME_WORDS = frozenset({"while", "when", "whilst"})
 _NEGATING_PAIRS = frozenset({("instead", "of"), ("rather", "than")})
-_NEGATING_VERBS = frozenset({"avoid", "avoids", "avoiding", "avoided"})
 # these deny only the word they stand next to: "without locks", "freeing nothing means ..."
-_NARROW_NEGATORS = frozenset({"without", "nothing", "nobody", "nowhere"})
+_NARROW_NEGATORS = frozenset({"without", "nothing", "nobody", "nowhere", "avoid", "avoids", "avoiding", "avoided"})
+_DENYING_OBJECTS = frozenset({"nothing", "nobody", "nowhere"})  # "catches nothing": the verb before is denied
 _CODE_SPAN = re.compile(r"`[^`\n]*`")
 _COMPARATIVES = frozenset({"more", "less", "fewer", "most", "least"})
 _COPULAS = frozenset(
@@ -352,7 +352,7 @@ def _negates(token: str, following: str, before: Sequence[str]) -> bool:
         return (token, following) not in _NOT_A_NEGATION
     if token == "from":
         return any(word in _PREVENTING for word in before)
-    return token in _NEGATING_VERBS
+    return False
 
 
 def _shouted_code(text: str, pairs: Sequence[tuple[str, int]], index: int) -> bool:
@@ -368,6 +368,20 @@ def _shouted_code(text: str, pairs: Sequence[tuple[str, int]], index: int) -> bo
         return original.isupper() and len(original) > 1
 
     return upper(index) and (upper(index - 1) or upper(index + 1))
+
+
+def _example(tokens: Sequence[str], begin: int, end: int, before: str, claims: Sequence[Claim]) -> bool:
+    """Whether the clause is an example or a fragment rather than a claim of its own: a parenthesis, a clause
+    opening with "such as", "for", "with" and the like, a list item after a comma ("..., object dtype,"), what
+    follows an example in its list ("e.g. requests.get or a sync driver"), or an error message after its name."""
+    if before in _EXAMPLE_BREAKS or tokens[begin] in _EXAMPLE_OPENERS:
+        return True
+    short = end - begin <= 3 and not any(tokens[i] in _AUXILIARIES for i in range(begin, end))
+    if before == "," and short:
+        return True
+    if before in ("or", "and", ",") and claims and claims[-1].example:
+        return True
+    return before == ":" and begin >= 2 and tokens[begin - 2].endswith(("error", "exception", "warning"))
 
 
 def _about_parts(tokens: Sequence[str], span: range, mentions: Mapping[int, object]) -> bool:
@@ -504,7 +518,7 @@ def read(text: str, compared: Compared = Compared(), previous_subject: frozenset
             if token in _NARROW_NEGATORS and not _shouted_code(text, pairs, i):
                 parity += 1
                 previous = _previous_content(tokens, begin, i)
-                if token != "without" and previous is not None:
+                if token in _DENYING_OBJECTS and previous is not None:
                     # "the except catches nothing": the verb before is what is denied
                     denied[previous] = not denied[previous]
                     key = _token_stem(tokens[previous])
@@ -559,7 +573,7 @@ def read(text: str, compared: Compared = Compared(), previous_subject: frozenset
                 asserted=asserted and not supposed,
                 conditional=hypothesis,
                 advice=any(tokens[i] in _ADVICE for i in span) or tokens[begin] in _IMPERATIVE_NEGATIONS,
-                example=before in _EXAMPLE_BREAKS or tokens[begin] in _EXAMPLE_OPENERS,
+                example=_example(tokens, begin, end, before, claims),
                 predicated=frozenset(predicated),
                 named=bool(own_subject) or parts,
             )

@@ -50,6 +50,8 @@ TECHNICAL_OPPOSITES = (
     ("grow", "shrink"),
     ("increase", "reduce"),
     ("increases", "reduces"),
+    ("increase", "decrease"),
+    ("increases", "decreases"),
     ("raise", "lower"),
     ("safe", "unsafe"),
     ("bound", "unbound"),
