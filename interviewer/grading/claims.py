@@ -167,6 +167,7 @@ _NARROW_NEGATORS = frozenset({"without", "nothing", "nobody", "nowhere", "avoid"
 _DENYING_OBJECTS = frozenset({"nothing", "nobody", "nowhere"})  # "catches nothing": the verb before is denied
 _CODE_SPAN = re.compile(r"`[^`\n]*`")
 _COMPARATIVES = frozenset({"more", "less", "fewer", "most", "least"})
+_GROWTH = frozenset(stem(w) for w in ("constant", "logarithmic", "linear", "quadratic", "cubic", "exponential"))
 _COPULAS = frozenset(
     "is are was were be been being become becomes became stay stays remain remains seem seems get gets "
     "isn't aren't wasn't weren't".split()
@@ -669,6 +670,8 @@ def opposite(first: str, second: str) -> bool:
         return False
     if first.startswith("o(") and second.startswith("o("):
         return True
+    if first in _GROWTH and second in _GROWTH:
+        return True  # "linear" and "quadratic", like O(n) and O(n^2), cannot both be true of one cost
     return second in opposite_stems(first) or _prefixed(first, second) or _prefixed(second, first)
 
 
@@ -677,7 +680,7 @@ def _weight(word: str) -> int:
 
 
 def _polar(word: str) -> bool:
-    return word.startswith("o(") or bool(opposite_stems(word))
+    return word.startswith("o(") or word in _GROWTH or bool(opposite_stems(word))
 
 
 def _prefixed(word: str, base: str) -> bool:
@@ -750,6 +753,6 @@ def conflicts(fact: Claim, claim: Claim, compared: Compared, facts: Sequence[Cla
         return False
     if fact.about & claim.about:
         return kind == "opposite"
-    if kind != "same":
-        return False  # the contrast itself: "lists are mutable" against "tuples are not"
+    if kind != "same" or not claim.named:
+        return False  # the contrast itself ("lists are mutable" against "tuples are not"), or a guess at the subject
     return not any(other.about & claim.about and relation(other, claim, compared) == "same" for other in facts)

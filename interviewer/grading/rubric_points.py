@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from interviewer.grading.claims import Claim, Compared, Reading, conflicts
+from interviewer.grading.related_words import related_stems
 from interviewer.grading.scoring import VERDICT_CREDIT
 from interviewer.grading.text import Cue, Sentence, compile_cue, quote
 from interviewer.models import PointVerdict, RubricPoint, Verdict
@@ -25,6 +26,8 @@ CUE_SENTENCE_MIN_STEMS = 4
 NAMED_ONLY_CREDIT = 0.85  # a covered point shown by a single cue in a sentence that shares little of the point
 NAMED_ONLY_SIMILARITY = 0.2
 RESTATEMENT_NEW_WORDS = 0.2
+RELATED_WORD_SHARE = 0.5  # a statement word said with a WordNet synonym or related form counts this much
+DOUBTED_CREDIT = 0.75  # a covered point's credit at most, in an answer that gets another point backwards
 MAX_POINTS_PER_MISTAKE = 2  # one wrong sentence is one misconception: it cancels at most this many points
 
 
@@ -117,11 +120,13 @@ def verdict(point: RubricPoint, value: Verdict, credit: float, evidence: Sentenc
 
 
 def similarity(point_stems: frozenset[str], stems: frozenset[str], prompt_stems: frozenset[str]) -> float:
-    """Weighted share of the statement's words that the text also uses."""
+    """Weighted share of the statement's words that the text also uses (a WordNet relative at half weight)."""
     if not point_stems:
         return 0.0
     weight = {s: QUESTION_WORD_WEIGHT if s in prompt_stems else 1.0 for s in point_stems}
-    return sum(weight[s] for s in point_stems & stems) / sum(weight.values())
+    said = sum(weight[s] for s in point_stems & stems)
+    said += RELATED_WORD_SHARE * sum(weight[s] for s in point_stems - stems if related_stems(s) & stems)
+    return said / sum(weight.values())
 
 
 def contradiction(prepared: PreparedPoint, answer: AnswerSentence, truth: TruthIndex) -> bool:
@@ -207,4 +212,7 @@ def _supported(
     # one cue and little else of the point: the idea is named rather than explained
     if value == "covered" and hits == 1 and close < NAMED_ONLY_SIMILARITY:
         credit = NAMED_ONLY_CREDIT
+    if value == "covered" and tainted:
+        # the answer states a misconception elsewhere: what it gets right is not taken wholly on trust
+        credit = min(credit, DOUBTED_CREDIT)
     return verdict(prepared.point, value, credit, evidence)

@@ -14,6 +14,7 @@ HINT_PENALTY = 0.5
 # A point the answer gets backwards is worse than a point it leaves out: a misconception stated with
 # confidence costs this share of the point's weight on top of earning nothing.
 CONTRADICTION_COST = 1.0
+OMISSION_FULL_AT = 0.5  # share of the rubric at which a mistake of omission costs its whole penalty
 VERDICT_CREDIT: dict[Verdict, float] = {"covered": 1.0, "partial": 0.5, "missing": 0.0}
 
 
@@ -27,6 +28,18 @@ def coverage(points: Sequence[PointVerdict]) -> float:
     return (earned - owed) / total
 
 
+def mistake_cost(mistake: MistakeFinding, covered: float) -> float:
+    """What a mistake takes off the score.
+
+    A mistake of statement (quoted from the answer) costs its full penalty. A mistake of omission
+    (no example, no cost, no assumption stated) costs it in full only once the answer has made half
+    its points: an answer that says little has already lost the marks, and the advice still stands.
+    """
+    if mistake.evidence is not None:
+        return mistake.penalty
+    return mistake.penalty * min(1.0, covered / OMISSION_FULL_AT)
+
+
 def compute_score(
     points: Sequence[PointVerdict],
     mistakes: Sequence[MistakeFinding] = (),
@@ -34,5 +47,6 @@ def compute_score(
     hint_penalty: float = HINT_PENALTY,
 ) -> float:
     """0-5: weighted rubric coverage (less the cost of points got backwards), less mistakes and hints taken."""
-    raw = MAX_SCORE * coverage(points) - sum(m.penalty for m in mistakes) - hints_used * hint_penalty
+    covered = coverage(points)
+    raw = MAX_SCORE * covered - sum(mistake_cost(m, covered) for m in mistakes) - hints_used * hint_penalty
     return round(min(MAX_SCORE, max(0.0, raw)), 2)
