@@ -29,13 +29,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from interviewer.grading.related_words import opposite_stems
 from interviewer.grading.text import MEANINGFUL_SMALL_WORDS, STOPWORDS, stem
 
 # A token: a big-O class, a word, or a mark that ends a clause.
-_TOKEN = re.compile(r"\bo\(\s*[^()\n]{1,24}?\s*\)|[a-z0-9_]+(?:'[a-z]+)?|[,;:()\[\]?!]|\s[-\u2013\u2014]+\s")
+_TOKEN = re.compile(
+    r"\bo\(\s*[^()\n]{1,24}?\s*\)|[a-z0-9_]+(?:'[a-z]+)?|\+=|==|!=|:=|[,;:()\[\]?!]|\s[-\u2013\u2014]+\s"
+)
 _BIG_O = re.compile(r"o\(\s*([^()\n]{1,24}?)\s*\)")
 NEGATORS = frozenset(
     {"not", "no", "never", "cannot", "neither", "nothing", "nobody", "nowhere"}
@@ -168,6 +170,7 @@ _DENYING_OBJECTS = frozenset({"nothing", "nobody", "nowhere"})  # "catches nothi
 _CODE_SPAN = re.compile(r"`[^`\n]*`")
 _COMPARATIVES = frozenset({"more", "less", "fewer", "most", "least"})
 _GROWTH = frozenset(stem(w) for w in ("constant", "logarithmic", "linear", "quadratic", "cubic", "exponential"))
+_GROWTH_KEY = "#growth"
 _COPULAS = frozenset(
     "is are was were be been being become becomes became stay stays remain remains seem seems get gets "
     "isn't aren't wasn't weren't".split()
@@ -225,9 +228,14 @@ class Compared:
 
     names: tuple[tuple[tuple[str, ...], ...], ...] = ()
 
-    @property
+    @cached_property
     def stems(self) -> frozenset[str]:
         return frozenset(s for thing in self.names for name in thing for s in name)
+
+    @cached_property
+    def ignored(self) -> frozenset[str]:
+        """Words that say nothing about what a clause claims: generic words and the compared things' names."""
+        return GENERIC_WORDS | self.stems
 
     def __bool__(self) -> bool:
         return len(self.names) >= 2
@@ -253,8 +261,9 @@ class Claim:
     example: bool = False  # a parenthesis, an example or a fragment ("such as a sync driver", "for object arrays")
     predicated: frozenset[str] = frozenset()  # stems said after "is", "are", "be"...: properties, not names
     named: bool = False  # the clause says what it is about (a compared thing, or a thing's parts): not inherited
+    grounded: bool = False  # what it is about was named in its own sentence, in it or in a clause next to it
 
-    @property
+    @cached_property
     def stems(self) -> frozenset[str]:
         return frozenset(self.said)
 
@@ -277,6 +286,7 @@ class Reading:
         return False
 
 
+@lru_cache(maxsize=65536)
 def _token_stem(token: str) -> str:
     if token.startswith("o("):
         inner = _BIG_O.fullmatch(token)
@@ -354,6 +364,16 @@ def _negates(token: str, following: str, before: Sequence[str]) -> bool:
     if token == "from":
         return any(word in _PREVENTING for word in before)
     return False
+
+
+def _mentioned(text: str, folded: str, pairs: Sequence[tuple[str, int]], index: int, leading_no: bool) -> bool:
+    """A negation that is mentioned rather than used: "the word 'not'", `not in`, "No, ...", SQL's "DO NOTHING"."""
+    start = pairs[index][1]
+    if start > 0 and folded[start - 1] in "\"'\u201c\u2018":
+        return True
+    if (leading_no and index == 0) or _shouted_code(text, pairs, index):
+        return True
+    return any(a < start < b for a, b in (m.span() for m in _CODE_SPAN.finditer(folded)))
 
 
 def _shouted_code(text: str, pairs: Sequence[tuple[str, int]], index: int) -> bool:
@@ -448,6 +468,20 @@ def _clauses(tokens: Sequence[str], skip: Sequence[bool]) -> list[tuple[int, int
     return clauses
 
 
+def _skip_asides(tokens: Sequence[str], skip: list[bool]) -> None:
+    """A short aside in parentheses ("receives the class (cls) as its first argument") is read past, not split on."""
+    for i, token in enumerate(tokens):
+        if token != "(":
+            continue
+        for j in range(i + 1, min(len(tokens), i + 6)):
+            if tokens[j] == "(":
+                break
+            if tokens[j] == ")":
+                for k in range(i, j + 1):
+                    skip[k] = True
+                break
+
+
 def _frames(folded: str, starts: Sequence[int]) -> tuple[list[int], list[bool]]:
     """Per token, the negations frames add ("it is false that ..."), and whether it belongs to a frame."""
     extra = [0] * len(starts)
@@ -477,12 +511,11 @@ def read(text: str, compared: Compared = Compared(), previous_subject: frozenset
     starts = [s for _, s in pairs]
     n = len(tokens)
     extra, skip = _frames(folded, starts)
+    _skip_asides(tokens, skip)
     doubt = _DOUBT.search(folded)
     asserted = not folded.rstrip().endswith("?") and not (doubt and doubt.start() <= len(folded) // 2)
     leading_no = bool(_LEADING_NO.match(folded))
     mentions = _mentions(tokens, compared) if compared else {}
-    code = [m.span() for m in _CODE_SPAN.finditer(folded)]
-    in_code = [any(a < start < b for a, b in code) for start in starts]
 
     denied = [False] * n
     claims: list[Claim] = []
@@ -491,6 +524,7 @@ def read(text: str, compared: Compared = Compared(), previous_subject: frozenset
     last_said: dict[str, bool] = {}
     last_negated = False
     hypothesis = False
+    named_here = False  # a clause of this sentence has named a compared thing
     for begin, end, before in _clauses(tokens, skip):
         span = range(begin, end)
         own_subject = frozenset(thing for i in span for thing, marked in mentions.get(i, ()) if not marked)
@@ -511,7 +545,6 @@ def read(text: str, compared: Compared = Compared(), previous_subject: frozenset
             if skip[i]:
                 continue
             following = tokens[i + 1] if i + 1 < n else ""
-            quoted = starts[i] > 0 and folded[starts[i] - 1] in "\"'\u201c\u2018"
             if (token, following) in _NEGATING_PAIRS:
                 narrow = _compound(folded, pairs, _next_content(tokens, i + 1))  # "X instead of Y": Y is denied
                 parity += 1
@@ -529,9 +562,7 @@ def read(text: str, compared: Compared = Compared(), previous_subject: frozenset
                     narrow = _compound(folded, pairs, _next_content(tokens, i))
                 continue
             since_copula = 0 if token in _COPULAS else since_copula + 1
-            # "the word 'not'", `not in`, "No, ...", SQL's "DO NOTHING" and "NOT NULL"
-            mentioned = quoted or in_code[i] or (leading_no and i == 0) or _shouted_code(text, pairs, i)
-            if _negates(token, following, tokens[begin:i]) and not mentioned:
+            if _negates(token, following, tokens[begin:i]) and not _mentioned(text, folded, pairs, i, leading_no):
                 negations += 1
                 parity += 1
                 plain_negations += token in NEGATORS
@@ -577,8 +608,10 @@ def read(text: str, compared: Compared = Compared(), previous_subject: frozenset
                 example=_example(tokens, begin, end, before, claims),
                 predicated=frozenset(predicated),
                 named=bool(own_subject) or parts,
+                grounded=bool(own_subject) or named_here,
             )
         )
+        named_here = named_here or bool(own_subject)
         if said:
             last_said, last_negated = said, negated
     if compared and claims and not previous_subject:
@@ -587,7 +620,9 @@ def read(text: str, compared: Compared = Compared(), previous_subject: frozenset
         leading = 0
         while leading < len(claims) and not claims[leading].about and not claims[leading].named:
             leading += 1
-        claims[:leading] = [replace(claim, about=first) for claim in claims[:leading]]
+        claims[:leading] = [
+            replace(claim, about=first, grounded=index == leading - 1) for index, claim in enumerate(claims[:leading])
+        ]
     polarity: dict[str, set[bool]] = {}
     for i, token in enumerate(tokens):
         if not skip[i] and not _is_break(token) and token not in NEGATORS:
@@ -675,6 +710,25 @@ def opposite(first: str, second: str) -> bool:
     return second in opposite_stems(first) or _prefixed(first, second) or _prefixed(second, first)
 
 
+def index_keys(claim: Claim, compared: Compared) -> set[str]:
+    """Words under which a fact is filed, so that only clauses that could relate to it are compared with it:
+    its own words, the opposites of its properties, and one key for all complexity classes."""
+    keys = set(claim.stems - compared.ignored)
+    for word in claim.predicated & keys:
+        keys |= opposite_stems(word) | {"un" + word, "non" + word, word[2:], word[3:]}
+        if word.startswith("o(") or word in _GROWTH:
+            keys.add(_GROWTH_KEY)
+    return keys
+
+
+def lookup_keys(claim: Claim, compared: Compared) -> set[str]:
+    """The keys under which the facts a clause could relate to are filed (see ``index_keys``)."""
+    keys = set(claim.stems - compared.ignored)
+    if any(word.startswith("o(") or word in _GROWTH for word in claim.predicated):
+        keys.add(_GROWTH_KEY)
+    return keys
+
+
 def _weight(word: str) -> int:
     return 2 if _polar(word) else 1
 
@@ -694,12 +748,11 @@ def relation(fact: Claim, claim: Claim, compared: Compared = Compared()) -> str 
     (two opposites and a denial cancel out: "not released for CPU-bound work" agrees with
     "released for I/O-bound work").
     """
-    ignored = GENERIC_WORDS | compared.stems
-    fact_words = fact.stems - ignored
-    claim_words = claim.stems - ignored
-    if not fact_words or not claim_words:
-        return None
+    fact_words = fact.stems - compared.ignored
+    claim_words = claim.stems - compared.ignored
     shared = fact_words & claim_words
+    if not fact_words or not claim_words or (not shared and not (fact.predicated and claim.predicated)):
+        return None
     # an opposite counts as a denial only where it is a property ("strings are mutable"), not part of a name
     # ("the sync wrapper" against "an async wrapper")
     opposed = [
@@ -753,6 +806,6 @@ def conflicts(fact: Claim, claim: Claim, compared: Compared, facts: Sequence[Cla
         return False
     if fact.about & claim.about:
         return kind == "opposite"
-    if kind != "same" or not claim.named:
+    if kind != "same" or not claim.grounded:
         return False  # the contrast itself ("lists are mutable" against "tuples are not"), or a guess at the subject
     return not any(other.about & claim.about and relation(other, claim, compared) == "same" for other in facts)

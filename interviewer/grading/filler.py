@@ -25,10 +25,11 @@ MIN_POINTS_NAMED = 3  # ...that name ideas of at least this many different rubri
 MAX_BARE_WORDS = 3
 
 _ITEM_BREAK = re.compile(
-    r"\s*(?:[,;:/]|\band\s+then\b|\bthen\b|\band\s+also\b|\band\b|\bor\b|\betc\.?|\band\s+so\s+on\b|\bversus\b|\bvs\.?|"
-    r"\band\s+all\s+that\b|\bplus\b|\s[-\u2013\u2014]\s|\.\.\.)\s*",
+    r" ?[,;:/] *|\.\.\. *|\s[-\u2013\u2014]\s"
+    r"|\s(?:and\s+then|then|and\s+also|and\s+so\s+on|and\s+all\s+that|and|or|etc\.?|versus|vs\.?|plus)\b\s*",
     re.I,
 )
+_LIKELY_BREAKS = (",", ";", ":", "/", " and ", " then ", " or ", " vs", "etc", " plus ", "...", " - ")
 _ITEM_BREAK_KEPT = re.compile(f"({_ITEM_BREAK.pattern})", re.I)
 _LISTING = re.compile(r"and\s+then|then")
 _LISTING_START = re.compile(r"\s*(?:the\s+|your\s+)", re.I)
@@ -88,7 +89,7 @@ def disowns(sentence: Sentence) -> bool:
     return bool(_DISOWNING.search(sentence.text))
 
 
-def bare_items(sentence: Sentence) -> list[str]:
+def bare_items(sentence: Sentence, items: list[tuple[str, str]] | None = None) -> list[str]:
     """The sentence's list items that, filler aside, are bare terms.
 
     A bare term is short, with no verb, negation or claim word, or it is the item after a
@@ -97,7 +98,7 @@ def bare_items(sentence: Sentence) -> list[str]:
     if sentence.is_code:
         return []
     bare = []
-    for separator, item in _items(sentence.text):
+    for separator, item in _items(sentence.text) if items is None else items:
         words = [w.lower() for w in re.findall(r"[A-Za-z0-9_'+-]+", _FILLER.sub(" ", item))]
         if not words or len(words) > MAX_BARE_WORDS + 1:
             continue
@@ -126,8 +127,10 @@ def _verb_led(words: list[str]) -> bool:
 
 def is_term_run(sentence: Sentence, point_words: Sequence[frozenset[str]]) -> bool:
     """Whether the sentence strings bare terms from several rubric points together (see the module docstring)."""
+    if sum(sentence.lowered.count(mark) for mark in _LIKELY_BREAKS) < MIN_BARE_ITEMS - 1:
+        return False  # too few separators to hold a run of terms
     items = _items(sentence.text)
-    bare = bare_items(sentence)
+    bare = bare_items(sentence, items)
     if len(bare) < MIN_BARE_ITEMS or len(bare) < BARE_SHARE * len(items):
         return False
     bare_words = sum(len(content_stems(term)) for term in bare)

@@ -17,9 +17,18 @@ import binascii
 import re
 import unicodedata
 
-from interviewer.grading.text import Sentence
+from interviewer.grading.text import Sentence, required_in, sre_parse
 
 _X = re.I | re.X | re.M
+
+
+def _needs(pattern: str) -> frozenset[str] | None:
+    try:
+        return required_in(sre_parse.parse(pattern, _X))
+    except re.error:
+        return None
+
+
 _PATTERNS = (
     # overriding what the grader was told
     r"""\b(ignore|disregard|forget|override|bypass)\b[^.\n]{0,40}
@@ -112,7 +121,14 @@ _COMPACT = re.compile(
     r"|fullmarks|perfectscore|maximumscore|highestscore|topmarks|(5|five)outof(5|five)|markallpoints?(as)?covered"
 )
 _BASE64 = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}")
-_INJECTION = re.compile("|".join(f"(?:{pattern})" for pattern in _PATTERNS), _X)
+# each pattern with the strings one of which it needs: a pattern runs only on a form that holds one of them
+_INJECTIONS = tuple((re.compile(pattern, _X), _needs(pattern)) for pattern in _PATTERNS)
+_NEEDED = tuple(sorted({part for _, needs in _INJECTIONS if needs for part in needs}))
+
+
+def _present(form: str) -> frozenset[str]:
+    """The needed strings that occur in the form."""
+    return frozenset(part for part in _NEEDED if part in form)
 # Cyrillic and Greek letters that look like Latin ones (\u escapes: the letters themselves are indistinguishable)
 _CONFUSABLES = str.maketrans(
     "\u0430\u0432\u0435\u043a\u043c\u043d\u043e\u0440\u0441\u0442\u0443\u0445\u0456\u0458\u0455\u0501"
@@ -159,9 +175,15 @@ def _forms(text: str) -> set[str]:
 
 
 def is_injection(sentence: Sentence) -> bool:
-    """Whether the sentence speaks to the grader rather than answering the question."""
-    texts = [sentence.text, sentence.text[::-1], *_decoded(sentence.text)]
-    forms = {form for text in texts for form in _forms(text)}
-    if any(_INJECTION.search(form) for form in forms):
-        return True
-    return any(_COMPACT.search(re.sub(r"[^a-z0-9]", "", form)) for form in forms)
+    """Whether the sentence speaks to the grader rather than answering the question.
+
+    Every form of the sentence is checked against the full set of patterns; text written backwards
+    is checked, spaces and punctuation taken out, against the compact ones.
+    """
+    forms = {form for text in (sentence.text, *_decoded(sentence.text)) for form in _forms(text)}
+    for form in forms:
+        present = _present(form)
+        if any((needs is None or needs & present) and pattern.search(form) for pattern, needs in _INJECTIONS):
+            return True
+    compact = {re.sub(r"[^a-z0-9]", "", form) for form in forms}
+    return any(_COMPACT.search(form) or _COMPACT.search(form[::-1]) for form in compact)

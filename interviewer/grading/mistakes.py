@@ -66,7 +66,13 @@ def _phrase(term: str) -> re.Pattern[str]:
 
 
 def _any_phrase(terms: Iterable[str], text: str) -> bool:
-    return any(_phrase(term).search(text) for term in terms)
+    return _phrases(tuple(terms)).search(text) is not None
+
+
+@lru_cache(maxsize=1024)
+def _phrases(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """All the terms as one pattern (each as ``_phrase`` reads it)."""
+    return re.compile("|".join(f"(?:{_phrase(term).pattern})" for term in terms) or r"(?!)", re.I)
 
 
 def _signal_matches(signal: MistakeSignal, clause: str) -> bool:

@@ -27,6 +27,7 @@ from interviewer.grading.rubric_points import (
     PreparedPoint,
     TruthIndex,
     answer_sentence,
+    file_facts,
     judge_points,
     missing,
     polar_cue,
@@ -194,6 +195,7 @@ class OfflineGrader:
                         cues,
                         tuple(polar_cue(c, read(c, compared)) for c in p.contradicted_by),
                         tuple(own + made),
+                        file_facts(tuple(own + made), compared),
                     )
                 )
             points = tuple(prepared_points)

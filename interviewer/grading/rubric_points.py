@@ -11,9 +11,10 @@ one of the point's ``contradicted_by`` cues.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
-from interviewer.grading.claims import Claim, Compared, Reading, conflicts
+from interviewer.grading.claims import Claim, Compared, Reading, conflicts, index_keys, lookup_keys
 from interviewer.grading.related_words import related_stems
 from interviewer.grading.scoring import VERDICT_CREDIT
 from interviewer.grading.text import Cue, Sentence, compile_cue, quote
@@ -39,6 +40,10 @@ class PolarCue:
     polarity: Mapping[str, bool]
     claims: tuple[Claim, ...] = ()
 
+    @cached_property
+    def words(self) -> frozenset[str]:
+        return frozenset(word for claim in self.claims for word in claim.said)
+
     def stated_by(self, answer: AnswerSentence) -> bool:
         """Whether the sentence states what the cue states, clause by clause, of the same compared thing.
 
@@ -47,6 +52,8 @@ class PolarCue:
         """
         if self.cue.pattern is not None or not self.claims:
             return self.shown_by(answer)
+        if not self.words <= answer.claimed:
+            return False
         return all(
             any(
                 cue.said.items() <= claim.said.items() and cue.about <= claim.about
@@ -60,7 +67,7 @@ class PolarCue:
         """Whether the sentence says what the cue says: the words, each asserted or denied as in the cue."""
         cue = self.cue
         if cue.pattern is not None:
-            found = cue.pattern.search(answer.sentence.text)
+            found = cue.search(answer.sentence)
             return found is not None and not answer.reading.denied_at(found.start())
         if not cue.stems or not cue.stems <= answer.sentence.stems:
             return False
@@ -76,6 +83,19 @@ class AnswerSentence:
     reading: Reading
     asserted: frozenset[str]
 
+    def lookups(self, compared: Compared) -> list[tuple[Claim, set[str]]]:
+        """Each asserted clause with the keys of the facts it could relate to (worked out once per sentence)."""
+        found = self.__dict__.get("_lookups")
+        if found is None:
+            found = [(c, lookup_keys(c, compared)) for c in self.reading.claims if c.asserted and c.said]
+            self.__dict__["_lookups"] = found
+        return found
+
+    @cached_property
+    def claimed(self) -> frozenset[str]:
+        """Every word some clause of the sentence says (asserted or denied)."""
+        return frozenset(word for claim in self.reading.claims for word in claim.said)
+
 
 @dataclass(frozen=True)
 class PreparedPoint:
@@ -84,6 +104,16 @@ class PreparedPoint:
     cues: tuple[PolarCue, ...]
     contradictions: tuple[PolarCue, ...]
     claims: tuple[Claim, ...]  # what the point, and the reference sentences that make it, claim
+    facts_by_word: Mapping[str, tuple[Claim, ...]] = field(default_factory=dict)  # see claims.index_keys
+
+
+def file_facts(facts: tuple[Claim, ...], compared: Compared) -> dict[str, tuple[Claim, ...]]:
+    """The facts filed under every word a related clause could share with them (``claims.index_keys``)."""
+    filed: dict[str, list[Claim]] = {}
+    for fact in facts:
+        for key in index_keys(fact, compared):
+            filed.setdefault(key, []).append(fact)
+    return {key: tuple(found) for key, found in filed.items()}
 
 
 def polar_cue(source: str, reading: Reading) -> PolarCue:
@@ -135,12 +165,11 @@ def contradiction(prepared: PreparedPoint, answer: AnswerSentence, truth: TruthI
         return False
     if any(cue.stated_by(answer) for cue in prepared.contradictions):
         return True
-    return any(
-        conflicts(fact, claim, truth.compared, truth.facts)
-        for claim in answer.reading.claims
-        if claim.asserted and claim.said
-        for fact in prepared.claims
-    )
+    for claim, keys in answer.lookups(truth.compared):
+        near = {id(f): f for key in keys for f in prepared.facts_by_word.get(key, ())}
+        if any(conflicts(fact, claim, truth.compared, truth.facts) for fact in near.values()):
+            return True
+    return False
 
 
 @dataclass(frozen=True)

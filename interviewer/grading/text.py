@@ -5,10 +5,18 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import snowballstemmer
+
+try:  # the parser moved in Python 3.11; the old name still works with a deprecation warning
+    from re import _constants as sre_constants  # type: ignore[attr-defined]
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover
+    import sre_constants  # type: ignore[no-redef]
+    import sre_parse  # type: ignore[no-redef]
 
 from interviewer.models import REGEX_CUE_PREFIX
 
@@ -50,8 +58,13 @@ _LANGUAGE_TAG = re.compile(r"[\w+#.-]*")
 _per_thread = threading.local()  # a snowball stemmer keeps state while it works: one per thread
 
 
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def normalize(text: str) -> str:
     """Unicode-normalised, with control characters removed (newlines and tabs kept)."""
+    if text.isascii():  # NFKC leaves ASCII as it is
+        return _ASCII_CONTROL.sub("", text)
     text = unicodedata.normalize("NFKC", text)
     return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
 
@@ -84,6 +97,10 @@ class Sentence:
     text: str
     stems: frozenset[str]
     tokens: tuple[str, ...]
+
+    @cached_property
+    def lowered(self) -> str:
+        return self.text.lower()
 
     @property
     def is_code(self) -> bool:
@@ -119,22 +136,75 @@ def split_sentences(text: str) -> list[Sentence]:
 
 @dataclass(frozen=True)
 class Cue:
-    """A compiled rubric cue: a set of stems that must co-occur, or a regex."""
+    """A compiled rubric cue: a set of stems that must co-occur, or a regex.
+
+    A regex cue also knows strings one of which any match must contain (``required``), so
+    that most sentences are ruled out with a substring test before the pattern runs.
+    """
 
     source: str
     stems: frozenset[str] = frozenset()
     pattern: re.Pattern[str] | None = None
+    required: frozenset[str] | None = None
+
+    def search(self, sentence: Sentence) -> re.Match[str] | None:
+        if self.pattern is None:
+            return None
+        if self.required is not None and not any(part in sentence.lowered for part in self.required):
+            return None
+        return self.pattern.search(sentence.text)
 
     def matches(self, sentence: Sentence) -> bool:
         if self.pattern is not None:
-            return bool(self.pattern.search(sentence.text))
+            return self.search(sentence) is not None
         return bool(self.stems) and self.stems <= sentence.stems
+
+
+def required_literals(pattern: str) -> frozenset[str] | None:
+    """Lower-cased strings one of which every match of the pattern contains, or None when none is certain."""
+    try:
+        parsed = sre_parse.parse(pattern, re.I)
+    except re.error:
+        return None
+    return required_in(parsed)
+
+
+def required_in(items: Iterable) -> frozenset[str] | None:  # type: ignore[type-arg]
+    """``required_literals`` over an already parsed pattern."""
+    candidates: list[frozenset[str]] = []
+    run: list[str] = []
+
+    def close_run() -> None:
+        if len(run) >= 2:
+            candidates.append(frozenset({"".join(run)}))
+        run.clear()
+
+    for op, value in items:
+        if op == sre_constants.LITERAL:
+            run.append(chr(value).lower())
+            continue
+        close_run()
+        found: frozenset[str] | None = None
+        if op == sre_constants.SUBPATTERN:
+            found = required_in(value[-1])
+        elif op == sre_constants.BRANCH:
+            branches = [required_in(branch) for branch in value[1]]
+            found = frozenset().union(*branches) if all(branches) else None  # type: ignore[arg-type]
+        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) and value[0] >= 1:
+            found = required_in(value[2])
+        if found:
+            candidates.append(found)
+    close_run()
+    if not candidates:
+        return None
+    return min(candidates, key=lambda c: (len(c), -min(len(part) for part in c)))
 
 
 @lru_cache(maxsize=8192)
 def compile_cue(source: str) -> Cue:
     if source.startswith(REGEX_CUE_PREFIX):
-        return Cue(source, pattern=re.compile(source[len(REGEX_CUE_PREFIX) :], re.I | re.M))
+        pattern = source[len(REGEX_CUE_PREFIX) :]
+        return Cue(source, pattern=re.compile(pattern, re.I | re.M), required=required_literals(pattern))
     stems = frozenset(content_stems(source))
     if not stems:  # a cue made only of small words ("can be") is matched literally
         return Cue(source, pattern=re.compile(r"\b" + re.escape(source.lower()) + r"\b", re.I))
