@@ -146,21 +146,28 @@ def test_opposite_words_deny_a_point(bank: Bank, grader: OfflineGrader) -> None:
 
 
 @pytest.mark.parametrize(
-    ("question_id", "answer"),
+    ("question_id", "answer", "point"),
     [
         (
             "string-building-join",
             "Strings can't be changed, so you use += each time you add a row; that's fine and fast.",
+            "quadratic-concatenation",
         ),
-        ("dedup-and-set-operations", "I keep a result list, checking with x not in result, which is simple and fine."),
-        ("dedup-and-set-operations", "set() keeps the original order since Python 3.7, so dedup with it."),
+        (
+            "dedup-and-set-operations",
+            "I keep a result list, checking with x not in result, which is simple and fine.",
+            "quadratic-antipattern",
+        ),
+        ("dedup-and-set-operations", "set() keeps the original order since Python 3.7, so dedup with it.", None),
     ],
 )
 def test_a_wrong_sentence_is_never_quoted_as_evidence(
-    bank: Bank, grader: OfflineGrader, question_id: str, answer: str
+    bank: Bank, grader: OfflineGrader, question_id: str, answer: str, point: str | None
 ) -> None:
+    """The reported cases: a cue of common words ("each time") or one that only names a construct
+    ("x not in result") credited a point the sentence gets wrong."""
     grade = grader.grade(bank.questions[question_id], answer)
-    credited = [p.point_id for p in grade.points if p.verdict == "covered"]
+    credited = [p.point_id for p in grade.points if p.verdict == "covered" and point in (None, p.point_id)]
     assert not credited, f"{answer!r} was quoted as covering {credited}"
 
 

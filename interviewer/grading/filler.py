@@ -32,7 +32,7 @@ _ITEM_BREAK = re.compile(
 _LIKELY_BREAKS = (",", ";", ":", "/", " and ", " then ", " or ", " vs", "etc", " plus ", "...", " - ")
 _ITEM_BREAK_KEPT = re.compile(f"({_ITEM_BREAK.pattern})", re.I)
 _LISTING = re.compile(r"and\s+then|then")
-_LISTING_START = re.compile(r"\s*(?:the\s+|your\s+)", re.I)
+_LISTING_START = re.compile(r"\s*your\s+", re.I)
 _FILLER = re.compile(
     r"\b(?:you(?:'ve)?\s+(?:have|got)|we\s+(?:have|got)|there(?:'s|\s+is|\s+are)|it(?:'s|\s+is)\s+(?:about|all\s+about)|"
     r"it(?:'s|\s+is)|that(?:'s|\s+is)|yeah|so|ok|okay|well|um+|uh+|er|hmm+|"

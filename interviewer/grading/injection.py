@@ -129,6 +129,8 @@ _NEEDED = tuple(sorted({part for _, needs in _INJECTIONS if needs for part in ne
 def _present(form: str) -> frozenset[str]:
     """The needed strings that occur in the form."""
     return frozenset(part for part in _NEEDED if part in form)
+
+
 # Cyrillic and Greek letters that look like Latin ones (\u escapes: the letters themselves are indistinguishable)
 _CONFUSABLES = str.maketrans(
     "\u0430\u0432\u0435\u043a\u043c\u043d\u043e\u0440\u0441\u0442\u0443\u0445\u0456\u0458\u0455\u0501"

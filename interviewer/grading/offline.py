@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from interviewer.grading.claims import GENERIC_WORDS, Claim, compared_things, read, read_all
+from interviewer.grading.claims import GENERIC_WORDS, Claim, compared_things, read_all
 from interviewer.grading.communication import assess
 from interviewer.grading.feedback import write_feedback
 from interviewer.grading.mistakes import applicable_mistakes, detect_mistakes
@@ -27,10 +27,9 @@ from interviewer.grading.rubric_points import (
     PreparedPoint,
     TruthIndex,
     answer_sentence,
-    file_facts,
     judge_points,
     missing,
-    polar_cue,
+    prepare_points,
     verdict,
 )
 from interviewer.grading.scoring import HINT_PENALTY, compute_score
@@ -173,32 +172,11 @@ class OfflineGrader:
         if cached is not None and cached[0] is question:
             return cached[1]
         compared = compared_things(tuple(tuple(names) for names in question.compares))
-        reference = read_all((s.text for s in split_sentences(question.reference_answer)), compared)
-        reference_claims = [c for r in reference for c in r.claims if _is_fact(c)]
         points: tuple[PreparedPoint, ...] = ()
         reference_points: tuple[_ReferencePoint, ...] = ()
-        statement_claims: list[Claim] = []
+        facts: tuple[Claim, ...] = ()
         if question.rubric:
-            prepared_points = []
-            for p in question.rubric:
-                readings = read_all((s.text for s in split_sentences(p.statement)), compared)
-                own = [c for r in readings for c in r.claims if _is_fact(c)]
-                statement_claims += own
-                stems = frozenset(content_stems(p.statement))
-                cues = tuple(polar_cue(c, read(c, compared)) for c in p.cues)
-                vocabulary = stems.union(*(c.cue.stems for c in cues))
-                made = [c for c in reference_claims if _makes(c, vocabulary)]
-                prepared_points.append(
-                    PreparedPoint(
-                        p,
-                        stems,
-                        cues,
-                        tuple(polar_cue(c, read(c, compared)) for c in p.contradicted_by),
-                        tuple(own + made),
-                        file_facts(tuple(own + made), compared),
-                    )
-                )
-            points = tuple(prepared_points)
+            points, facts = prepare_points(question, compared)
         else:
             reference_points = _reference_points(question)
         vocabulary = set(content_stems(question.prompt)) | set(content_stems(question.reference_answer))
@@ -217,7 +195,7 @@ class OfflineGrader:
             frozenset(content_stems(question.prompt)),
             frozenset(vocabulary),
             frozenset(key_stems(words(question.prompt))),
-            TruthIndex(compared, tuple(statement_claims + reference_claims)),
+            TruthIndex(compared, facts),
         )
         self._prepared[question.id] = (question, prepared)
         return prepared
@@ -240,16 +218,6 @@ def derive_rubric(reference: str) -> list[RubricPoint]:
     if not points:
         points.append(RubricPoint(id="p1", statement=reference.strip() or "(no reference)", weight=1.0))
     return points
-
-
-def _is_fact(claim: Claim) -> bool:
-    """A clause of the question's texts that states something (not an example, a question or a hypothesis)."""
-    return bool(claim.said) and claim.asserted and not claim.conditional and not claim.example
-
-
-def _makes(claim: Claim, vocabulary: frozenset[str]) -> bool:
-    """Whether a clause of the reference answer makes the point whose words are ``vocabulary``."""
-    return len(claim.stems & vocabulary) >= 2
 
 
 def _reference_points(question: Question) -> tuple[_ReferencePoint, ...]:

@@ -14,18 +14,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from interviewer.grading.claims import Claim, Compared, Reading, conflicts, index_keys, lookup_keys
+from interviewer.grading.claims import Claim, Compared, Reading, conflicts, index_keys, lookup_keys, read, read_all
 from interviewer.grading.related_words import related_stems
 from interviewer.grading.scoring import VERDICT_CREDIT
-from interviewer.grading.text import Cue, Sentence, compile_cue, quote
-from interviewer.models import PointVerdict, RubricPoint, Verdict
+from interviewer.grading.text import Cue, Sentence, compile_cue, content_stems, quote, split_sentences
+from interviewer.models import PointVerdict, Question, RubricPoint, Verdict
 
 QUESTION_WORD_WEIGHT = 0.6  # words the question already says are weak evidence of understanding
 PARAPHRASE_COVERED = 0.6
 PARAPHRASE_PARTIAL = 0.4
 CUE_SENTENCE_MIN_STEMS = 4
-NAMED_ONLY_CREDIT = 0.85  # a covered point shown by a single cue in a sentence that shares little of the point
-NAMED_ONLY_SIMILARITY = 0.2
+NAMED_ONLY_SIMILARITY = 0.2  # one cue in a sentence sharing less of the point than this: named, not explained
 RESTATEMENT_NEW_WORDS = 0.2
 RELATED_WORD_SHARE = 0.5  # a statement word said with a WordNet synonym or related form counts this much
 DOUBTED_CREDIT = 0.75  # a covered point's credit at most, in an answer that gets another point backwards
@@ -240,8 +239,50 @@ def _supported(
     credit = VERDICT_CREDIT[value]
     # one cue and little else of the point: the idea is named rather than explained
     if value == "covered" and hits == 1 and close < NAMED_ONLY_SIMILARITY:
-        credit = NAMED_ONLY_CREDIT
+        value, credit = "partial", VERDICT_CREDIT["partial"]
     if value == "covered" and tainted:
         # the answer states a misconception elsewhere: what it gets right is not taken wholly on trust
         credit = min(credit, DOUBTED_CREDIT)
     return verdict(prepared.point, value, credit, evidence)
+
+
+def prepare_points(question: Question, compared: Compared) -> tuple[tuple[PreparedPoint, ...], tuple[Claim, ...]]:
+    """The question's rubric points ready to judge, and every fact its texts state.
+
+    A point's facts are the clauses of its statement and the clauses of the reference answer that
+    share at least two of its words. A fact that the question's own texts would contradict (the
+    reading of claims misreads one of them) is left out: the reference answer never gets its own
+    point backwards.
+    """
+    texts = [question.reference_answer, *(p.statement for p in question.rubric)]
+    readings = [read_all((s.text for s in split_sentences(text)), compared) for text in texts]
+    own = [c for text in readings for r in text for c in r.claims if c.asserted and c.said]
+    reference = [c for r in readings[0] for c in r.claims if _is_fact(c)]
+    statements = [[c for r in text for c in r.claims if _is_fact(c)] for text in readings[1:]]
+    every_fact = tuple(reference + [c for claims in statements for c in claims])
+    points = []
+    for point, stated in zip(question.rubric, statements, strict=True):
+        stems = frozenset(content_stems(point.statement))
+        cues = tuple(polar_cue(c, read(c, compared)) for c in point.cues)
+        vocabulary = stems.union(*(c.cue.stems for c in cues))
+        facts = [
+            f
+            for f in stated + [c for c in reference if len(c.stems & vocabulary) >= 2]
+            if not any(conflicts(f, c, compared, every_fact) for c in own)
+        ]
+        points.append(
+            PreparedPoint(
+                point,
+                stems,
+                cues,
+                tuple(polar_cue(c, read(c, compared)) for c in point.contradicted_by),
+                tuple(facts),
+                file_facts(tuple(facts), compared),
+            )
+        )
+    return tuple(points), every_fact
+
+
+def _is_fact(claim: Claim) -> bool:
+    """A clause of the question's texts that states something (not an example, a question or a hypothesis)."""
+    return bool(claim.said) and claim.asserted and not claim.conditional and not claim.example
