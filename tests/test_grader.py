@@ -302,5 +302,5 @@ def test_a_point_only_named_earns_less_than_one_explained(bank: Bank, grader: Of
     explained = grader.grade(question, "Only one thread runs Python bytecode at a time, because it must hold the GIL.")
     named_point = {p.point_id: p for p in named.points}["one-thread-bytecode"]
     explained_point = {p.point_id: p for p in explained.points}["one-thread-bytecode"]
-    assert named_point.verdict == explained_point.verdict == "covered"
+    assert (named_point.verdict, explained_point.verdict) == ("partial", "covered")
     assert named_point.credit < explained_point.credit == 1.0

@@ -32,6 +32,7 @@ _ITEM_BREAK = re.compile(
 _LIKELY_BREAKS = (",", ";", ":", "/", " and ", " then ", " or ", " vs", "etc", " plus ", "...", " - ")
 _ITEM_BREAK_KEPT = re.compile(f"({_ITEM_BREAK.pattern})", re.I)
 _LISTING = re.compile(r"and\s+then|then")
+_EXAMPLE_LEAD = re.compile(r"\b(?:such\s+as|like|e\.g\.?|for\s+example|including)\s*[^,;:]*$", re.I)
 _LISTING_START = re.compile(r"\s*your\s+", re.I)
 _FILLER = re.compile(
     r"\b(?:you(?:'ve)?\s+(?:have|got)|we\s+(?:have|got)|there(?:'s|\s+is|\s+are)|it(?:'s|\s+is)\s+(?:about|all\s+about)|"
@@ -109,6 +110,16 @@ def bare_items(sentence: Sentence, items: list[tuple[str, str]] | None = None) -
     return bare
 
 
+def _introduced(items: list[tuple[str, str]]) -> bool:
+    """Whether the list follows a claim that introduces it with a colon or "such as", "like", "e.g."."""
+    if len(items) < 2:
+        return False
+    head = items[0][1]
+    words = [w.lower() for w in re.findall(r"[A-Za-z0-9_'+-]+", head)]
+    claim = len(words) >= 4 and any(w in _PREDICATE for w in words)
+    return claim and (items[1][0] == ":" or bool(_EXAMPLE_LEAD.search(head)))
+
+
 def _items(text: str) -> list[tuple[str, str]]:
     """(the separator before it, the item) for each list item of the text."""
     pieces = _ITEM_BREAK_KEPT.split(text)
@@ -133,6 +144,8 @@ def is_term_run(sentence: Sentence, point_words: Sequence[frozenset[str]]) -> bo
     bare = bare_items(sentence, items)
     if len(bare) < MIN_BARE_ITEMS or len(bare) < BARE_SHARE * len(items):
         return False
+    if _introduced(items) and not padded(sentence):
+        return False  # "Identity is what you want for singletons: None, True and False": a claim and its examples
     bare_words = sum(len(content_stems(term)) for term in bare)
     if bare_words < BARE_WORD_SHARE * len(content_stems(_FILLER.sub(" ", sentence.text))):
         return False

@@ -119,8 +119,8 @@ def screen(
         if run_words >= TERM_RUN_SHARE * len(stems):
             return abstain(
                 "keyword_list",
-                "The answer strings terms together without saying anything about them: say what each one means "
-                "and why it matters.",
+                "The answer is a list of terms strung together, not an explanation: say what each one means and "
+                "why it matters.",
             )
         kept = [s for s in kept if s not in runs]  # the rest is graded; the run of terms is not evidence
         text = " ".join(s.text for s in kept)
