@@ -528,8 +528,7 @@ def read(text: str, compared: Compared = Compared(), previous_subject: frozenset
     for begin, end, before in _clauses(tokens, skip):
         span = range(begin, end)
         own_subject = frozenset(thing for i in span for thing, marked in mentions.get(i, ()) if not marked)
-        fresh = bool(own_subject) or tokens[begin] in _PRONOUNS or any(tokens[i] in _AUXILIARIES for i in span)
-        continues = before in _CARRY_BREAKS or (before == "," and not fresh and end - begin <= 2)
+        continues = before in _CARRY_BREAKS
         first = next((i for i in span if not skip[i]), begin)  # a frame's own words ("it is false that") aside
         negations = (carried if continues else 0) + extra[first]
         plain_negations = 0  # "not", "never": these reach on into "or modified"; "avoid", "instead of" do not
@@ -729,10 +728,6 @@ def lookup_keys(claim: Claim, compared: Compared) -> set[str]:
     return keys
 
 
-def _weight(word: str) -> int:
-    return 2 if _polar(word) else 1
-
-
 def _polar(word: str) -> bool:
     return word.startswith("o(") or word in _GROWTH or bool(opposite_stems(word))
 
@@ -763,7 +758,7 @@ def relation(fact: Claim, claim: Claim, compared: Compared = Compared()) -> str 
     ]
     fact_matched = len(shared) + len({a for a, _ in opposed})
     claim_matched = len(shared) + len({b for _, b in opposed})
-    polar_match = any(_polar(w) for w in shared & claim.predicated) or bool(opposed)
+    polar_match = any(_polar(w) for w in shared & claim.predicated & fact.predicated) or bool(opposed)
     if len(fact_words) == 1:  # a one-word fact ("immutable") must be a property of a compared thing
         [word] = fact_words
         related = bool(fact.about) and fact_matched == 1 and claim_matched * 2 >= len(claim_words) and _polar(word)
@@ -778,10 +773,15 @@ def relation(fact: Claim, claim: Claim, compared: Compared = Compared()) -> str 
     if not related:
         return None
     # a property that has an opposite ("mutable") says more than the subject it is said of ("strings")
-    agree = sum(_weight(w) for w in shared if fact.said[w] == claim.said[w])
-    agree += sum(_weight(a) for a, b in opposed if fact.said[a] != claim.said[b])
-    disagree = sum(_weight(w) for w in shared if fact.said[w] != claim.said[w])
-    disagree += sum(_weight(a) for a, b in opposed if fact.said[a] == claim.said[b])
+    properties = fact.predicated & claim.predicated
+
+    def weight(word: str) -> int:
+        return 2 if word in properties and _polar(word) else 1
+
+    agree = sum(weight(w) for w in shared if fact.said[w] == claim.said[w])
+    agree += sum(2 for a, b in opposed if fact.said[a] != claim.said[b])
+    disagree = sum(weight(w) for w in shared if fact.said[w] != claim.said[w])
+    disagree += sum(2 for a, b in opposed if fact.said[a] == claim.said[b])
     by_words = None if agree == disagree else "opposite" if disagree > agree else "same"
     by_clause = "opposite" if (fact.negated != claim.negated) != (len(opposed) % 2 == 1) else "same"
     return by_words if by_words == by_clause else None
