@@ -89,41 +89,13 @@ _CONTRAST_MARKERS = (
     ("from",),
     ("against",),
 )
-_PRONOUNS = frozenset(
-    {
-        "it",
-        "they",
-        "them",
-        "this",
-        "these",
-        "those",
-        "its",
-        "their",
-        "one",
-        "ones",
-        "that",
-        "i",
-        "i'd",
-        "i'll",
-        "i'm",
-        "i've",
-        "we",
-        "we'd",
-        "we'll",
-        "we're",
-        "you",
-        "you'd",
-        "you'll",
-        "he",
-        "she",
-    }
-)
 # a clause that says what to do ("I'd deduplicate by event_id", "don't retry") is advice, not a description of
 # how things are ("nothing deduplicates by event_id"): the two do not contradict each other
 _ADVICE = frozenset(
     {"i'd", "we'd", "you'd", "should", "shouldn't", "would", "let's", "must", "need", "needs", "recommend", "prefer"}
 )
 _IMPERATIVE_NEGATIONS = frozenset({"don't", "dont", "never", "avoid"})
+_PAST = frozenset({"was", "were", "had", "did", "wasn't", "weren't", "hadn't", "didn't"})
 _AUXILIARIES = frozenset(
     "is are was were be been am can could will would shall should may might must do does did has have had "
     "isn't aren't wasn't weren't can't cannot couldn't won't wouldn't shouldn't doesn't don't didn't hasn't "
@@ -258,6 +230,7 @@ class Claim:
     asserted: bool = True  # False for questions, doubts and suppositions ("if tuples were mutable")
     conditional: bool = False  # said under a condition: the supposition and what follows it in the sentence
     advice: bool = False  # says what to do ("I'd add a lock", "don't retry"), not how things are
+    past: bool = False  # says what happened ("customers were charged twice"), not what is true in general
     example: bool = False  # a parenthesis, an example or a fragment ("such as a sync driver", "for object arrays")
     predicated: frozenset[str] = frozenset()  # stems said after "is", "are", "be"...: properties, not names
     named: bool = False  # the clause says what it is about (a compared thing, or a thing's parts): not inherited
@@ -603,7 +576,10 @@ def read(text: str, compared: Compared = Compared(), previous_subject: frozenset
                 about=about,
                 asserted=asserted and not supposed,
                 conditional=hypothesis,
-                advice=any(tokens[i] in _ADVICE for i in span) or tokens[begin] in _IMPERATIVE_NEGATIONS,
+                advice=any(tokens[i] in _ADVICE for i in span)
+                or tokens[begin] in _IMPERATIVE_NEGATIONS
+                or (before == "so" and tokens[begin] == "that"),  # "so that it never charges twice": a goal
+                past=any(tokens[i] in _PAST for i in span),
                 example=_example(tokens, begin, end, before, claims),
                 predicated=frozenset(predicated),
                 named=bool(own_subject) or parts,
@@ -626,6 +602,9 @@ def read(text: str, compared: Compared = Compared(), previous_subject: frozenset
     for i, token in enumerate(tokens):
         if not skip[i] and not _is_break(token) and token not in NEGATORS:
             polarity.setdefault(_token_stem(token), set()).add(not denied[i])
+    for claim in claims:  # what a clause repeats of the one before ("... and a tuple can't") counts too
+        for word, value in claim.said.items():
+            polarity.setdefault(word, set()).add(value)
     return Reading(
         starts=tuple(starts),
         denied=tuple(denied),

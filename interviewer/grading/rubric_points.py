@@ -284,5 +284,6 @@ def prepare_points(question: Question, compared: Compared) -> tuple[tuple[Prepar
 
 
 def _is_fact(claim: Claim) -> bool:
-    """A clause of the question's texts that states something (not an example, a question or a hypothesis)."""
-    return bool(claim.said) and claim.asserted and not claim.conditional and not claim.example
+    """A clause of the question's texts that states a general truth: not an example, a question, a hypothesis
+    or an account of what happened in the scenario ("customers were charged twice")."""
+    return bool(claim.said) and claim.asserted and not claim.conditional and not claim.example and not claim.past
