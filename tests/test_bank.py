@@ -25,12 +25,14 @@ id = "first"
 statement = "The first idea."
 weight = {weight}
 cues = [{cues}]
+contradicted_by = ["the first idea is false"]
 
 [[questions.rubric]]
 id = "second"
 statement = "The second idea."
 weight = 1
 cues = ["second idea"]
+contradicted_by = ["the second idea is false"]
 """
 
 

@@ -31,12 +31,14 @@ id = "first"
 statement = "The first idea."
 weight = 2
 cues = ["first idea"]
+contradicted_by = ["the first idea is false"]
 
 [[questions.rubric]]
 id = "second"
 statement = "The second idea."
 weight = 1
 cues = ["second idea"]
+contradicted_by = ["the second idea is false"]
 """
 
 

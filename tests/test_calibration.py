@@ -1,10 +1,13 @@
-"""The project's calibration set: graded interview answers for bank questions.
+"""The project's calibration sets: graded interview answers for bank questions.
 
 ``tests/data/calibration.jsonl`` holds answers written the way candidates talk, each
 with a human grade (0-5) and a band (strong, partial, wrong, and the degenerate kinds:
 empty, off-topic, verbose-but-empty, keyword list, confused concurrency models and
-grader-instruction injections). The grades were assigned by hand before the grader was
-run. These tests check bands and order, not exact numbers: overall agreement, that
+grader-instruction injections). ``tests/data/calibration_bank/`` is the second set: for
+every concept and scenario question of the bank, a strong answer in words other than the
+reference's, two partial ones, a wrong one built from the right words and a keyword list in
+filler. Both were graded by hand, by people who had not seen the grader, before it was run
+on them. These tests check bands and order, not exact numbers: overall agreement, that
 better answers to a question outrank worse ones, and that degenerate answers stay low.
 """
 
@@ -23,6 +26,11 @@ from interviewer.evaluation import pearson, read_records
 from interviewer.grading.offline import OfflineGrader
 
 DATA = Path(__file__).parent / "data" / "calibration.jsonl"
+SECOND = sorted((Path(__file__).parent / "data" / "calibration_bank").glob("*.jsonl"))
+SECOND_BANDS = {"strong", "partial", "wrong", "filler"}
+SECOND_CAPPED = {"wrong", "filler"}  # wrong answers in the right words, keyword lists in filler
+SECOND_CAP = 1.5
+PARTIAL_GAP = 0.5  # partial answers: grader mean within this of the human mean
 BANDS = {
     "strong",
     "partial",
@@ -59,8 +67,13 @@ class Graded:
         return f"{self.id}: human {self.human:g}, grader {self.predicted:.2f}{abstained} | {self.answer[:90]!r}"
 
 
-def _raw() -> list[dict]:
-    return [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
+def _raw(paths: list[Path] | None = None) -> list[dict]:
+    return [
+        json.loads(line)
+        for path in paths or [DATA]
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -68,12 +81,11 @@ def calibration_bank() -> Bank:
     return load_bank()
 
 
-@pytest.fixture(scope="module")
-def graded(calibration_bank: Bank) -> list[Graded]:
-    grader = OfflineGrader(calibration_bank.mistakes)
+def _grade_all(bank: Bank, records: list[dict]) -> list[Graded]:
+    grader = OfflineGrader(bank.mistakes)
     results = []
-    for record in _raw():
-        grade = grader.grade(calibration_bank.questions[record["question_id"]], record["answer"])
+    for record in records:
+        grade = grader.grade(bank.questions[record["question_id"]], record["answer"])
         results.append(
             Graded(
                 id=record["id"],
@@ -86,6 +98,16 @@ def graded(calibration_bank: Bank) -> list[Graded]:
             )
         )
     return results
+
+
+@pytest.fixture(scope="module")
+def graded(calibration_bank: Bank) -> list[Graded]:
+    return _grade_all(calibration_bank, _raw())
+
+
+@pytest.fixture(scope="module")
+def second(calibration_bank: Bank) -> list[Graded]:
+    return _grade_all(calibration_bank, _raw(SECOND))
 
 
 def test_calibration_set_is_well_formed(calibration_bank: Bank) -> None:
@@ -153,3 +175,44 @@ def test_empty_off_topic_and_keyword_lists_are_recognised(graded: list[Graded]) 
         if g.band in RECOGNISED_BANDS and g.abstained is None and g.predicted > RECOGNISED_MAX
     ]
     assert not missed, f"neither abstained nor scored <= {RECOGNISED_MAX}/5:\n" + "\n".join(missed)
+
+
+# --- the second set: every concept and scenario question ---------------------------------------
+
+
+def test_the_second_set_covers_every_concept_and_scenario_question(calibration_bank: Bank) -> None:
+    raw = _raw(SECOND)
+    records = [r for path in SECOND for r in read_records(path)]  # valid input for `interviewer eval` too
+    assert len(records) == len(raw)
+    graded_questions = {q.id for q in calibration_bank.questions.values() if q.kind in ("concept", "scenario")}
+    per_question: dict[str, Counter[str]] = defaultdict(Counter)
+    for r in raw:
+        per_question[r["question_id"]][r["band"]] += 1
+    assert set(per_question) == graded_questions
+    short = {q: dict(c) for q, c in per_question.items() if sum(c.values()) < 4 or set(c) != SECOND_BANDS}
+    assert not short, f"questions without a strong, partial, wrong and filler answer: {short}"
+    assert len({r["id"] for r in raw}) == len(raw)
+
+
+def test_second_set_pearson_with_human_grades(second: list[Graded]) -> None:
+    value = pearson([g.predicted for g in second], [g.human for g in second])
+    worst = sorted(second, key=lambda g: abs(g.predicted - g.human), reverse=True)[:10]
+    assert value >= MIN_PEARSON, f"Pearson {value:.3f} < {MIN_PEARSON}; largest disagreements:\n" + "\n".join(
+        g.describe() for g in worst
+    )
+
+
+def test_second_set_strong_above_partial_above_wrong(second: list[Graded]) -> None:
+    violations = order_violations(second)
+    assert not violations, f"{len(violations)} order violation(s):\n" + "\n".join(violations)
+
+
+def test_second_set_wrong_answers_and_filler_stay_low(second: list[Graded]) -> None:
+    too_high = [g.describe() for g in second if g.band in SECOND_CAPPED and g.predicted > SECOND_CAP]
+    assert not too_high, f"scored above {SECOND_CAP}/5:\n" + "\n".join(too_high)
+
+
+def test_second_set_partial_answers_get_about_the_human_grade(second: list[Graded]) -> None:
+    partial = [g for g in second if g.band == "partial"]
+    gap = sum(g.predicted for g in partial) / len(partial) - sum(g.human for g in partial) / len(partial)
+    assert abs(gap) <= PARTIAL_GAP, f"partial answers: grader mean minus human mean is {gap:+.2f}"
