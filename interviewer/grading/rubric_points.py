@@ -91,6 +91,11 @@ class AnswerSentence:
         return found
 
     @cached_property
+    def words(self) -> frozenset[str]:
+        """The sentence's stems and every word its clauses say: what any cue of it must be made of."""
+        return self.sentence.stems | self.claimed
+
+    @cached_property
     def claimed(self) -> frozenset[str]:
         """Every word some clause of the sentence says (asserted or denied)."""
         return frozenset(word for claim in self.reading.claims for word in claim.said)
@@ -104,6 +109,29 @@ class PreparedPoint:
     contradictions: tuple[PolarCue, ...]
     claims: tuple[Claim, ...]  # what the point, and the reference sentences that make it, claim
     facts_by_word: Mapping[str, tuple[Claim, ...]] = field(default_factory=dict)  # see claims.index_keys
+
+    @cached_property
+    def _cue_keys(self) -> tuple[tuple[PolarCue, str | None], ...]:
+        return tuple((cue, _key_word(cue.cue.stems)) for cue in self.cues)
+
+    @cached_property
+    def _contradiction_keys(self) -> tuple[tuple[PolarCue, str | None], ...]:
+        return tuple(
+            (cue, None if cue.cue.pattern is not None else _key_word(cue.words)) for cue in self.contradictions
+        )
+
+    def cues_for(self, words: frozenset[str]) -> list[PolarCue]:
+        """The support cues that could hold in a sentence with these words (a regex cue always could)."""
+        return [cue for cue, key in self._cue_keys if key is None or key in words]
+
+    def contradictions_for(self, words: frozenset[str]) -> list[PolarCue]:
+        """The misconception cues that could hold in a sentence with these words."""
+        return [cue for cue, key in self._contradiction_keys if key is None or key in words]
+
+
+def _key_word(words: frozenset[str]) -> str | None:
+    """One word a cue cannot match without (its longest), or None for a pattern."""
+    return max(sorted(words), key=len) if words else None
 
 
 def file_facts(facts: tuple[Claim, ...], compared: Compared) -> dict[str, tuple[Claim, ...]]:
@@ -162,7 +190,7 @@ def contradiction(prepared: PreparedPoint, answer: AnswerSentence, truth: TruthI
     """Whether an asserted clause of the sentence gets the point backwards."""
     if not answer.reading.asserted:
         return False
-    if any(cue.stated_by(answer) for cue in prepared.contradictions):
+    if any(cue.stated_by(answer) for cue in prepared.contradictions_for(answer.words)):
         return True
     for claim, keys in answer.lookups(truth.compared):
         near = {id(f): f for key in keys for f in prepared.facts_by_word.get(key, ())}
@@ -221,7 +249,7 @@ def _supported(
     best: tuple[float, Verdict, Sentence | None, int, float] = (0.0, "missing", None, 0, 0.0)
     for answer in sentences:
         sentence = answer.sentence
-        hits = sum(cue.shown_by(answer) for cue in prepared.cues)
+        hits = sum(cue.shown_by(answer) for cue in prepared.cues_for(answer.sentence.stems))
         close = similarity(prepared.stems, answer.asserted, prompt_stems)
         if hits and (hits >= 2 or close >= 0.2 or len(sentence.stems) >= CUE_SENTENCE_MIN_STEMS):
             candidate: tuple[float, Verdict] = (2.0 + hits + close, "covered")
