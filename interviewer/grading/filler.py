@@ -141,6 +141,8 @@ def is_term_run(sentence: Sentence, point_words: Sequence[frozenset[str]]) -> bo
     if sum(sentence.lowered.count(mark) for mark in _LIKELY_BREAKS) < MIN_BARE_ITEMS - 1:
         return False  # too few separators to hold a run of terms
     items = _items(sentence.text)
+    if sum(len(item.split()) <= MAX_BARE_WORDS + 3 for _, item in items) < MIN_BARE_ITEMS:
+        return False  # too few short items to be a run of terms, whatever the filler
     bare = bare_items(sentence, items)
     if len(bare) < MIN_BARE_ITEMS or len(bare) < BARE_SHARE * len(items):
         return False

@@ -138,7 +138,7 @@ _CONFUSABLES = str.maketrans(
     "abekmhopctyxijsdqwgaabeikvoptuxci",
 )
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
-_LEET_WORD = re.compile(r"[a-z0-9@$]+")
+_LEET_WORD = re.compile(r"[a-z0-9@$]*[0-9@$][a-z0-9@$]*")  # a word with a digit, "@" or "$" in it
 _LEET_DIGIT = re.compile(r"[0-9@$]")
 _SPACED_WORD = re.compile(r"\b(?:[a-z] ){3,}[a-z]\b")
 _LINE_MARKERS = re.compile(r"""^[\s#/*"'`<>!\-]+""")
@@ -176,16 +176,32 @@ def _forms(text: str) -> set[str]:
     return forms | {_LINE_MARKERS.sub("", form) for form in forms}
 
 
-def is_injection(sentence: Sentence) -> bool:
+def possible_patterns(text: str) -> tuple[tuple[re.Pattern[str], frozenset[str] | None], ...]:
+    """The patterns that could match somewhere in the text: those whose needed strings it holds.
+
+    Worked out once for a whole answer, it spares each sentence the patterns that cannot match.
+    """
+    forms = {form for part in (text, *_decoded(text)) for form in _forms(part)}
+    present = frozenset().union(*(_present(form) for form in forms))
+    return tuple((pattern, needs) for pattern, needs in _INJECTIONS if needs is None or needs & present)
+
+
+def is_injection(
+    sentence: Sentence, patterns: tuple[tuple[re.Pattern[str], frozenset[str] | None], ...] | None = None
+) -> bool:
     """Whether the sentence speaks to the grader rather than answering the question.
 
-    Every form of the sentence is checked against the full set of patterns; text written backwards
-    is checked, spaces and punctuation taken out, against the compact ones.
+    Every form of the sentence is checked against the patterns (``possible_patterns`` of the whole
+    answer, or all of them); text written backwards is checked, spaces and punctuation taken out,
+    against the compact ones.
     """
     forms = {form for text in (sentence.text, *_decoded(sentence.text)) for form in _forms(text)}
     for form in forms:
         present = _present(form)
-        if any((needs is None or needs & present) and pattern.search(form) for pattern, needs in _INJECTIONS):
+        if any(
+            (needs is None or needs & present) and pattern.search(form)
+            for pattern, needs in (_INJECTIONS if patterns is None else patterns)
+        ):
             return True
     compact = {re.sub(r"[^a-z0-9]", "", form) for form in forms}
     return any(_COMPACT.search(form) or _COMPACT.search(form[::-1]) for form in compact)
