@@ -196,12 +196,12 @@ def is_injection(
     against the compact ones.
     """
     forms = {form for text in (sentence.text, *_decoded(sentence.text)) for form in _forms(text)}
-    for form in forms:
-        present = _present(form)
-        if any(
-            (needs is None or needs & present) and pattern.search(form)
-            for pattern, needs in (_INJECTIONS if patterns is None else patterns)
-        ):
-            return True
+    if patterns is None:
+        for form in forms:
+            present = _present(form)
+            if any((needs is None or needs & present) and pattern.search(form) for pattern, needs in _INJECTIONS):
+                return True
+    elif any(pattern.search(form) for pattern, _ in patterns for form in forms):
+        return True
     compact = {re.sub(r"[^a-z0-9]", "", form) for form in forms}
     return any(_COMPACT.search(form) or _COMPACT.search(form[::-1]) for form in compact)
