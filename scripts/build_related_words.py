@@ -5,6 +5,9 @@ the candidate said in other words: a synonym (same WordNet synset) or a derivati
 related form ("recursion" and "recursive", "store" and "storage"). One group of word stems
 per line (stemmed as the grader stems).
 
+``verbs.txt.gz``: the single-word verbs of WordNet, in their base form ("hoist", "capture"),
+so that a clause opening with one ("hoist invariants out of the loop") is read as advice.
+
 ``opposites.txt.gz``: words that say the opposite of each other, so that "tuples are
 slower" is read as denying "tuples are faster". WordNet's antonym links between adjectives
 and adverbs ("mutable" and "immutable", "fast" and "slow"),
@@ -142,6 +145,8 @@ def main() -> None:
     OUTPUT.mkdir(parents=True, exist_ok=True)
     _write("related_words.txt.gz", [" ".join(group) for group in groups(members, links, args.max_senses)])
     _write("opposites.txt.gz", [f"{a} {b}" for a, b in opposites(members, antonyms)])
+    verbs = {w for synset, words in members.items() if synset.startswith("v") for w in words if _PLAIN_WORD.fullmatch(w)}
+    _write("verbs.txt.gz", sorted(verbs))
     shutil.copyfile(args.wordnet_dict / "LICENSE", OUTPUT / "LICENSE")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 from pydantic import BaseModel
@@ -295,3 +296,38 @@ def test_a_model_verdict_on_a_related_quote_stands(bank: Bank, grader: OfflineGr
     grade = LLMGrader(ScriptedClient().enqueue(json.dumps(reply)), grader).grade(question, answer)
     point = next(p for p in grade.points if p.point_id == "hashable-dict-keys")
     assert point.verdict == "covered" and point.overruled is None
+
+
+# --- correct sentences that use a misconception's words -----------------------------------------
+
+RIGHT_SENTENCES = Path(__file__).parent / "data" / "right_sentences.tsv"
+# Still read backwards, and why: a correct sentence the grader gets wrong is listed here, not hidden.
+KNOWN_MISREAD = {
+    # "on a set O(1)": the fact's subject (sets and dicts) is lost in an elliptical clause
+    "Membership on a list is O(n), on a set O(1).",
+    # the clause "doesn't keep instances alive" has lost its subject (cached_property) to the clause before
+    "cached_property stores the value on the instance and doesn't keep instances alive.",
+}
+
+
+def right_sentences() -> list[tuple[str, str]]:
+    rows = []
+    for line in RIGHT_SENTENCES.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            question_id, sentence = line.split("\t")
+            rows.append((question_id, sentence))
+    return rows
+
+
+@pytest.mark.parametrize(("question_id", "sentence"), right_sentences(), ids=lambda v: v[:40])
+def test_a_correct_sentence_is_not_read_backwards(
+    bank: Bank, grader: OfflineGrader, question_id: str, sentence: str
+) -> None:
+    """Negated, qualified and contrasted correct sentences that share a misconception's words, written by the
+    bank's cue authors while testing their cues."""
+    grade = grader.grade(bank.questions[question_id], sentence)
+    backwards = [p.point_id for p in grade.points if p.contradiction]
+    if sentence in KNOWN_MISREAD:
+        assert backwards, "now read right: take it off KNOWN_MISREAD"
+    else:
+        assert not backwards, f"read as getting {backwards} backwards"

@@ -31,7 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 
-from interviewer.grading.related_words import opposite_stems
+from interviewer.grading.related_words import is_verb, opposite_stems
 from interviewer.grading.text import MEANINGFUL_SMALL_WORDS, STOPWORDS, stem
 
 # A token: a big-O class, a word, or a mark that ends a clause.
@@ -96,6 +96,9 @@ _ADVICE = frozenset(
 )
 _IMPERATIVE_NEGATIONS = frozenset({"don't", "dont", "never", "avoid"})
 _PAST = frozenset({"was", "were", "had", "did", "wasn't", "weren't", "hadn't", "didn't"})
+_RELATIVE = frozenset({"which"})
+_NOT_VERBS = frozenset({"not", "no", "never", "nor", "neither", "either", "also", "too", "so"})
+_LEAD_INS = frozenset({"then", "and", "also", "just", "always", "first", "simply", "finally", "instead", "so"})
 _AUXILIARIES = frozenset(
     "is are was were be been am can could will would shall should may might must do does did has have had "
     "isn't aren't wasn't weren't can't cannot couldn't won't wouldn't shouldn't doesn't don't didn't hasn't "
@@ -230,6 +233,8 @@ class Claim:
     asserted: bool = True  # False for questions, doubts and suppositions ("if tuples were mutable")
     conditional: bool = False  # said under a condition: the supposition and what follows it in the sentence
     advice: bool = False  # says what to do ("I'd add a lock", "don't retry"), not how things are
+    imperative: bool = False  # opens with a verb ("hoist invariants out of the loop"): most likely advice
+    verbless: bool = False  # no verb: a name or a fragment ("then the instance dictionary"), not a statement
     past: bool = False  # says what happened ("customers were charged twice"), not what is true in general
     example: bool = False  # a parenthesis, an example or a fragment ("such as a sync driver", "for object arrays")
     predicated: frozenset[str] = frozenset()  # stems said after "is", "are", "be"...: properties, not names
@@ -378,6 +383,31 @@ def _example(tokens: Sequence[str], begin: int, end: int, before: str, claims: S
     return before == ":" and begin >= 2 and tokens[begin - 2].endswith(("error", "exception", "warning"))
 
 
+def _verb_like(token: str) -> bool:
+    """An auxiliary, or a word that reads as an inflected verb ("keeps", "copied")."""
+    if (token in _AUXILIARIES or token in _COPULAS) and token not in _NOT_VERBS:
+        return True
+    for ending in ("es", "s", "ed", "d"):
+        if token.endswith(ending) and len(token) > len(ending) + 2 and is_verb(token[: -len(ending)]):
+            return True
+    return False
+
+
+def _opens_with_verb(tokens: Sequence[str], span: range) -> bool:
+    for i in span:
+        if tokens[i] in _LEAD_INS:
+            continue
+        return is_verb(tokens[i]) and tokens[i] not in STOPWORDS
+    return False
+
+
+def _last_named(span: range, mentions: Mapping[int, list[tuple[int, bool]]]) -> frozenset[int]:
+    for i in reversed(span):
+        if i in mentions:
+            return frozenset(thing for thing, _ in mentions[i])
+    return frozenset()
+
+
 def _about_parts(tokens: Sequence[str], span: range, mentions: Mapping[int, object]) -> bool:
     """Whether the clause's subject is a thing's parts ("its items can change", "a tuple's items change"):
     a part word before any verb, with no compared thing named after it ("an inner list through a shallow
@@ -498,6 +528,7 @@ def read(text: str, compared: Compared = Compared(), previous_subject: frozenset
     last_negated = False
     hypothesis = False
     named_here = False  # a clause of this sentence has named a compared thing
+    last_named: frozenset[int] = frozenset()  # the compared thing named last, even after "than" or "unlike"
     for begin, end, before in _clauses(tokens, skip):
         span = range(begin, end)
         own_subject = frozenset(thing for i in span for thing, marked in mentions.get(i, ()) if not marked)
@@ -556,6 +587,8 @@ def read(text: str, compared: Compared = Compared(), previous_subject: frozenset
         about: frozenset[int] = frozenset()
         parts = False
         if compared:
+            if not own_subject and before in _RELATIVE and last_named:
+                subject = last_named  # "slower than a shallow copy, which is O(n)": which is the shallow copy
             subject = own_subject or subject
             parts = _about_parts(tokens, span, mentions)
             about = frozenset() if parts else subject  # "their contents can change"
@@ -566,7 +599,7 @@ def read(text: str, compared: Compared = Compared(), previous_subject: frozenset
             elif own_subject and not said and claims and not claims[-1].named:
                 # "for describing what a function needs, a Protocol": the name is the subject of the clause before
                 claims[-1] = replace(claims[-1], about=own_subject)
-        supposed = tokens[begin] in _HYPOTHESIS_OPENERS
+        supposed = tokens[begin] in _HYPOTHESIS_OPENERS or (begin == 0 and tokens[0] == "without")  # "without a lock,"
         hypothesis = hypothesis or supposed
         claims.append(
             Claim(
@@ -580,13 +613,16 @@ def read(text: str, compared: Compared = Compared(), previous_subject: frozenset
                 or tokens[begin] in _IMPERATIVE_NEGATIONS
                 or (before == "so" and tokens[begin] == "that"),  # "so that it never charges twice": a goal
                 past=any(tokens[i] in _PAST for i in span),
+                imperative=_opens_with_verb(tokens, span),
                 example=_example(tokens, begin, end, before, claims),
+                verbless=not any(_verb_like(tokens[i]) for i in span),
                 predicated=frozenset(predicated),
                 named=bool(own_subject) or parts,
                 grounded=bool(own_subject) or named_here,
             )
         )
         named_here = named_here or bool(own_subject)
+        last_named = _last_named(span, mentions) or last_named
         if said:
             last_said, last_negated = said, negated
     if compared and claims and not previous_subject:
@@ -660,7 +696,7 @@ def _after_marker(tokens: Sequence[str], index: int, named: set[int]) -> bool:
 GENERIC_WORDS = frozenset(
     stem(word)
     for word in """
-    time times way ways work works thing things case cases lot lots bit kind sort part point example place
+    time times way ways work works thing things case cases lot lots bit kind part point example place
     need needs want wants make makes made get gets got give gives take takes go goes come put say says see look
     know think mean means just actual actually basically general generally usual usually often sometimes
     really stuff people someone something anything everything python code program programs also one
@@ -686,6 +722,17 @@ def opposite(first: str, second: str) -> bool:
     if first in _GROWTH and second in _GROWTH:
         return True  # "linear" and "quadratic", like O(n) and O(n^2), cannot both be true of one cost
     return second in opposite_stems(first) or _prefixed(first, second) or _prefixed(second, first)
+
+
+def _before(claim: Claim, hits: set[str] | frozenset[str], compared: Compared) -> frozenset[str]:
+    """The clause's words before the first of ``hits``: what it speaks of."""
+    found = []
+    for word in claim.said:
+        if word in hits:
+            break
+        if word not in compared.ignored:
+            found.append(word)
+    return frozenset(found)
 
 
 def index_keys(claim: Claim, compared: Compared) -> set[str]:
@@ -735,8 +782,16 @@ def relation(fact: Claim, claim: Claim, compared: Compared = Compared()) -> str 
         for b in (claim_words - shared) & claim.predicated
         if opposite(a, b)
     ]
-    fact_matched = len(shared) + len({a for a, _ in opposed})
-    claim_matched = len(shared) + len({b for _, b in opposed})
+    fact_hits = shared | {a for a, _ in opposed}
+    claim_hits = shared | {b for _, b in opposed}
+    # what each says before the words they share is what it speaks of ("a set does not keep insertion order"
+    # against "a dict keeps insertion order"): when either's subject is missing from the other, they differ
+    fact_subject = _before(fact, fact_hits, compared)
+    claim_subject = _before(claim, claim_hits, compared)
+    if (fact_subject and not fact_subject & claim.stems) or (claim_subject and not claim_subject & fact.stems):
+        return None
+    fact_matched = len(fact_hits)
+    claim_matched = len(claim_hits)
     polar_match = any(_polar(w) for w in shared & claim.predicated & fact.predicated) or bool(opposed)
     if len(fact_words) == 1:  # a one-word fact ("immutable") must be a property of a compared thing
         [word] = fact_words
@@ -751,6 +806,10 @@ def relation(fact: Claim, claim: Claim, compared: Compared = Compared()) -> str 
         )
     if not related:
         return None
+    fact_rest = fact_words - fact_hits - fact_subject
+    claim_rest = claim_words - claim_hits - claim_subject
+    if fact_rest and claim_rest and not opposed and not polar_match:
+        return None  # each says something the other does not ("doesn't keep the list sorted", "keeps a min-heap")
     # a property that has an opposite ("mutable") says more than the subject it is said of ("strings")
     properties = fact.predicated & claim.predicated
 
@@ -772,8 +831,12 @@ def conflicts(fact: Claim, claim: Claim, compared: Compared, facts: Sequence[Cla
     Either it says the opposite of the same thing, or it says of one compared thing what
     the question's texts (``facts``) say only of another.
     """
+    if claim.verbless or claim.example:
+        return False  # "..., not their signatures", "then the instance dict": corrections and list items
     if not claim.asserted or claim.conditional or claim.advice != fact.advice:
         return False  # advice ("I'd deduplicate") and a description ("nothing deduplicates") do not clash
+    if fact.imperative and not (claim.advice or claim.imperative):
+        return False  # "hoist invariants" is advice too: "CPython does not hoist them" does not deny it
     kind = relation(fact, claim, compared)
     if kind is None:
         return False

@@ -22,6 +22,7 @@ from interviewer.grading.text import stem
 
 _RELATED = "related_words.txt.gz"
 _OPPOSITES = "opposites.txt.gz"
+_VERBS = "verbs.txt.gz"
 # Opposites of programming that WordNet lacks or files under other senses
 TECHNICAL_OPPOSITES = (
     ("sync", "async"),
@@ -71,6 +72,7 @@ _lock = threading.Lock()
 _index: dict[str, tuple[int, ...]] | None = None
 _groups: list[frozenset[str]] = []
 _opposites: dict[str, frozenset[str]] | None = None
+_verbs: frozenset[str] | None = None
 
 
 def _read_lines(name: str) -> list[str]:
@@ -116,3 +118,12 @@ def related_stems(word_stem: str) -> frozenset[str]:
 def opposite_stems(word_stem: str) -> frozenset[str]:
     """Stems of the words that say the opposite of this one."""
     return _load_opposites().get(word_stem, frozenset())
+
+
+def is_verb(word: str) -> bool:
+    """Whether the word, as written, is the base form of a WordNet verb ("hoist", "capture")."""
+    global _verbs
+    if _verbs is None:
+        with _lock:
+            _verbs = frozenset(_read_lines(_VERBS))
+    return word in _verbs

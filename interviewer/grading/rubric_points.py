@@ -314,4 +314,5 @@ def prepare_points(question: Question, compared: Compared) -> tuple[tuple[Prepar
 def _is_fact(claim: Claim) -> bool:
     """A clause of the question's texts that states a general truth: not an example, a question, a hypothesis
     or an account of what happened in the scenario ("customers were charged twice")."""
-    return bool(claim.said) and claim.asserted and not claim.conditional and not claim.example and not claim.past
+    usable = claim.asserted and not claim.conditional and not claim.example and not claim.past
+    return bool(claim.said) and usable and not claim.verbless
