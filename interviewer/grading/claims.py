@@ -31,7 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 
-from interviewer.grading.related_words import is_verb, opposite_stems
+from interviewer.grading.related_words import is_verb, opposite_stems, technical_pairs
 from interviewer.grading.text import MEANINGFUL_SMALL_WORDS, STOPWORDS, stem
 
 # A token: a big-O class, a word, or a mark that ends a clause.
@@ -235,6 +235,7 @@ class Claim:
     advice: bool = False  # says what to do ("I'd add a lock", "don't retry"), not how things are
     imperative: bool = False  # opens with a verb ("hoist invariants out of the loop"): most likely advice
     verbless: bool = False  # no verb: a name or a fragment ("then the instance dictionary"), not a statement
+    context: frozenset[str] = frozenset()  # for "which ...": the words of the clause it hangs on
     past: bool = False  # says what happened ("customers were charged twice"), not what is true in general
     example: bool = False  # a parenthesis, an example or a fragment ("such as a sync driver", "for object arrays")
     predicated: frozenset[str] = frozenset()  # stems said after "is", "are", "be"...: properties, not names
@@ -616,6 +617,7 @@ def read(text: str, compared: Compared = Compared(), previous_subject: frozenset
                 imperative=_opens_with_verb(tokens, span),
                 example=_example(tokens, begin, end, before, claims),
                 verbless=not any(_verb_like(tokens[i]) for i in span),
+                context=frozenset(claims[-1].said) if before in _RELATIVE and claims else frozenset(),
                 predicated=frozenset(predicated),
                 named=bool(own_subject) or parts,
                 grounded=bool(own_subject) or named_here,
@@ -711,6 +713,7 @@ PART_WORDS = frozenset(
 _ALIASES = {stem("dictionary"): "dict", stem("dictionaries"): "dict", stem("integer"): "int", stem("string"): "str"}
 COVER_FACT = 0.6  # share of the fact's words a clause must speak of to be about the same thing
 COVER_CLAIM = 0.6  # and of its own words
+OPPOSITE_WEIGHT = 3  # an opposite word ("adds" against "removes") outweighs a word the two clauses share
 
 
 def opposite(first: str, second: str) -> bool:
@@ -743,6 +746,7 @@ def index_keys(claim: Claim, compared: Compared) -> set[str]:
         keys |= opposite_stems(word) | {"un" + word, "non" + word, word[2:], word[3:]}
         if word.startswith("o(") or word in _GROWTH:
             keys.add(_GROWTH_KEY)
+    keys |= {b for a, b in technical_pairs() if a in claim.stems}
     return keys
 
 
@@ -776,11 +780,12 @@ def relation(fact: Claim, claim: Claim, compared: Compared = Compared()) -> str 
         return None
     # an opposite counts as a denial only where it is a property ("strings are mutable"), not part of a name
     # ("the sync wrapper" against "an async wrapper")
+    technical = technical_pairs()
     opposed = [
         (a, b)
-        for a in (fact_words - shared) & fact.predicated
-        for b in (claim_words - shared) & claim.predicated
-        if opposite(a, b)
+        for a in fact_words - shared
+        for b in claim_words - shared
+        if ((a in fact.predicated and b in claim.predicated) or (a, b) in technical) and opposite(a, b)
     ]
     fact_hits = shared | {a for a, _ in opposed}
     claim_hits = shared | {b for _, b in opposed}
@@ -788,7 +793,9 @@ def relation(fact: Claim, claim: Claim, compared: Compared = Compared()) -> str 
     # against "a dict keeps insertion order"): when either's subject is missing from the other, they differ
     fact_subject = _before(fact, fact_hits, compared)
     claim_subject = _before(claim, claim_hits, compared)
-    if (fact_subject and not fact_subject & claim.stems) or (claim_subject and not claim_subject & fact.stems):
+    if (fact_subject and not fact_subject & (claim.stems | claim.context)) or (
+        claim_subject and not claim_subject & fact.stems
+    ):
         return None
     fact_matched = len(fact_hits)
     claim_matched = len(claim_hits)
@@ -817,9 +824,9 @@ def relation(fact: Claim, claim: Claim, compared: Compared = Compared()) -> str 
         return 2 if word in properties and _polar(word) else 1
 
     agree = sum(weight(w) for w in shared if fact.said[w] == claim.said[w])
-    agree += sum(2 for a, b in opposed if fact.said[a] != claim.said[b])
+    agree += sum(OPPOSITE_WEIGHT for a, b in opposed if fact.said[a] != claim.said[b])
     disagree = sum(weight(w) for w in shared if fact.said[w] != claim.said[w])
-    disagree += sum(2 for a, b in opposed if fact.said[a] == claim.said[b])
+    disagree += sum(OPPOSITE_WEIGHT for a, b in opposed if fact.said[a] == claim.said[b])
     by_words = None if agree == disagree else "opposite" if disagree > agree else "same"
     by_clause = "opposite" if (fact.negated != claim.negated) != (len(opposed) % 2 == 1) else "same"
     return by_words if by_words == by_clause else None

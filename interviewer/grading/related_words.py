@@ -115,6 +115,14 @@ def related_stems(word_stem: str) -> frozenset[str]:
     return frozenset().union(*(_groups[i] for i in ids)) - {word_stem} if ids else frozenset()
 
 
+@lru_cache(maxsize=1)
+def technical_pairs() -> frozenset[tuple[str, str]]:
+    """The technical opposites as stem pairs, both ways round: verbs among them ("adds", "removes") deny each
+    other wherever they stand, not only after "is"."""
+    pairs = {(stem(a), stem(b)) for a, b in TECHNICAL_OPPOSITES}
+    return frozenset(pairs | {(b, a) for a, b in pairs})
+
+
 def opposite_stems(word_stem: str) -> frozenset[str]:
     """Stems of the words that say the opposite of this one."""
     return _load_opposites().get(word_stem, frozenset())
