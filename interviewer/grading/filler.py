@@ -32,7 +32,7 @@ _ITEM_BREAK = re.compile(
 _LIKELY_BREAKS = (",", ";", ":", "/", " and ", " then ", " or ", " vs", "etc", " plus ", "...", " - ")
 _ITEM_BREAK_KEPT = re.compile(f"({_ITEM_BREAK.pattern})", re.I)
 _LISTING = re.compile(r"and\s+then|then")
-_EXAMPLE_LEAD = re.compile(r"\b(?:such\s+as|like|e\.g\.?|for\s+example|including)\s*[^,;:]*$", re.I)
+_EXAMPLE_LEAD = re.compile(r"\b(?:such\s+as|like|e\.g\.?|for\s+example|including)\s*[^,;:]{0,200}$", re.I)
 _LISTING_START = re.compile(r"\s*your\s+", re.I)
 _FILLER = re.compile(
     r"\b(?:you(?:'ve)?\s+(?:have|got)|we\s+(?:have|got)|there(?:'s|\s+is|\s+are)|it(?:'s|\s+is)\s+(?:about|all\s+about)|"

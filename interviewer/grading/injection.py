@@ -138,7 +138,7 @@ _CONFUSABLES = str.maketrans(
     "abekmhopctyxijsdqwgaabeikvoptuxci",
 )
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
-_LEET_WORD = re.compile(r"[a-z0-9@$]*[0-9@$][a-z0-9@$]*")  # a word with a digit, "@" or "$" in it
+_LEET_WORD = re.compile(r"[a-z0-9@$]+")
 _LEET_DIGIT = re.compile(r"[0-9@$]")
 _SPACED_WORD = re.compile(r"\b(?:[a-z] ){3,}[a-z]\b")
 _LINE_MARKERS = re.compile(r"""^[\s#/*"'`<>!\-]+""")
@@ -171,7 +171,8 @@ def _forms(text: str) -> set[str]:
     if not lowered.isascii():
         plain = "".join(ch for ch in unicodedata.normalize("NFKD", lowered) if not unicodedata.combining(ch))
     undisguised = _SPACED_WORD.sub(lambda m: m.group(0).replace(" ", ""), plain)
-    undisguised = _LEET_WORD.sub(_unleet, undisguised)
+    if _LEET_DIGIT.search(undisguised):  # only a text with a digit, "@" or "$" can hide leetspeak
+        undisguised = _LEET_WORD.sub(_unleet, undisguised)
     forms = {lowered, plain, undisguised}
     return forms | {_LINE_MARKERS.sub("", form) for form in forms}
 
