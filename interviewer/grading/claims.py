@@ -141,6 +141,8 @@ _TIME_WORDS = frozenset({"while", "when", "whilst"})
 _NEGATING_PAIRS = frozenset({("instead", "of"), ("rather", "than")})
 # these deny only the word they stand next to: "without locks", "freeing nothing means ..."
 _NARROW_NEGATORS = frozenset({"without", "nothing", "nobody", "nowhere", "avoid", "avoids", "avoiding", "avoided"})
+# the tokens that can start a denial; every other token takes the short path through ``read``
+_MAY_NEGATE = NEGATORS | _NARROW_NEGATORS | {"none", "from"} | {first for first, _ in _NEGATING_PAIRS}
 _DENYING_OBJECTS = frozenset({"nothing", "nobody", "nowhere"})  # "catches nothing": the verb before is denied
 _CODE_SPAN = re.compile(r"`[^`\n]*`")
 _COMPARATIVES = frozenset({"more", "less", "fewer", "most", "least"})
@@ -384,6 +386,7 @@ def _example(tokens: Sequence[str], begin: int, end: int, before: str, claims: S
     return before == ":" and begin >= 2 and tokens[begin - 2].endswith(("error", "exception", "warning"))
 
 
+@lru_cache(maxsize=65536)
 def _verb_like(token: str) -> bool:
     """An auxiliary, or a word that reads as an inflected verb ("keeps", "copied")."""
     if (token in _AUXILIARIES or token in _COPULAS) and token not in _NOT_VERBS:
@@ -547,6 +550,23 @@ def read(text: str, compared: Compared = Compared(), previous_subject: frozenset
             token = tokens[i]
             denied[i] = (negations + extra[i] - extra[first] + (i in narrow)) % 2 == 1
             if skip[i]:
+                continue
+            if token not in _MAY_NEGATE:  # the common case, as below without the denials
+                since_copula = 0 if token in _COPULAS else since_copula + 1
+                if token in _DENYING_WORDS:
+                    parity += 1
+                if (
+                    i in mentions
+                    or token in _LINKING_WORDS
+                    or (token in STOPWORDS and token not in MEANINGFUL_SMALL_WORDS)
+                ):
+                    continue
+                key = _token_stem(token)
+                if since_copula <= 3 or token.endswith(("er", "est")) or token in _COMPARATIVES:
+                    predicated.add(key)
+                if said.get(key, not denied[i]) == denied[i]:
+                    ambiguous.add(key)
+                said[key] = not denied[i]
                 continue
             following = tokens[i + 1] if i + 1 < n else ""
             if (token, following) in _NEGATING_PAIRS:
