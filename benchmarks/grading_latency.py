@@ -1,7 +1,7 @@
 """Offline grading latency: p50/p95 per answer for a 300-word answer to every bank question.
 
 Run: .venv/bin/python benchmarks/grading_latency.py [--repeats N]
-Target: p95 under 20 ms.
+Target: p95 under 10 ms (issue 11).
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def main() -> None:
         f"  {len(warm)} grades (warm):                 p50 {statistics.median(warm):.2f} ms, "
         f"p95 {percentile(warm, 0.95):.2f} ms, max {max(warm):.2f} ms"
     )
-    print("  target: p95 under 20 ms")
+    print("  target: p95 under 10 ms")
 
 
 if __name__ == "__main__":
