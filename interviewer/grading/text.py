@@ -138,19 +138,21 @@ def split_sentences(text: str) -> list[Sentence]:
 class Cue:
     """A compiled rubric cue: a set of stems that must co-occur, or a regex.
 
-    A regex cue also knows strings one of which any match must contain (``required``), so
-    that most sentences are ruled out with a substring test before the pattern runs.
+    A regex cue also knows sets of strings, one of each of which any match must contain
+    (``required``), so that most sentences are ruled out with substring tests before the
+    pattern runs.
     """
 
     source: str
     stems: frozenset[str] = frozenset()
     pattern: re.Pattern[str] | None = None
-    required: frozenset[str] | None = None
+    required: tuple[frozenset[str], ...] = ()
 
     def search(self, sentence: Sentence) -> re.Match[str] | None:
         if self.pattern is None:
             return None
-        if self.required is not None and not any(part in sentence.lowered for part in self.required):
+        lowered = sentence.lowered
+        if not all(any(part in lowered for part in strings) for strings in self.required):
             return None
         return self.pattern.search(sentence.text)
 
@@ -160,17 +162,30 @@ class Cue:
         return bool(self.stems) and self.stems <= sentence.stems
 
 
-def required_literals(pattern: str) -> frozenset[str] | None:
-    """Lower-cased strings one of which every match of the pattern contains, or None when none is certain."""
+def required_literals(pattern: str) -> tuple[frozenset[str], ...]:
+    """Sets of lower-cased strings such that every match of the pattern holds one string of each set.
+
+    At most the three most telling sets are kept (fewest strings, longest shortest string);
+    none when nothing is certain.
+    """
     try:
         parsed = sre_parse.parse(pattern, re.I)
     except re.error:
-        return None
-    return required_in(parsed)
+        return ()
+    return tuple(sorted(_candidates(parsed), key=_telling)[:3])
 
 
 def required_in(items: Iterable) -> frozenset[str] | None:  # type: ignore[type-arg]
-    """``required_literals`` over an already parsed pattern."""
+    """The most telling set of ``required_literals`` over an already parsed pattern, or None."""
+    found = _candidates(items)
+    return min(found, key=_telling) if found else None
+
+
+def _telling(strings: frozenset[str]) -> tuple[int, int]:
+    return len(strings), -min(len(part) for part in strings)
+
+
+def _candidates(items: Iterable) -> list[frozenset[str]]:  # type: ignore[type-arg]
     candidates: list[frozenset[str]] = []
     run: list[str] = []
 
@@ -195,9 +210,7 @@ def required_in(items: Iterable) -> frozenset[str] | None:  # type: ignore[type-
         if found:
             candidates.append(found)
     close_run()
-    if not candidates:
-        return None
-    return min(candidates, key=lambda c: (len(c), -min(len(part) for part in c)))
+    return candidates
 
 
 @lru_cache(maxsize=8192)
