@@ -72,8 +72,7 @@ def read_synsets(
                         antonym_links.append((synset, source, POINTER_POS[target_pos] + offset, target))
                     index += 4
     antonyms = {
-        (members[synset][source - 1], members[target][number - 1])
-        for synset, source, target, number in antonym_links
+        (members[synset][source - 1], members[target][number - 1]) for synset, source, target, number in antonym_links
     }
     return members, links, antonyms
 
@@ -145,7 +144,9 @@ def main() -> None:
     OUTPUT.mkdir(parents=True, exist_ok=True)
     _write("related_words.txt.gz", [" ".join(group) for group in groups(members, links, args.max_senses)])
     _write("opposites.txt.gz", [f"{a} {b}" for a, b in opposites(members, antonyms)])
-    verbs = {w for synset, words in members.items() if synset.startswith("v") for w in words if _PLAIN_WORD.fullmatch(w)}
+    verbs = {
+        w for synset, words in members.items() if synset.startswith("v") for w in words if _PLAIN_WORD.fullmatch(w)
+    }
     _write("verbs.txt.gz", sorted(verbs))
     shutil.copyfile(args.wordnet_dict / "LICENSE", OUTPUT / "LICENSE")
 
