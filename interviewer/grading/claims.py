@@ -76,6 +76,7 @@ _PUNCTUATION = frozenset(",;:()[]?!")
 # a compared thing named after one of these is the other side of a comparison, not the subject
 _CONTRAST_MARKERS = (
     ("than",),
+    ("not",),  # "a list, not a tuple, is what you want"
     ("unlike",),
     ("like",),
     ("versus",),
@@ -109,11 +110,14 @@ _AUXILIARIES = frozenset(
 _HYPOTHESIS_OPENERS = frozenset(
     {"if", "suppose", "imagine", "whether", "assuming", "assume", "unless", "when", "whenever", "once"}
 )
-# "it is false that ...", "a common myth is that ...": everything after the frame is denied
+# where what a frame denies, or what is reported, stops: "..., but", ";", "in fact", "actually"
+_REPORT_END = re.compile(r"\bbut\b|;|\bhowever\b|\bin\s+fact\b|\bactually\b")
+# "it is false that ...", "a common myth is that ...": what follows the frame is denied
 _DENYING_FRAME = re.compile(
     r"""\b(?:
         (?:it|that|this)(?:\s+is|'s|\s+was)?\s+(?:simply\s+|just\s+|completely\s+)?
-            (?:not\s+true|untrue|false|wrong|incorrect|not\s+the\s+case|a\s+myth|a\s+misconception|a\s+mistake)
+            (?:not\s+true|untrue|false|wrong|incorrect|not\s+the\s+case|a\s+mistake
+            |an?\s+(?:common\s+|popular\s+|classic\s+|widespread\s+|old\s+)?(?:myth|misconception|misunderstanding))
             \s+(?:to\s+(?:say|think|believe|claim)\s+)?that
         |(?:it\s+is|it's)\s+(?:wrong|incorrect|a\s+mistake|false)\s+to\s+(?:say|think|believe|claim)(?:\s+that)?
         |(?:a\s+|the\s+)?(?:common\s+|popular\s+|classic\s+|widespread\s+)?(?:myth|misconception|misunderstanding|fallacy)
@@ -129,6 +133,38 @@ _DENIED_BODY = re.compile(
     r"""^(?:the\s+)?(?:idea|claim|belief|notion|assumption|myth|saying|thinking|believing|claiming)\s+(?:that\s+)?
         (?P<body>.+?)\s+(?:is|was|would\s+be)\s+(?:a\s+|an\s+|simply\s+|just\s+|completely\s+)?
         (?:myth|false|wrong|incorrect|untrue|not\s+true|misconception|mistake|mistaken|nonsense)\b""",
+    re.X,
+)
+# "people say ...", "it's tempting to think that ...", "supposedly ...": what follows is reported, up to a "but"
+_ATTRIBUTION = re.compile(
+    r"""(?:^|[;:]\s*)(?:
+        (?:(?:some|many|most|a\s+lot\s+of|plenty\s+of)\s+)?(?:people|folks|beginners|developers|devs|textbooks
+            |tutorials|articles|blogs|teams|engineers|candidates|others|juniors|the\s+docs)
+            \s+(?:often\s+|usually\s+|sometimes\s+|still\s+|wrongly\s+|will\s+)?
+            (?:say|says|claim|claims|believe|believes|assume|assumes|think|thinks|tell\s+you|insist|argue|suggest)
+            (?:\s+that)?
+        |(?:it'?s|it\s+is)\s+(?:often\s+|commonly\s+|widely\s+|sometimes\s+|easy\s+to\s+|tempting\s+to\s+)?
+            (?:(?:said|claimed|believed|assumed|argued|suggested)\s+that|(?:think|say|assume|believe)(?:\s+that)?)
+        |(?:supposedly|allegedly|apparently)
+        |(?:a\s+)?(?:common|popular|widespread|frequent)\s+(?:belief|claim|assumption|idea|view)\s+is\s+that
+        |(?:beginners|people|many)\s+(?:often\s+)?(?:believe|assume|think)
+    )\b""",
+    re.X,
+)
+
+# "..., but that's a myth", "... is overkill", "I disagree with that": the sentence dismisses what it states
+_DISMISSAL = re.compile(
+    r"""\b(?:
+        (?:is|are|was|were|'s|'re|seems?|sounds?|remains?)\s+(?:just\s+|mostly\s+|pure\s+|simply\s+|all\s+|only\s+
+            |totally\s+|complete\s+|completely\s+|largely\s+|basically\s+|really\s+|outdated\s+|an?\s+)*
+            (?:myth|folklore|outdated|obsolete|overkill|gimmick|busywork|hype|overhyped|superstition|wishful\s+thinking
+            |overrated|cargo\s+cult|paranoia|waste\s+of\s+(?:time|effort)|exaggerated|overstated|redundant|deprecated
+            |distraction|bureaucracy|overengineering|over-engineering|luxury|rumou?r|marketing(?:\s+claim)?|nonsense
+            |legend|non-?issue|teaching\s+simplification|old\s+wives.\s+tale|fairy\s+tale|urban\s+legend)
+        |i\s+(?:strongly\s+)?disagree
+        |(?:never|haven'?t\s+ever)\s+seen\s+it\s+hold
+        |(?:doesn'?t|does\s+not|don'?t|do\s+not)\s+(?:really\s+)?hold\s+(?:up|true)?
+    )\b""",
     re.X,
 )
 # "not sure whether ...", "I don't know if ...": what follows is a doubt, not a claim
@@ -160,6 +196,7 @@ _DENYING_WORDS = frozenset(
 _EXAMPLE_BREAKS = frozenset({"(", "["})
 _EXAMPLE_OPENERS = frozenset(
     {
+        "unlike",
         "such",
         "like",
         "eg",
@@ -238,6 +275,7 @@ class Claim:
     imperative: bool = False  # opens with a verb ("hoist invariants out of the loop"): most likely advice
     verbless: bool = False  # no verb: a name or a fragment ("then the instance dictionary"), not a statement
     context: frozenset[str] = frozenset()  # for "which ...": the words of the clause it hangs on
+    elided: bool = False  # its words are the clause before's, said again of its own subject ("lists can't")
     past: bool = False  # says what happened ("customers were charged twice"), not what is true in general
     example: bool = False  # a parenthesis, an example or a fragment ("such as a sync driver", "for object arrays")
     predicated: frozenset[str] = frozenset()  # stems said after "is", "are", "be"...: properties, not names
@@ -258,6 +296,22 @@ class Reading:
     claims: tuple[Claim, ...]
     asserted: bool
     polarity: dict[str, frozenset[bool]] = field(default_factory=dict)  # stem -> asserted (True), denied (False)
+    reported: tuple[bool, ...] = ()  # per token: only reported from others ("people say ...")
+    contrasted: tuple[bool, ...] = ()  # per token: right after "than", "unlike", "not" in its clause
+
+    def contrasted_at(self, offset: int) -> bool:
+        """Whether the text at this offset follows a contrast marker ("slower than a shallow copy ...")."""
+        for start, contrasted in zip(self.starts, self.contrasted, strict=True):
+            if start >= offset:
+                return contrasted
+        return False
+
+    def reported_at(self, offset: int) -> bool:
+        """Whether the text at this character offset is only reported, not claimed."""
+        for start, reported in zip(self.starts, self.reported, strict=True):
+            if start >= offset:
+                return reported
+        return False
 
     def denied_at(self, offset: int) -> bool:
         """Whether a negation reaches the text at this character offset (the token starting there or next)."""
@@ -489,15 +543,23 @@ def _skip_asides(tokens: Sequence[str], skip: list[bool]) -> None:
                 break
 
 
-def _frames(folded: str, starts: Sequence[int]) -> tuple[list[int], list[bool]]:
-    """Per token, the negations frames add ("it is false that ..."), and whether it belongs to a frame."""
+def _frames(folded: str, starts: Sequence[int]) -> tuple[list[int], list[bool], list[bool]]:
+    """Per token: the negations frames add ("it is false that ..."), whether it belongs to a frame, and whether
+    it is only reported ("people say ...": not the speaker's own claim).
+
+    A sentence that dismisses what it says ("..., but that is folklore", "... is overkill", "I disagree")
+    denies all of it; words reported from others are the speaker's own denial then, and neutral otherwise.
+    """
     extra = [0] * len(starts)
     skip = [False] * len(starts)
+    reported = [False] * len(starts)
     for frame in _DENYING_FRAME.finditer(folded):
+        end = _REPORT_END.search(folded, frame.end())  # "it's a myth that X; it doesn't": the denial ends at ";"
+        stop = end.start() if end else len(folded)
         for i, start in enumerate(starts):
             if frame.start() <= start < frame.end():
                 skip[i] = True
-            elif start >= frame.end():
+            elif frame.end() <= start < stop:
                 extra[i] += 1
     lead = len(folded) - len(folded.lstrip())
     body = _DENIED_BODY.match(folded.strip())
@@ -507,7 +569,26 @@ def _frames(folded: str, starts: Sequence[int]) -> tuple[list[int], list[bool]]:
                 extra[i] += 1
             else:
                 skip[i] = True
-    return extra, skip
+    if any(extra):
+        return extra, skip, reported  # "it's a myth that ..." already says what the sentence denies
+    attribution = _ATTRIBUTION.search(folded)
+    if attribution:
+        end = _REPORT_END.search(folded, attribution.end())
+        stop = end.start() if end else len(folded)
+        for i, start in enumerate(starts):
+            if attribution.start() <= start < attribution.end():
+                skip[i] = True
+            elif attribution.end() <= start < stop:
+                reported[i] = True
+    dismissal = _DISMISSAL.search(folded)
+    if dismissal:
+        for i, start in enumerate(starts):
+            if dismissal.start() <= start < dismissal.end():
+                skip[i] = True
+            else:
+                extra[i] += 1
+        reported = [False] * len(starts)  # reported, then dismissed: the speaker's own denial
+    return extra, skip, reported
 
 
 def read(text: str, compared: Compared = Compared(), previous_subject: frozenset[int] = frozenset()) -> Reading:
@@ -517,7 +598,7 @@ def read(text: str, compared: Compared = Compared(), previous_subject: frozenset
     tokens = [t for t, _ in pairs]
     starts = [s for _, s in pairs]
     n = len(tokens)
-    extra, skip = _frames(folded, starts)
+    extra, skip, reported = _frames(folded, starts)
     _skip_asides(tokens, skip)
     doubt = _DOUBT.search(folded)
     asserted = not folded.rstrip().endswith("?") and not (doubt and doubt.start() <= len(folded) // 2)
@@ -607,6 +688,7 @@ def read(text: str, compared: Compared = Compared(), previous_subject: frozenset
         negated = parity % 2 == 1
         about: frozenset[int] = frozenset()
         parts = False
+        elided = False
         if compared:
             if not own_subject and before in _RELATIVE and last_named:
                 subject = last_named  # "slower than a shallow copy, which is O(n)": which is the shallow copy
@@ -617,6 +699,7 @@ def read(text: str, compared: Compared = Compared(), previous_subject: frozenset
             if own_subject and not said and last_said and stub:
                 # "tuples can be keys, lists can't": the clause before says what this one says of its subject
                 said = {key: value != (last_negated != negated) for key, value in last_said.items()}
+                elided = True
             elif own_subject and not said and claims and not claims[-1].named:
                 # "for describing what a function needs, a Protocol": the name is the subject of the clause before
                 claims[-1] = replace(claims[-1], about=own_subject)
@@ -628,7 +711,7 @@ def read(text: str, compared: Compared = Compared(), previous_subject: frozenset
                 said=said,
                 negated=negated,
                 about=about,
-                asserted=asserted and not supposed,
+                asserted=asserted and not supposed and not any(reported[i] for i in span),
                 conditional=hypothesis,
                 advice=any(tokens[i] in _ADVICE for i in span)
                 or tokens[begin] in _IMPERATIVE_NEGATIONS
@@ -640,6 +723,7 @@ def read(text: str, compared: Compared = Compared(), previous_subject: frozenset
                 context=frozenset(claims[-1].said) if before in _RELATIVE and claims else frozenset(),
                 predicated=frozenset(predicated),
                 named=bool(own_subject) or parts,
+                elided=elided,
                 grounded=bool(own_subject) or named_here,
             )
         )
@@ -666,6 +750,8 @@ def read(text: str, compared: Compared = Compared(), previous_subject: frozenset
     return Reading(
         starts=tuple(starts),
         denied=tuple(denied),
+        reported=tuple(reported),
+        contrasted=tuple(_after_marker(tokens, i, set()) for i in range(n)),
         claims=tuple(claims),
         asserted=asserted,
         polarity={k: frozenset(v) for k, v in polarity.items()},

@@ -29,6 +29,21 @@ _ITEM_BREAK = re.compile(
     r"|\s(?:and\s+then|then|and\s+also|and\s+so\s+on|and\s+all\s+that|and|or|etc\.?|versus|vs\.?|plus)\b\s*",
     re.I,
 )
+# "it comes down to ...", "the key topics are ...", "my answer covers ...", "keywords: ...": a list of topics follows
+_TOPIC_FRAME = re.compile(
+    r"""^\W*(?:(?:well|so|basically|honestly|okay|ok|yeah|right)\W+)*(?:
+        it\s+(?:all\s+)?(?:comes?|boils?)\s+down\s+to
+        |it'?s\s+(?:all\s+)?about
+        |(?:the\s+)?(?:key|main|relevant|important|core|big)\s+(?:topics|themes|notions|ideas|points|concepts
+            |things|words|terms)(?:\s+(?:here|are|i\s+would\s+mention|to\s+mention|involved))*
+        |(?:my|this|the)\s+answer\s+(?:covers?|involves?|touches\s+on|includes?)
+        |(?:key\s*words?|buzzwords?|topics?|themes?|concepts?|important\s+here)\s*:
+        |[^,;:.]{0,50}?\b(?:involves?|comes?\s+down\s+to|boils\s+down\s+to|is\s+all\s+about|revolves?\s+around)
+    )\s*:?""",
+    re.I | re.X,
+)
+# a verb that makes a list item a statement rather than a topic ("blocking I/O releases the GIL" is still a topic)
+_TOPIC_VERBS = frozenset("is are was were can could will would should must does do did has have had means".split())
 _LIKELY_BREAKS = (",", ";", ":", "/", " and ", " then ", " or ", " vs", "etc", " plus ", "...", " - ")
 _ITEM_BREAK_KEPT = re.compile(f"({_ITEM_BREAK.pattern})", re.I)
 _LISTING = re.compile(r"and\s+then|then")
@@ -65,7 +80,15 @@ _DISOWNING = re.compile(
             |how\s+(?:they|it|this)\s+works?|why)
         |(?:just|only)\s+(?:listing|naming|throwing\s+out|dropping|repeating)\s+(?:some\s+)?(?:buzzwords|words|terms|keywords)
         |(?:not\s+sure|no\s+idea)\s+what\s+(?:any\s+of\s+)?(?:it|this|that|these|those|they)\s+(?:really\s+)?(?:means?|do|does|is|are)
-        |i'?m\s+(?:just\s+)?(?:guessing|making\s+(?:this|it)\s+up|bluffing)
+        |i'?m\s+(?:just\s+)?(?:making\s+(?:this|it)\s+up|bluffing|parroting|reciting|repeating\s+(?:phrases|words|what))
+        |(?:can'?t|cannot|couldn'?t)\s+explain\s+(?:a\s+(?:single\s+)?word|any|much)\s+of\s+it
+        |no\s+(?:real\s+)?(?:idea|clue|understanding)\s+(?:of\s+)?(?:what|why|how)\b
+        |(?:not\s+that|don'?t|do\s+not|doesn'?t)\s+(?:i\s+)?(?:really\s+)?understand\s+(?:any|a\s+word|much|half)\s+of\s+it
+        |(?:haven'?t|have\s+not|don'?t\s+have)\s+(?:got\s+)?(?:a|the\s+slightest)\s+clue
+        |don'?t\s+ask\s+me\s+(?:what|why|how)
+        |(?:all|it'?s)\s+greek\s+to\s+me
+        |(?:copied|pasted|took)\s+(?:this|it|that)\s+(?:from|off)\b
+        |(?:reciting|parroting)\s+(?:this|it|a\s+flashcard|the\s+docs)
         |(?:these|those)\s+are\s+just\s+(?:the\s+)?(?:buzzwords|words|terms|keywords)
     )""",
     re.I | re.X,
@@ -140,6 +163,9 @@ def is_term_run(sentence: Sentence, point_words: Sequence[frozenset[str]]) -> bo
     """Whether the sentence strings bare terms from several rubric points together (see the module docstring)."""
     if sum(sentence.lowered.count(mark) for mark in _LIKELY_BREAKS) < MIN_BARE_ITEMS - 1:
         return False  # too few separators to hold a run of terms
+    topics = _TOPIC_FRAME.match(sentence.text)
+    if topics:
+        return _topic_list(sentence.text[topics.end() :], point_words)
     items = _items(sentence.text)
     if sum(len(item.split()) <= MAX_BARE_WORDS + 3 for _, item in items) < MIN_BARE_ITEMS:
         return False  # too few short items to be a run of terms, whatever the filler
@@ -151,8 +177,22 @@ def is_term_run(sentence: Sentence, point_words: Sequence[frozenset[str]]) -> bo
     bare_words = sum(len(content_stems(term)) for term in bare)
     if bare_words < BARE_WORD_SHARE * len(content_stems(_FILLER.sub(" ", sentence.text))):
         return False
+    return _names_several_points(bare, point_words)
+
+
+def _topic_list(rest: str, point_words: Sequence[frozenset[str]]) -> bool:
+    """After "it comes down to", "the key topics are", "keywords:": a list of topics, however long each is,
+    unless its items say something (a verb of their own)."""
+    items = [item for _, item in _items(rest)]
+    topics = [item for item in items if not _TOPIC_VERBS & {w.lower() for w in re.findall(r"[A-Za-z']+", item)}]
+    if len(topics) < MIN_BARE_ITEMS or len(topics) < BARE_SHARE * len(items):
+        return False
+    return _names_several_points(topics, point_words)
+
+
+def _names_several_points(terms: Sequence[str], point_words: Sequence[frozenset[str]]) -> bool:
     named = set()
-    for term in bare:
+    for term in terms:
         stems = set(content_stems(term)) - STOPWORDS
         for index, words in enumerate(point_words):
             if stems & words:

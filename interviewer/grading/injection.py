@@ -16,6 +16,7 @@ import base64
 import binascii
 import re
 import unicodedata
+import urllib.parse
 
 from interviewer.grading.text import Sentence, required_in, sre_parse
 
@@ -50,7 +51,8 @@ _PATTERNS = (
     r"\b(full|perfect)\s+(marks?|score|credit|points|grade|rating)\b",
     r"\btop\s+(marks|grade|credit)\b",
     r"\b(maximum|max|maximal|highest|complete)\s+(marks?|credit|points|grade|rating)\b",
-    r"\b(?P<numerator>5|10|100|five|ten)\s*(/|out\s+of)\s*(?P=numerator)\b",
+    r"\b(?P<numerator>5|10|100|five|ten)\s*(/|out\s+of|dari|üzerinden|من|sur|von|из)\s*"
+    r"(?P=numerator)\b",
     r"\b(5|five|10|ten|100)\s+(marks|points|stars)\b",
     r"\b(record|award|assign|grant|enter|log)\s+(me\s+|it\s+|this\s+)?an?\s+(5|five|10|ten|100)\b",
     r"\baward(s|ed|ing)?\b",
@@ -108,6 +110,16 @@ _PATTERNS = (
     r"\b(highest|best|maximum|max|maximal|perfect)\s+(possible\s+|available\s+)?"
     r"(evaluation|assessment|grade|marks?|rating|verdict)\b",
     r"\b(highest|best|top|maximum|perfect)\s+(possible|available)\s+(score|result|outcome)\b",
+    # a grade in markup ("</answer><grade points=...>5</grade>"), or a note to whoever reads the answer
+    r"<\s*/?\s*(grade|score|verdict|marks?|points?|result|evaluation|answer|response|rating|feedback)\b[^>]*>",
+    r"\b(whoever|anyone|the\s+person|the\s+one|you)\s+(who\s+)?(reads?|reading|grades?|grading|marks?|marking"
+    r"|checks?|checking|reviews?|reviewing|evaluates?|evaluating)\s+this\b",
+    r"\b(the\s+)?(correct\s+|right\s+|final\s+)?verdicts?\b[^.\n]{0,160}\b(is|are|should\s+be)\s+(covered|correct"
+    r"|full|complete|satisfied|yes)\b",
+    # other languages, asking for full marks in their own words
+    r"\b(tam\s+puan|puan\s+ver\w*|nilai\s+(penuh|sempurna|maksimal|tertinggi)|berikan\s+nilai"
+    r"|beri\s+nilai|punteggio\s+pieno|volle\s+punkte|nota\s+m[aá]xima)\b",
+    r"(만점|최고\s*점수|점수를?\s*주|درجة\s+كاملة|العلامة\s+الكاملة|الدرجة\s+الكاملة|पूरे\s+अंक|满分|滿分|満点)",
     # a grade written as data: {"points": "all satisfied", "final": 5}
     r"""[{,]\s*["']?(points|score|final|grade|verdict|result|marks?|rating|evaluation|all_points|coverage)["']?\s*:
             \s*["']?\s*(5|5\.0|10|100|full|max\w*|all\b|satisf\w*|covered|complete|pass\w*|perfect|a\+?)""",
@@ -150,9 +162,23 @@ def _unleet(match: re.Match[str]) -> str:
     return word.translate(_LEET) if _LEET_DIGIT.search(word) and not word.isdigit() else word
 
 
+_HEX = re.compile(r"(?:[0-9a-fA-F]{2}[\s:]?){12,}")
+_PERCENT = re.compile(r"(?:%[0-9a-fA-F]{2}){6,}")
+
+
+def _readable(raw: bytes) -> str:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return ""
+    return text if text and sum(ch.isprintable() for ch in text) >= 0.9 * len(text) and " " in text else ""
+
+
 def _decoded(text: str) -> list[str]:
-    """Text hidden as base64 in the sentence, decoded (only what decodes to readable text)."""
-    found = []
+    """Text hidden as base64, hex or percent-encoding in the sentence, decoded (only what reads as text)."""
+    found = [_readable(bytes.fromhex(re.sub(r"[\s:]", "", blob))) for blob in _HEX.findall(text)]
+    found += [urllib.parse.unquote(text)] if _PERCENT.search(text) else []
+    found = [part for part in found if part]
     for blob in _BASE64.findall(text):
         padded = blob + "=" * (-len(blob) % 4)
         try:

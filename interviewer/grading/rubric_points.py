@@ -50,14 +50,21 @@ class PolarCue:
         answer ("tuples can be changed" is not "lists can be changed, tuples can't").
         """
         if self.cue.pattern is not None or not self.claims:
-            return self.shown_by(answer)
+            found = self.cue.search(answer.sentence)
+            reading = answer.reading
+            return (  # "slower than a shallow copy because it ...": the named thing is the other side
+                found is not None
+                and not reading.denied_at(found.start())
+                and not reading.reported_at(found.start())
+                and not reading.contrasted_at(found.start())
+            )
         if not self.words <= answer.claimed:
             return False
         return all(
             any(
                 cue.said.items() <= claim.said.items() and cue.about <= claim.about
                 for claim in answer.reading.claims
-                if claim.asserted
+                if claim.asserted and not claim.elided
             )
             for cue in self.claims
         )

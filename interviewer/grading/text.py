@@ -48,10 +48,12 @@ _NEGATIONS = frozenset(w for w in STOPWORDS if w.endswith("n't")) | {"not", "can
 _KEY_STOPWORDS = STOPWORDS - MEANINGFUL_SMALL_WORDS - _NEGATIONS
 
 _WORD = re.compile(r"[a-z0-9_]+(?:'[a-z]+)?")
-# a sentence ends at . ! or ? before a capital, a digit, code or a quote; or before a lower-case word when the
-# period closes a word of three letters or more that is not an abbreviation ("... changes. self is ...")
+# a sentence ends at . ! or ? before a capital, a digit, code, a quote or a letter of another script; or before a
+# lower-case word when the period closes a word of three letters or more that is not an abbreviation ("... changes.
+# self is ..."); or at a full stop of Chinese or Japanese
 _SENTENCE_END = re.compile(
-    r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9_`*@-])|(?<=[a-z]{3}\.)(?<!\betc\.)(?<!\bvs\.)\s+(?=[a-z_])|\n+"
+    r"(?<=[.!?])\s+(?=[\"'(\[]?(?:[A-Z0-9_`*@-]|[^\x00-\x7f]))|(?<=[a-z]{3}\.)(?<!\betc\.)(?<!\bvs\.)\s+(?=[a-z_])"
+    r"|(?<=[\u3002\uff01\uff1f])\s*|\n+"
 )
 _BLOCK = re.compile(r"```.*?(?:```|$)|<!--.*?(?:-->|$)", re.S)  # a code fence, or an HTML comment
 _LANGUAGE_TAG = re.compile(r"[\w+#.-]*")
