@@ -156,3 +156,33 @@ def test_a_conditional_claim_does_not_conflict() -> None:
     truth = fact("Tuples are hashable.")
     [*_, consequent] = read("If a tuple holds a list, the tuple is not hashable.", LISTS_AND_TUPLES).claims
     assert not conflicts(truth, consequent, LISTS_AND_TUPLES, [truth])
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "polarity"),
+    [
+        # what others say is reported, neither claimed nor denied
+        ("People often say that tuples are mutable.", "mutable", frozenset()),
+        ("It's tempting to think tuples are mutable.", "mutable", frozenset()),
+        ("Supposedly tuples are mutable.", "mutable", frozenset()),
+        # reported, then dismissed: the speaker denies it
+        ("People say tuples are mutable, but that's folklore.", "mutable", frozenset({False})),
+        ("Some tutorials claim tuples are mutable; I disagree.", "mutable", frozenset({False})),
+        # the report ends at "but": what follows is the speaker's own claim
+        ("People say lists are slow, but tuples are immutable.", "immutable", frozenset({True})),
+    ],
+)
+def test_reported_and_dismissed_claims(text: str, word: str, polarity: frozenset[bool]) -> None:
+    claims = [c for c in read(text).claims if stem(word) in c.said and c.asserted]
+    assert frozenset(c.said[stem(word)] for c in claims) == polarity
+
+
+def test_a_denying_frame_ends_at_a_semicolon_or_but() -> None:
+    for text in (
+        "It is false that lists are immutable; tuples are immutable.",
+        "It's a myth that lists are immutable, but tuples are immutable.",
+    ):
+        polarity = {
+            frozenset(c.about): c.said.get(stem("immutable")) for c in read(text, LISTS_AND_TUPLES).claims if c.said
+        }
+        assert polarity == {frozenset({LIST}): False, frozenset({TUPLE}): True}, text

@@ -77,6 +77,14 @@ def test_the_filler_template_scores_at_most_one_on_every_question(
         "You have your mutability, your hashing, the whole memory thing, namedtuples, stuff like that, etc.",
         "Honestly I've only heard the terms mutable, hashable and namedtuple, I couldn't explain them.",
         "It's basically about immutable and then hashable and then dict keys and then memory and so on.",
+        # a topic frame before the list: "the main themes are ...", "it comes down to ..."
+        "The main themes I would mention are mutable lists, immutable tuples, hashable tuples as dict keys, "
+        "namedtuple for fixed records, over-allocated lists with amortised O(1) append, and shallow immutability.",
+        "Well, basically it comes down to mutability versus immutability, hashability for dict keys, fixed records "
+        "like namedtuple, memory over-allocation and amortised O(1) append, plus shallow immutability.",
+        # right words, then owned up to as recited
+        "Lists are mutable and tuples are immutable and hashable, so they work as dict keys. Full disclosure: I "
+        "copied this and can't explain a word of it.",
     ],
 )
 def test_filler_in_other_shapes_is_not_graded_on_content(bank: Bank, grader: OfflineGrader, answer: str) -> None:
@@ -90,6 +98,8 @@ def test_filler_in_other_shapes_is_not_graded_on_content(bank: Bank, grader: Off
         "I profile first with cProfile, py-spy and scalene, then fix the hot loop I find.",
         "Lists are mutable, tuples are immutable, and tuples are hashable so they can be dict keys.",
         "An instance method gets the object, a classmethod gets the class, and a staticmethod gets neither.",
+        "The main difference is that lists are mutable while tuples are immutable, so tuples can be dict keys.",
+        "The main things are that tuples can't change, which makes them hashable, and lists can grow in place.",
     ],
 )
 def test_an_explanation_that_lists_things_is_not_filler(bank: Bank, grader: OfflineGrader, answer: str) -> None:
