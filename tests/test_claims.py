@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer.grading.claims import Claim, compared_things, conflicts, opposite, read, relation
+from interviewer.grading.claims import Claim, compared_things, conflicts, opposite, read, read_all, relation
 from interviewer.grading.text import stem
 
 LISTS_AND_TUPLES = compared_things((("list", "lists"), ("tuple", "tuples")))
@@ -186,3 +186,19 @@ def test_a_denying_frame_ends_at_a_semicolon_or_but() -> None:
             frozenset(c.about): c.said.get(stem("immutable")) for c in read(text, LISTS_AND_TUPLES).claims if c.said
         }
         assert polarity == {frozenset({LIST}): False, frozenset({TUPLE}): True}, text
+
+
+@pytest.mark.parametrize(
+    "dismissal", ["That's a myth.", "This is simply not true.", "Not true.", "That is false, though."]
+)
+def test_a_sentence_dismissing_the_one_before_denies_it(dismissal: str) -> None:
+    first, second = read_all(["Tuples are mutable.", dismissal], LISTS_AND_TUPLES)
+    assert first.polarity[stem("mutable")] == frozenset({False})
+    assert not [c for c in second.claims if c.said and c.asserted]
+
+
+@pytest.mark.parametrize("verdict", ["That's wrong.", "That's a mistake.", "That is a bad idea."])
+def test_calling_a_practice_wrong_does_not_deny_what_was_said(verdict: str) -> None:
+    # "def f(items=[]) shares one list. That's a mistake." judges the practice; the sentence before still holds
+    first, _ = read_all(["Tuples are mutable.", verdict], LISTS_AND_TUPLES)
+    assert first.polarity[stem("mutable")] == frozenset({True})

@@ -167,6 +167,18 @@ _DISMISSAL = re.compile(
     )\b""",
     re.X,
 )
+# a whole sentence that calls the one before untrue: "That's a myth.", "Not true." (but not "That's wrong.",
+# which as often judges a practice as it denies a claim)
+_DISMISSES_PREVIOUS = re.compile(
+    r"""(?:but\s+|and\s+|well,?\s+|of\s+course,?\s+)?
+    (?:(?:that|this|which|it)(?:'s|\s+is|\s+was|\s+would\s+be)\s+
+        (?:just\s+|simply\s+|completely\s+|totally\s+|actually\s+|entirely\s+|a\s+|an\s+|common\s+|popular\s+)*
+        (?:myth|false|untrue|not\s+true|not\s+the\s+case|incorrect|nonsense|folklore|misconception|urban\s+legend)
+    |(?:not|isn'?t|simply\s+not)\s+true|untrue|false|nope|myth|i\s+(?:strongly\s+)?disagree(?:\s+with\s+(?:that|this))?
+    |(?:i\s+)?(?:don'?t|do\s+not)\s+believe\s+(?:it|that|this)
+    )(?:,?\s+(?:though|however|of\s+course|actually))?[\s.!]*""",
+    re.X,
+)
 # "not sure whether ...", "I don't know if ...": what follows is a doubt, not a claim
 _DOUBT = re.compile(
     r"\b(?:not\s+(?:sure|certain)|unsure|(?:don't|do\s+not|dont)\s+(?:really\s+)?know|no\s+idea|wonder|"
@@ -543,13 +555,16 @@ def _skip_asides(tokens: Sequence[str], skip: list[bool]) -> None:
                 break
 
 
-def _frames(folded: str, starts: Sequence[int]) -> tuple[list[int], list[bool], list[bool]]:
+def _frames(folded: str, starts: Sequence[int], dismissed: bool) -> tuple[list[int], list[bool], list[bool]]:
     """Per token: the negations frames add ("it is false that ..."), whether it belongs to a frame, and whether
     it is only reported ("people say ...": not the speaker's own claim).
 
     A sentence that dismisses what it says ("..., but that is folklore", "... is overkill", "I disagree")
-    denies all of it; words reported from others are the speaker's own denial then, and neutral otherwise.
+    denies all of it; words reported from others are the speaker's own denial then, and neutral otherwise. So
+    does a sentence dismissed by the next one (``dismissed``: "Tuples are mutable. That's a myth.").
     """
+    if dismissed:
+        return [1] * len(starts), [False] * len(starts), [False] * len(starts)
     extra = [0] * len(starts)
     skip = [False] * len(starts)
     reported = [False] * len(starts)
@@ -591,14 +606,21 @@ def _frames(folded: str, starts: Sequence[int]) -> tuple[list[int], list[bool], 
     return extra, skip, reported
 
 
-def read(text: str, compared: Compared = Compared(), previous_subject: frozenset[int] = frozenset()) -> Reading:
-    """Read one sentence (see the module's docstring)."""
+def read(
+    text: str,
+    compared: Compared = Compared(),
+    previous_subject: frozenset[int] = frozenset(),
+    dismissed: bool = False,
+) -> Reading:
+    """Read one sentence (see the module's docstring); ``dismissed``: the next sentence calls this one untrue."""
     folded = _fold(text)
     pairs = _tokens(folded)
     tokens = [t for t, _ in pairs]
     starts = [s for _, s in pairs]
     n = len(tokens)
-    extra, skip, reported = _frames(folded, starts)
+    extra, skip, reported = _frames(folded, starts, dismissed)
+    if _DISMISSES_PREVIOUS.fullmatch(folded):
+        skip = [True] * n  # "That's a myth.": it says nothing of its own; the sentence before is denied
     _skip_asides(tokens, skip)
     doubt = _DOUBT.search(folded)
     asserted = not folded.rstrip().endswith("?") and not (doubt and doubt.start() <= len(folded) // 2)
@@ -762,8 +784,10 @@ def read_all(sentences: Iterable[str], compared: Compared = Compared()) -> list[
     """Read sentences in order; a sentence that names no compared thing is about the last one named."""
     readings = []
     subject: frozenset[int] = frozenset()
-    for sentence in sentences:
-        reading = read(sentence, compared, subject)
+    sentences = list(sentences)
+    for index, sentence in enumerate(sentences):
+        dismissed = index + 1 < len(sentences) and bool(_DISMISSES_PREVIOUS.fullmatch(_fold(sentences[index + 1])))
+        reading = read(sentence, compared, subject, dismissed)
         readings.append(reading)
         for claim in reading.claims:
             subject = claim.about or subject
