@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer.grading.claims import Claim, compared_things, conflicts, opposite, read, read_all, relation
+from interviewer.grading.claim_conflicts import conflicts, opposite, relation
+from interviewer.grading.claims import Claim, compared_things, read, read_all
 from interviewer.grading.text import stem
 
 LISTS_AND_TUPLES = compared_things((("list", "lists"), ("tuple", "tuples")))

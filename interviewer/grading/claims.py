@@ -18,10 +18,8 @@ graders need to:
 - questions ("are tuples hashable?"), doubts ("not sure whether ...") and hypotheses
   ("if tuples were mutable ...") are not claims.
 
-Two claims then conflict (``conflicts``) when one denies what the other asserts, in the
-same words or with an opposite ("slower" for "faster", "unhashable" for "hashable", one
-complexity class for another), or when one says of one compared thing what the other
-says only of another.
+Frames that deny, report or dismiss a statement are read in ``frames``; whether two
+claims conflict is decided in ``claim_conflicts``.
 """
 
 from __future__ import annotations
@@ -31,7 +29,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 
-from interviewer.grading.related_words import is_verb, opposite_stems, technical_pairs
+from interviewer.grading.frames import DISMISSES_PREVIOUS, frames
+from interviewer.grading.related_words import is_verb
 from interviewer.grading.text import MEANINGFUL_SMALL_WORDS, STOPWORDS, stem
 
 # A token: a big-O class, a word, or a mark that ends a clause.
@@ -110,75 +109,6 @@ _AUXILIARIES = frozenset(
 _HYPOTHESIS_OPENERS = frozenset(
     {"if", "suppose", "imagine", "whether", "assuming", "assume", "unless", "when", "whenever", "once"}
 )
-# where what a frame denies, or what is reported, stops: "..., but", ";", "in fact", "actually"
-_REPORT_END = re.compile(r"\bbut\b|;|\bhowever\b|\bin\s+fact\b|\bactually\b")
-# "it is false that ...", "a common myth is that ...": what follows the frame is denied
-_DENYING_FRAME = re.compile(
-    r"""\b(?:
-        (?:it|that|this)(?:\s+is|'s|\s+was)?\s+(?:simply\s+|just\s+|completely\s+)?
-            (?:not\s+true|untrue|false|wrong|incorrect|not\s+the\s+case|a\s+mistake
-            |an?\s+(?:common\s+|popular\s+|classic\s+|widespread\s+|old\s+)?(?:myth|misconception|misunderstanding))
-            \s+(?:to\s+(?:say|think|believe|claim)\s+)?that
-        |(?:it\s+is|it's)\s+(?:wrong|incorrect|a\s+mistake|false)\s+to\s+(?:say|think|believe|claim)(?:\s+that)?
-        |(?:a\s+|the\s+)?(?:common\s+|popular\s+|classic\s+|widespread\s+)?(?:myth|misconception|misunderstanding|fallacy)
-            \s+is\s+(?:that|thinking\s+that|believing\s+that)
-        |(?:people|many|some|developers|beginners)\s+(?:often\s+)?(?:wrongly|mistakenly|incorrectly|falsely)
-            \s+(?:think|believe|assume|say|claim)(?:\s+that)?
-        |(?:nobody|no\s+one)\s+should\s+(?:think|believe|say|claim)\s+that
-    )\b""",
-    re.X,
-)
-# "the idea that ... is a myth", "saying that ... is wrong": the words in between are denied
-_DENIED_BODY = re.compile(
-    r"""^(?:the\s+)?(?:idea|claim|belief|notion|assumption|myth|saying|thinking|believing|claiming)\s+(?:that\s+)?
-        (?P<body>.+?)\s+(?:is|was|would\s+be)\s+(?:a\s+|an\s+|simply\s+|just\s+|completely\s+)?
-        (?:myth|false|wrong|incorrect|untrue|not\s+true|misconception|mistake|mistaken|nonsense)\b""",
-    re.X,
-)
-# "people say ...", "it's tempting to think that ...", "supposedly ...": what follows is reported, up to a "but"
-_ATTRIBUTION = re.compile(
-    r"""(?:^|[;:]\s*)(?:
-        (?:(?:some|many|most|a\s+lot\s+of|plenty\s+of)\s+)?(?:people|folks|beginners|developers|devs|textbooks
-            |tutorials|articles|blogs|teams|engineers|candidates|others|juniors|the\s+docs)
-            \s+(?:often\s+|usually\s+|sometimes\s+|still\s+|wrongly\s+|will\s+)?
-            (?:say|says|claim|claims|believe|believes|assume|assumes|think|thinks|tell\s+you|insist|argue|suggest)
-            (?:\s+that)?
-        |(?:it'?s|it\s+is)\s+(?:often\s+|commonly\s+|widely\s+|sometimes\s+|easy\s+to\s+|tempting\s+to\s+)?
-            (?:(?:said|claimed|believed|assumed|argued|suggested)\s+that|(?:think|say|assume|believe)(?:\s+that)?)
-        |(?:supposedly|allegedly|apparently)
-        |(?:a\s+)?(?:common|popular|widespread|frequent)\s+(?:belief|claim|assumption|idea|view)\s+is\s+that
-        |(?:beginners|people|many)\s+(?:often\s+)?(?:believe|assume|think)
-    )\b""",
-    re.X,
-)
-
-# "..., but that's a myth", "... is overkill", "I disagree with that": the sentence dismisses what it states
-_DISMISSAL = re.compile(
-    r"""\b(?:
-        (?:is|are|was|were|'s|'re|seems?|sounds?|remains?)\s+(?:just\s+|mostly\s+|pure\s+|simply\s+|all\s+|only\s+
-            |totally\s+|complete\s+|completely\s+|largely\s+|basically\s+|really\s+|outdated\s+|an?\s+)*
-            (?:myth|folklore|outdated|obsolete|overkill|gimmick|busywork|hype|overhyped|superstition|wishful\s+thinking
-            |overrated|cargo\s+cult|paranoia|waste\s+of\s+(?:time|effort)|exaggerated|overstated|redundant|deprecated
-            |distraction|bureaucracy|overengineering|over-engineering|luxury|rumou?r|marketing(?:\s+claim)?|nonsense
-            |legend|non-?issue|teaching\s+simplification|old\s+wives.\s+tale|fairy\s+tale|urban\s+legend)
-        |i\s+(?:strongly\s+)?disagree
-        |(?:never|haven'?t\s+ever)\s+seen\s+it\s+hold
-        |(?:doesn'?t|does\s+not|don'?t|do\s+not)\s+(?:really\s+)?hold\s+(?:up|true)?
-    )\b""",
-    re.X,
-)
-# a whole sentence that calls the one before untrue: "That's a myth.", "Not true." (but not "That's wrong.",
-# which as often judges a practice as it denies a claim)
-_DISMISSES_PREVIOUS = re.compile(
-    r"""(?:but\s+|and\s+|well,?\s+|of\s+course,?\s+)?
-    (?:(?:that|this|which|it)(?:'s|\s+is|\s+was|\s+would\s+be)\s+
-        (?:just\s+|simply\s+|completely\s+|totally\s+|actually\s+|entirely\s+|a\s+|an\s+|common\s+|popular\s+)*
-        (?:myth|false|untrue|not\s+true|not\s+the\s+case|incorrect|nonsense|folklore|misconception|urban\s+legend)
-    |(?:not|isn'?t|simply\s+not)\s+true|untrue|false|nope|myth|i\s+(?:strongly\s+)?disagree(?:\s+with\s+(?:that|this))?
-    |(?:i\s+)?(?:don'?t|do\s+not)\s+believe\s+(?:it|that|this)
-    )(?:,?\s+(?:though|however|of\s+course|actually))?[\s.!]*""",
-    re.X,
-)
 # "not sure whether ...", "I don't know if ...": what follows is a doubt, not a claim
 _DOUBT = re.compile(
     r"\b(?:not\s+(?:sure|certain)|unsure|(?:don't|do\s+not|dont)\s+(?:really\s+)?know|no\s+idea|wonder|"
@@ -194,8 +124,6 @@ _MAY_NEGATE = NEGATORS | _NARROW_NEGATORS | {"none", "from"} | {first for first,
 _DENYING_OBJECTS = frozenset({"nothing", "nobody", "nowhere"})  # "catches nothing": the verb before is denied
 _CODE_SPAN = re.compile(r"`[^`\n]*`")
 _COMPARATIVES = frozenset({"more", "less", "fewer", "most", "least"})
-_GROWTH = frozenset(stem(w) for w in ("constant", "logarithmic", "linear", "quadratic", "cubic", "exponential"))
-_GROWTH_KEY = "#growth"
 _COPULAS = frozenset(
     "is are was were be been being become becomes became stay stays remain remains seem seems get gets "
     "isn't aren't wasn't weren't".split()
@@ -555,57 +483,6 @@ def _skip_asides(tokens: Sequence[str], skip: list[bool]) -> None:
                 break
 
 
-def _frames(folded: str, starts: Sequence[int], dismissed: bool) -> tuple[list[int], list[bool], list[bool]]:
-    """Per token: the negations frames add ("it is false that ..."), whether it belongs to a frame, and whether
-    it is only reported ("people say ...": not the speaker's own claim).
-
-    A sentence that dismisses what it says ("..., but that is folklore", "... is overkill", "I disagree")
-    denies all of it; words reported from others are the speaker's own denial then, and neutral otherwise. So
-    does a sentence dismissed by the next one (``dismissed``: "Tuples are mutable. That's a myth.").
-    """
-    if dismissed:
-        return [1] * len(starts), [False] * len(starts), [False] * len(starts)
-    extra = [0] * len(starts)
-    skip = [False] * len(starts)
-    reported = [False] * len(starts)
-    for frame in _DENYING_FRAME.finditer(folded):
-        end = _REPORT_END.search(folded, frame.end())  # "it's a myth that X; it doesn't": the denial ends at ";"
-        stop = end.start() if end else len(folded)
-        for i, start in enumerate(starts):
-            if frame.start() <= start < frame.end():
-                skip[i] = True
-            elif frame.end() <= start < stop:
-                extra[i] += 1
-    lead = len(folded) - len(folded.lstrip())
-    body = _DENIED_BODY.match(folded.strip())
-    if body:
-        for i, start in enumerate(starts):
-            if lead + body.start("body") <= start < lead + body.end("body"):
-                extra[i] += 1
-            else:
-                skip[i] = True
-    if any(extra):
-        return extra, skip, reported  # "it's a myth that ..." already says what the sentence denies
-    attribution = _ATTRIBUTION.search(folded)
-    if attribution:
-        end = _REPORT_END.search(folded, attribution.end())
-        stop = end.start() if end else len(folded)
-        for i, start in enumerate(starts):
-            if attribution.start() <= start < attribution.end():
-                skip[i] = True
-            elif attribution.end() <= start < stop:
-                reported[i] = True
-    dismissal = _DISMISSAL.search(folded)
-    if dismissal:
-        for i, start in enumerate(starts):
-            if dismissal.start() <= start < dismissal.end():
-                skip[i] = True
-            else:
-                extra[i] += 1
-        reported = [False] * len(starts)  # reported, then dismissed: the speaker's own denial
-    return extra, skip, reported
-
-
 def read(
     text: str,
     compared: Compared = Compared(),
@@ -618,8 +495,8 @@ def read(
     tokens = [t for t, _ in pairs]
     starts = [s for _, s in pairs]
     n = len(tokens)
-    extra, skip, reported = _frames(folded, starts, dismissed)
-    if _DISMISSES_PREVIOUS.fullmatch(folded):
+    extra, skip, reported = frames(folded, starts, dismissed)
+    if DISMISSES_PREVIOUS.fullmatch(folded):
         skip = [True] * n  # "That's a myth.": it says nothing of its own; the sentence before is denied
     _skip_asides(tokens, skip)
     doubt = _DOUBT.search(folded)
@@ -786,7 +663,7 @@ def read_all(sentences: Iterable[str], compared: Compared = Compared()) -> list[
     subject: frozenset[int] = frozenset()
     sentences = list(sentences)
     for index, sentence in enumerate(sentences):
-        dismissed = index + 1 < len(sentences) and bool(_DISMISSES_PREVIOUS.fullmatch(_fold(sentences[index + 1])))
+        dismissed = index + 1 < len(sentences) and bool(DISMISSES_PREVIOUS.fullmatch(_fold(sentences[index + 1])))
         reading = read(sentence, compared, subject, dismissed)
         readings.append(reading)
         for claim in reading.claims:
@@ -841,150 +718,3 @@ PART_WORDS = frozenset(
     "inside entries entry field fields child children".split()
 )
 _ALIASES = {stem("dictionary"): "dict", stem("dictionaries"): "dict", stem("integer"): "int", stem("string"): "str"}
-COVER_FACT = 0.6  # share of the fact's words a clause must speak of to be about the same thing
-COVER_CLAIM = 0.6  # and of its own words
-OPPOSITE_WEIGHT = 3  # an opposite word ("adds" against "removes") outweighs a word the two clauses share
-
-
-def opposite(first: str, second: str) -> bool:
-    """Whether two stems say opposite things: antonyms, a negative prefix, or two different big-O classes."""
-    if first == second:
-        return False
-    if first.startswith("o(") and second.startswith("o("):
-        return True
-    if first in _GROWTH and second in _GROWTH:
-        return True  # "linear" and "quadratic", like O(n) and O(n^2), cannot both be true of one cost
-    return second in opposite_stems(first) or _prefixed(first, second) or _prefixed(second, first)
-
-
-def _before(claim: Claim, hits: set[str] | frozenset[str], compared: Compared) -> frozenset[str]:
-    """The clause's words before the first of ``hits``: what it speaks of."""
-    found = []
-    for word in claim.said:
-        if word in hits:
-            break
-        if word not in compared.ignored:
-            found.append(word)
-    return frozenset(found)
-
-
-def index_keys(claim: Claim, compared: Compared) -> set[str]:
-    """Words under which a fact is filed, so that only clauses that could relate to it are compared with it:
-    its own words, the opposites of its properties, and one key for all complexity classes."""
-    keys = set(claim.stems - compared.ignored)
-    for word in claim.predicated & keys:
-        keys |= opposite_stems(word) | {"un" + word, "non" + word, word[2:], word[3:]}
-        if word.startswith("o(") or word in _GROWTH:
-            keys.add(_GROWTH_KEY)
-    keys |= {b for a, b in technical_pairs() if a in claim.stems}
-    return keys
-
-
-def lookup_keys(claim: Claim, compared: Compared) -> set[str]:
-    """The keys under which the facts a clause could relate to are filed (see ``index_keys``)."""
-    keys = set(claim.stems - compared.ignored)
-    if any(word.startswith("o(") or word in _GROWTH for word in claim.predicated):
-        keys.add(_GROWTH_KEY)
-    return keys
-
-
-def _polar(word: str) -> bool:
-    return word.startswith("o(") or word in _GROWTH or bool(opposite_stems(word))
-
-
-def _prefixed(word: str, base: str) -> bool:
-    return any(word.startswith(prefix) and word[len(prefix) :] == base for prefix in ("un", "non"))
-
-
-def relation(fact: Claim, claim: Claim, compared: Compared = Compared()) -> str | None:
-    """ "same" or "opposite" when two clauses speak of the same thing, else None.
-
-    Opposite when one denies what the other asserts, or says it with an opposite word
-    (two opposites and a denial cancel out: "not released for CPU-bound work" agrees with
-    "released for I/O-bound work").
-    """
-    fact_words = fact.stems - compared.ignored
-    claim_words = claim.stems - compared.ignored
-    shared = fact_words & claim_words
-    if not fact_words or not claim_words or (not shared and not (fact.predicated and claim.predicated)):
-        return None
-    # an opposite counts as a denial only where it is a property ("strings are mutable"), not part of a name
-    # ("the sync wrapper" against "an async wrapper")
-    technical = technical_pairs()
-    opposed = [
-        (a, b)
-        for a in fact_words - shared
-        for b in claim_words - shared
-        if ((a in fact.predicated and b in claim.predicated) or (a, b) in technical) and opposite(a, b)
-    ]
-    fact_hits = shared | {a for a, _ in opposed}
-    claim_hits = shared | {b for _, b in opposed}
-    # what each says before the words they share is what it speaks of ("a set does not keep insertion order"
-    # against "a dict keeps insertion order"): when either's subject is missing from the other, they differ
-    fact_subject = _before(fact, fact_hits, compared)
-    claim_subject = _before(claim, claim_hits, compared)
-    if (fact_subject and not fact_subject & (claim.stems | claim.context)) or (
-        claim_subject and not claim_subject & fact.stems
-    ):
-        return None
-    fact_matched = len(fact_hits)
-    claim_matched = len(claim_hits)
-    polar_match = any(_polar(w) for w in shared & claim.predicated & fact.predicated) or bool(opposed)
-    if len(fact_words) == 1:  # a one-word fact ("immutable") must be a property of a compared thing
-        [word] = fact_words
-        related = bool(fact.about) and fact_matched == 1 and claim_matched * 2 >= len(claim_words) and _polar(word)
-    elif claim_matched == len(claim_words) and len(claim_words) <= 2 and polar_match:
-        related = True  # "it is not faster": a short claim whose property is one the fact states
-    else:
-        related = (
-            fact_matched >= 2
-            and fact_matched >= COVER_FACT * len(fact_words)
-            and claim_matched >= COVER_CLAIM * len(claim_words)
-        )
-    if not related:
-        return None
-    fact_rest = fact_words - fact_hits - fact_subject
-    claim_rest = claim_words - claim_hits - claim_subject
-    if fact_rest and claim_rest and not opposed and not polar_match:
-        return None  # each says something the other does not ("doesn't keep the list sorted", "keeps a min-heap")
-    # a property that has an opposite ("mutable") says more than the subject it is said of ("strings")
-    properties = fact.predicated & claim.predicated
-
-    def weight(word: str) -> int:
-        return 2 if word in properties and _polar(word) else 1
-
-    agree = sum(weight(w) for w in shared if fact.said[w] == claim.said[w])
-    agree += sum(OPPOSITE_WEIGHT for a, b in opposed if fact.said[a] != claim.said[b])
-    disagree = sum(weight(w) for w in shared if fact.said[w] != claim.said[w])
-    disagree += sum(OPPOSITE_WEIGHT for a, b in opposed if fact.said[a] == claim.said[b])
-    by_words = None if agree == disagree else "opposite" if disagree > agree else "same"
-    by_clause = "opposite" if (fact.negated != claim.negated) != (len(opposed) % 2 == 1) else "same"
-    return by_words if by_words == by_clause else None
-
-
-def conflicts(fact: Claim, claim: Claim, compared: Compared, facts: Sequence[Claim]) -> bool:
-    """Whether the answer's ``claim`` gets the question's ``fact`` backwards.
-
-    Either it says the opposite of the same thing, or it says of one compared thing what
-    the question's texts (``facts``) say only of another.
-    """
-    if claim.verbless or claim.example:
-        return False  # "..., not their signatures", "then the instance dict": corrections and list items
-    if not claim.asserted or claim.conditional or claim.advice != fact.advice:
-        return False  # advice ("I'd deduplicate") and a description ("nothing deduplicates") do not clash
-    if fact.imperative and not (claim.advice or claim.imperative):
-        return False  # "hoist invariants" is advice too: "CPython does not hoist them" does not deny it
-    kind = relation(fact, claim, compared)
-    if kind is None:
-        return False
-    if compared and claim.about and not fact.about:
-        return False  # the fact does not say which compared thing it is about
-    if not (compared and fact.about):
-        return kind == "opposite"
-    if not claim.about:
-        return False
-    if fact.about & claim.about:
-        return kind == "opposite"
-    if kind != "same" or not claim.grounded:
-        return False  # the contrast itself ("lists are mutable" against "tuples are not"), or a guess at the subject
-    return not any(other.about & claim.about and relation(other, claim, compared) == "same" for other in facts)

@@ -4,7 +4,7 @@ A cue counts only where the answer asserts it: "tuples are not immutable" does n
 the cue "immutable", and a cue that carries its own negation ("can't be changed") needs
 the negation. A point is contradicted, and so missed with the sentence quoted, when an
 asserted clause of the answer conflicts with what the point, or a sentence of the
-reference answer that makes the point, claims (``claims.conflicts``), or when it matches
+reference answer that makes the point, claims (``claim_conflicts.conflicts``), or when it matches
 one of the point's ``contradicted_by`` cues.
 """
 
@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from interviewer.grading.claims import Claim, Compared, Reading, conflicts, index_keys, lookup_keys, read, read_all
+from interviewer.grading.claim_conflicts import conflicts, index_keys, lookup_keys
+from interviewer.grading.claims import Claim, Compared, Reading, read, read_all
 from interviewer.grading.related_words import related_stems
 from interviewer.grading.scoring import VERDICT_CREDIT
 from interviewer.grading.text import Cue, Sentence, compile_cue, content_stems, quote, split_sentences

@@ -1,0 +1,166 @@
+"""Whether two claims conflict: one denies what the other asserts.
+
+In the same words, or with an opposite ("slower" for "faster", "unhashable" for
+"hashable", one complexity class for another), or by saying of one compared thing what
+the other says only of another. ``index_keys`` and ``lookup_keys`` let a grader find the
+facts a claim could conflict with without comparing it to every one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from interviewer.grading.claims import Claim, Compared
+from interviewer.grading.related_words import opposite_stems, technical_pairs
+from interviewer.grading.text import stem
+
+_GROWTH = frozenset(stem(w) for w in ("constant", "logarithmic", "linear", "quadratic", "cubic", "exponential"))
+_GROWTH_KEY = "#growth"
+_NOTHING_COMPARED = Compared()
+COVER_FACT = 0.6  # share of the fact's words a clause must speak of to be about the same thing
+COVER_CLAIM = 0.6  # and of its own words
+OPPOSITE_WEIGHT = 3  # an opposite word ("adds" against "removes") outweighs a word the two clauses share
+
+
+def opposite(first: str, second: str) -> bool:
+    """Whether two stems say opposite things: antonyms, a negative prefix, or two different big-O classes."""
+    if first == second:
+        return False
+    if first.startswith("o(") and second.startswith("o("):
+        return True
+    if first in _GROWTH and second in _GROWTH:
+        return True  # "linear" and "quadratic", like O(n) and O(n^2), cannot both be true of one cost
+    return second in opposite_stems(first) or _prefixed(first, second) or _prefixed(second, first)
+
+
+def _before(claim: Claim, hits: set[str] | frozenset[str], compared: Compared) -> frozenset[str]:
+    """The clause's words before the first of ``hits``: what it speaks of."""
+    found = []
+    for word in claim.said:
+        if word in hits:
+            break
+        if word not in compared.ignored:
+            found.append(word)
+    return frozenset(found)
+
+
+def index_keys(claim: Claim, compared: Compared) -> set[str]:
+    """Words under which a fact is filed, so that only clauses that could relate to it are compared with it:
+    its own words, the opposites of its properties, and one key for all complexity classes."""
+    keys = set(claim.stems - compared.ignored)
+    for word in claim.predicated & keys:
+        keys |= opposite_stems(word) | {"un" + word, "non" + word, word[2:], word[3:]}
+        if word.startswith("o(") or word in _GROWTH:
+            keys.add(_GROWTH_KEY)
+    keys |= {b for a, b in technical_pairs() if a in claim.stems}
+    return keys
+
+
+def lookup_keys(claim: Claim, compared: Compared) -> set[str]:
+    """The keys under which the facts a clause could relate to are filed (see ``index_keys``)."""
+    keys = set(claim.stems - compared.ignored)
+    if any(word.startswith("o(") or word in _GROWTH for word in claim.predicated):
+        keys.add(_GROWTH_KEY)
+    return keys
+
+
+def _polar(word: str) -> bool:
+    return word.startswith("o(") or word in _GROWTH or bool(opposite_stems(word))
+
+
+def _prefixed(word: str, base: str) -> bool:
+    return any(word.startswith(prefix) and word[len(prefix) :] == base for prefix in ("un", "non"))
+
+
+def relation(fact: Claim, claim: Claim, compared: Compared = _NOTHING_COMPARED) -> str | None:
+    """ "same" or "opposite" when two clauses speak of the same thing, else None.
+
+    Opposite when one denies what the other asserts, or says it with an opposite word
+    (two opposites and a denial cancel out: "not released for CPU-bound work" agrees with
+    "released for I/O-bound work").
+    """
+    fact_words = fact.stems - compared.ignored
+    claim_words = claim.stems - compared.ignored
+    shared = fact_words & claim_words
+    if not fact_words or not claim_words or (not shared and not (fact.predicated and claim.predicated)):
+        return None
+    # an opposite counts as a denial only where it is a property ("strings are mutable"), not part of a name
+    # ("the sync wrapper" against "an async wrapper")
+    technical = technical_pairs()
+    opposed = [
+        (a, b)
+        for a in fact_words - shared
+        for b in claim_words - shared
+        if ((a in fact.predicated and b in claim.predicated) or (a, b) in technical) and opposite(a, b)
+    ]
+    fact_hits = shared | {a for a, _ in opposed}
+    claim_hits = shared | {b for _, b in opposed}
+    # what each says before the words they share is what it speaks of ("a set does not keep insertion order"
+    # against "a dict keeps insertion order"): when either's subject is missing from the other, they differ
+    fact_subject = _before(fact, fact_hits, compared)
+    claim_subject = _before(claim, claim_hits, compared)
+    if (fact_subject and not fact_subject & (claim.stems | claim.context)) or (
+        claim_subject and not claim_subject & fact.stems
+    ):
+        return None
+    fact_matched = len(fact_hits)
+    claim_matched = len(claim_hits)
+    polar_match = any(_polar(w) for w in shared & claim.predicated & fact.predicated) or bool(opposed)
+    if len(fact_words) == 1:  # a one-word fact ("immutable") must be a property of a compared thing
+        [word] = fact_words
+        related = bool(fact.about) and fact_matched == 1 and claim_matched * 2 >= len(claim_words) and _polar(word)
+    elif claim_matched == len(claim_words) and len(claim_words) <= 2 and polar_match:
+        related = True  # "it is not faster": a short claim whose property is one the fact states
+    else:
+        related = (
+            fact_matched >= 2
+            and fact_matched >= COVER_FACT * len(fact_words)
+            and claim_matched >= COVER_CLAIM * len(claim_words)
+        )
+    if not related:
+        return None
+    fact_rest = fact_words - fact_hits - fact_subject
+    claim_rest = claim_words - claim_hits - claim_subject
+    if fact_rest and claim_rest and not opposed and not polar_match:
+        return None  # each says something the other does not ("doesn't keep the list sorted", "keeps a min-heap")
+    # a property that has an opposite ("mutable") says more than the subject it is said of ("strings")
+    properties = fact.predicated & claim.predicated
+
+    def weight(word: str) -> int:
+        return 2 if word in properties and _polar(word) else 1
+
+    agree = sum(weight(w) for w in shared if fact.said[w] == claim.said[w])
+    agree += sum(OPPOSITE_WEIGHT for a, b in opposed if fact.said[a] != claim.said[b])
+    disagree = sum(weight(w) for w in shared if fact.said[w] != claim.said[w])
+    disagree += sum(OPPOSITE_WEIGHT for a, b in opposed if fact.said[a] == claim.said[b])
+    by_words = None if agree == disagree else "opposite" if disagree > agree else "same"
+    by_clause = "opposite" if (fact.negated != claim.negated) != (len(opposed) % 2 == 1) else "same"
+    return by_words if by_words == by_clause else None
+
+
+def conflicts(fact: Claim, claim: Claim, compared: Compared, facts: Sequence[Claim]) -> bool:
+    """Whether the answer's ``claim`` gets the question's ``fact`` backwards.
+
+    Either it says the opposite of the same thing, or it says of one compared thing what
+    the question's texts (``facts``) say only of another.
+    """
+    if claim.verbless or claim.example:
+        return False  # "..., not their signatures", "then the instance dict": corrections and list items
+    if not claim.asserted or claim.conditional or claim.advice != fact.advice:
+        return False  # advice ("I'd deduplicate") and a description ("nothing deduplicates") do not clash
+    if fact.imperative and not (claim.advice or claim.imperative):
+        return False  # "hoist invariants" is advice too: "CPython does not hoist them" does not deny it
+    kind = relation(fact, claim, compared)
+    if kind is None:
+        return False
+    if compared and claim.about and not fact.about:
+        return False  # the fact does not say which compared thing it is about
+    if not (compared and fact.about):
+        return kind == "opposite"
+    if not claim.about:
+        return False
+    if fact.about & claim.about:
+        return kind == "opposite"
+    if kind != "same" or not claim.grounded:
+        return False  # the contrast itself ("lists are mutable" against "tuples are not"), or a guess at the subject
+    return not any(other.about & claim.about and relation(other, claim, compared) == "same" for other in facts)
