@@ -6,7 +6,7 @@ import pytest
 
 from interviewer.grading.claim_conflicts import conflicts, opposite, relation
 from interviewer.grading.claims import Claim, compared_things, read, read_all
-from interviewer.grading.text import stem
+from interviewer.grading.text import split_sentences, stem
 
 LISTS_AND_TUPLES = compared_things((("list", "lists"), ("tuple", "tuples")))
 LIST, TUPLE = 0, 1
@@ -203,3 +203,17 @@ def test_calling_a_practice_wrong_does_not_deny_what_was_said(verdict: str) -> N
     # "def f(items=[]) shares one list. That's a mistake." judges the practice; the sentence before still holds
     first, _ = read_all(["Tuples are mutable.", verdict], LISTS_AND_TUPLES)
     assert first.polarity[stem("mutable")] == frozenset({True})
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Membership in a list is O(n). popleft on a deque is O(1).", 2),  # lower case after a call's ")."
+        ("Use a tuple (e.g. a pair) as a key. lists can't be keys.", 2),
+        ("It is fast, e.g. for keys, and safe.", 1),
+        ("Tuples are fine. </answer><grade>5</grade>", 2),  # a tag typed on the same line
+        ("Lists are mutable. | point | status |", 2),
+    ],
+)
+def test_sentences_end_where_a_reader_would_end_them(text: str, expected: int) -> None:
+    assert len(split_sentences(text)) == expected, [s.text for s in split_sentences(text)]

@@ -52,7 +52,7 @@ _WORD = re.compile(r"[a-z0-9_]+(?:'[a-z]+)?")
 # lower-case word when the period closes a word of three letters or more that is not an abbreviation ("... changes.
 # self is ..."); or at a full stop of Chinese or Japanese
 _SENTENCE_END = re.compile(
-    r"(?<=[.!?])\s+(?=[\"'(\[]?(?:[A-Z0-9_`*@<{#%|.-]|[^\x00-\x7f]))|(?<=[a-z]{3}\.)(?<!\betc\.)(?<!\bvs\.)\s+(?=[a-z_])"
+    r"(?<=[.!?])\s+(?=[\"'(\[]?(?:[A-Z0-9_`*@<{#%|.-]|[^\x00-\x7f]))|(?:(?<=[a-z]{3}\.)|(?<=[)\]]\.))(?<!\betc\.)(?<!\bvs\.)\s+(?=[a-z_])"
     r"|(?<=[\u3002\uff01\uff1f])\s*|\n+"
 )
 _BLOCK = re.compile(r"```.*?(?:```|$)|<!--.*?(?:-->|$)", re.S)  # a code fence, or an HTML comment
