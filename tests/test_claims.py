@@ -217,3 +217,12 @@ def test_calling_a_practice_wrong_does_not_deny_what_was_said(verdict: str) -> N
 )
 def test_sentences_end_where_a_reader_would_end_them(text: str, expected: int) -> None:
     assert len(split_sentences(text)) == expected, [s.text for s in split_sentences(text)]
+
+
+def test_a_negated_timing_denies_the_timing_not_the_action() -> None:
+    reading = read("Two threads can never execute bytecode at the same time.", compared_things(()))
+    assert reading.polarity["execut"] == frozenset({True}) and reading.polarity["same"] == frozenset({False})
+    reading = read("Threads cannot run bytecode in parallel.", compared_things(()))
+    assert reading.polarity["run"] == frozenset({True}) and reading.polarity["parallel"] == frozenset({False})
+    # without a timing phrase the negation reaches the action as before
+    assert read("Threads cannot run bytecode.", compared_things(())).polarity["run"] == frozenset({False})

@@ -116,6 +116,16 @@ _DOUBT = re.compile(
 )
 _LEADING_NO = re.compile(r"^\s*no\s*[,.!]")
 _TIME_WORDS = frozenset({"while", "when", "whilst"})
+# "two threads can never run bytecode at the same time": the negation denies the timing, not the running
+_SIMULTANEITY = (
+    ("at", "the", "same", "time"),
+    ("at", "the", "same", "moment"),
+    ("at", "the", "same", "instant"),
+    ("in", "parallel"),
+    ("simultaneously",),
+    ("concurrently",),
+    ("at", "once"),
+)
 _NEGATING_PAIRS = frozenset({("instead", "of"), ("rather", "than")})
 # these deny only the word they stand next to: "without locks", "freeing nothing means ..."
 _NARROW_NEGATORS = frozenset({"without", "nothing", "nobody", "nowhere", "avoid", "avoids", "avoiding", "avoided"})
@@ -448,6 +458,15 @@ def _next_content(tokens: Sequence[str], index: int) -> int:
     return -1
 
 
+def _simultaneity(tokens: Sequence[str], start: int, end: int) -> set[int]:
+    """The tokens of a phrase of timing ("at the same time", "in parallel") between start and end, if any."""
+    for i in range(start, end):
+        for phrase in _SIMULTANEITY:
+            if tuple(tokens[i : i + len(phrase)]) == phrase and i + len(phrase) <= end:
+                return set(range(i, i + len(phrase)))
+    return set()
+
+
 def _is_break(token: str) -> bool:
     return token in _PUNCTUATION or token in _HARD_BREAKS or token in _SOFT_BREAKS or not token.strip()
 
@@ -567,6 +586,11 @@ def read(
                 continue
             since_copula = 0 if token in _COPULAS else since_copula + 1
             if _negates(token, following, tokens[begin:i]) and not _mentioned(text, folded, pairs, i, leading_no):
+                timing = _simultaneity(tokens, i + 1, end)
+                if timing:
+                    narrow = timing
+                    parity += 1
+                    continue
                 negations += 1
                 parity += 1
                 plain_negations += token in NEGATORS
