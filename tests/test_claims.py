@@ -226,3 +226,19 @@ def test_a_negated_timing_denies_the_timing_not_the_action() -> None:
     assert reading.polarity["run"] == frozenset({True}) and reading.polarity["parallel"] == frozenset({False})
     # without a timing phrase the negation reaches the action as before
     assert read("Threads cannot run bytecode.", compared_things(())).polarity["run"] == frozenset({False})
+
+
+def test_contrast_markers_found_in_one_pass_agree_with_the_per_token_check() -> None:
+    from interviewer.grading.claims import _after_marker, _contrasted, _fold, _tokens
+
+    sentences = [
+        "Lists are mutable, unlike tuples, which are fixed.",
+        "Use a deque instead of a list when you pop from the left; rather than copying, it links blocks.",
+        "As opposed to threads, processes get their own interpreter, whereas threads share one.",
+        "Tuples, compared with lists, use less memory but, unlike lists, cannot grow.",
+        "Instead of, say, sorting, use a heap.",
+    ]
+    for sentence in sentences:
+        tokens = [token for token, _ in _tokens(_fold(sentence))]
+        expected = tuple(_after_marker(tokens, i, set()) for i in range(len(tokens)))
+        assert _contrasted(tokens) == expected, sentence
