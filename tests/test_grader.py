@@ -304,3 +304,38 @@ def test_a_point_only_named_earns_less_than_one_explained(bank: Bank, grader: Of
     explained_point = {p.point_id: p for p in explained.points}["one-thread-bytecode"]
     assert (named_point.verdict, explained_point.verdict) == ("partial", "covered")
     assert named_point.credit < explained_point.credit == 1.0
+
+
+def test_ruling_signals_out_on_the_whole_answer_finds_what_a_clause_by_clause_search_finds(bank: Bank) -> None:
+    """The whole-answer check only skips work: every signal shown in a clause is still found."""
+    from interviewer.grading import mistakes as found_mistakes
+    from interviewer.grading.text import split_sentences
+
+    def clause_by_clause(mistake, sentences):  # type: ignore[no-untyped-def]
+        for sentence in sentences:
+            for clause in found_mistakes._clauses(sentence):
+                if any(found_mistakes._signal_matches(signal, clause) for signal in mistake.signals):
+                    return sentence.text
+        return None
+
+    answers = [
+        "Threads give you true parallelism for CPU-bound work, but the GIL is released on I/O.",
+        "Use threads to speed up the number crunching; asyncio runs coroutines in parallel on all cores.",
+        "I would not use threads for CPU work, multiprocessing is the way.\nAsyncio is parallel.",
+        "Just write result = reduce(lambda a, b: a + b, xs); it's fine and idiomatic, honestly.",
+        "A list comprehension inside a list comprehension is readable enough, whereas nested lambdas are not.",
+        "The GIL blocks I/O, so threads are useless here.",
+        "Multiprocessing is ideal for I/O-bound crawling; threads bypass the GIL anyway.",
+        "A one-liner is always more pythonic, and the event loop uses multiple cores.",
+    ]
+    signalled = [m for m in bank.mistakes.values() if m.signals]
+    assert signalled
+    hits = 0
+    for answer in answers:
+        sentences = split_sentences(answer)
+        for mistake in signalled:
+            expected = clause_by_clause(mistake, sentences)
+            finding = found_mistakes._find_signal(mistake, sentences)
+            assert (finding.evidence if finding else None) == expected, (mistake.id, answer)
+            hits += expected is not None
+    assert hits >= 3  # the answers do show signals: the comparison is not of empty results

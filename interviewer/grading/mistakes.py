@@ -86,9 +86,15 @@ def _clauses(sentence: Sentence) -> list[str]:
 
 
 def _find_signal(mistake: CommonMistake, sentences: list[Sentence]) -> MistakeFinding | None:
+    # a signal can show in a clause only if each of its groups shows somewhere in the answer (a clause is a piece
+    # of the answer, and a phrase found in a piece is found in the whole): most signals are ruled out at once
+    whole = _fold("\n".join(sentence.text for sentence in sentences))
+    signals = [s for s in mistake.signals if all(_any_phrase(group, whole) for group in s.all_of)]
+    if not signals:
+        return None
     for sentence in sentences:
         clauses = _clauses(sentence)
-        if any(_signal_matches(signal, clause) for signal in mistake.signals for clause in clauses):
+        if any(_signal_matches(signal, clause) for signal in signals for clause in clauses):
             return finding(mistake, quote(sentence), mistake.description)
     return None
 

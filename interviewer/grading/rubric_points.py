@@ -128,13 +128,29 @@ class PreparedPoint:
             (cue, None if cue.cue.pattern is not None else _key_word(cue.words)) for cue in self.contradictions
         )
 
+    def candidates(self, lowered: str) -> Candidates:
+        """The cues that could hold somewhere in an answer (``lowered``: all of it in lower case)."""
+
+        def live(keyed: tuple[tuple[PolarCue, str | None], ...]) -> tuple[tuple[PolarCue, str | None], ...]:
+            return tuple((cue, key) for cue, key in keyed if cue.cue.pattern is None or cue.cue.could_match(lowered))
+
+        return Candidates(live(self._cue_keys), live(self._contradiction_keys))
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """A point's cues that could hold in one answer: a regex cue needing a string the answer lacks is left out."""
+
+    cues: tuple[tuple[PolarCue, str | None], ...]
+    contradictions: tuple[tuple[PolarCue, str | None], ...]
+
     def cues_for(self, words: frozenset[str]) -> list[PolarCue]:
         """The support cues that could hold in a sentence with these words (a regex cue always could)."""
-        return [cue for cue, key in self._cue_keys if key is None or key in words]
+        return [cue for cue, key in self.cues if key is None or key in words]
 
     def contradictions_for(self, words: frozenset[str]) -> list[PolarCue]:
         """The misconception cues that could hold in a sentence with these words."""
-        return [cue for cue, key in self._contradiction_keys if key is None or key in words]
+        return [cue for cue, key in self.contradictions if key is None or key in words]
 
 
 def _key_word(words: frozenset[str]) -> str | None:
@@ -194,16 +210,31 @@ def similarity(point_stems: frozenset[str], stems: frozenset[str], prompt_stems:
     return said / sum(weight.values())
 
 
-def contradiction(prepared: PreparedPoint, answer: AnswerSentence, truth: TruthIndex) -> bool:
-    """Whether an asserted clause of the sentence gets the point backwards."""
+def contradiction(
+    prepared: PreparedPoint,
+    answer: AnswerSentence,
+    truth: TruthIndex,
+    candidates: Candidates,
+    seen: dict[tuple[int, int], bool],
+) -> bool:
+    """Whether an asserted clause of the sentence gets the point backwards.
+
+    ``candidates``: the point's cues that could hold in the answer; ``seen`` keeps, for one answer, whether a
+    clause conflicts with a fact (points share facts of the reference answer).
+    """
     if not answer.reading.asserted:
         return False
-    if any(cue.stated_by(answer) for cue in prepared.contradictions_for(answer.words)):
+    if any(cue.stated_by(answer) for cue in candidates.contradictions_for(answer.words)):
         return True
     for claim, keys in answer.lookups(truth.compared):
         near = {id(f): f for key in keys for f in prepared.facts_by_word.get(key, ())}
-        if any(conflicts(fact, claim, truth.compared, truth.facts) for fact in near.values()):
-            return True
+        for fact_id, fact in near.items():
+            pair = (fact_id, id(claim))
+            found = seen.get(pair)
+            if found is None:
+                found = seen[pair] = conflicts(fact, claim, truth.compared, truth.facts)
+            if found:
+                return True
     return False
 
 
@@ -226,12 +257,16 @@ def judge_points(
     """
     backwards: dict[int, AnswerSentence | None] = {}
     quoted: dict[int, int] = {}
+    seen: dict[tuple[int, int], bool] = {}
+    lowered = "\n".join(a.sentence.lowered for a in sentences)
+    candidates = {id(prepared): prepared.candidates(lowered) for prepared in points}
     for prepared in sorted(points, key=lambda p: -p.point.weight):
+        live = candidates[id(prepared)]
         wrong = next(
             (
                 a
                 for a in sentences
-                if quoted.get(id(a), 0) < MAX_POINTS_PER_MISTAKE and contradiction(prepared, a, truth)
+                if quoted.get(id(a), 0) < MAX_POINTS_PER_MISTAKE and contradiction(prepared, a, truth, live, seen)
             ),
             None,
         )
@@ -246,18 +281,22 @@ def judge_points(
         if wrong is not None:
             verdicts.append(missing(prepared.point).model_copy(update={"contradiction": quote(wrong.sentence)}))
         else:
-            verdicts.append(_supported(prepared, evidence, prompt_stems, tainted))
+            verdicts.append(_supported(prepared, candidates[id(prepared)], evidence, prompt_stems, tainted))
     return verdicts
 
 
 def _supported(
-    prepared: PreparedPoint, sentences: list[AnswerSentence], prompt_stems: frozenset[str], tainted: set[int]
+    prepared: PreparedPoint,
+    candidates: Candidates,
+    sentences: list[AnswerSentence],
+    prompt_stems: frozenset[str],
+    tainted: set[int],
 ) -> PointVerdict:
     """Covered when a cue is asserted in a real sentence or the statement is paraphrased."""
     best: tuple[float, Verdict, Sentence | None, int, float] = (0.0, "missing", None, 0, 0.0)
     for answer in sentences:
         sentence = answer.sentence
-        hits = sum(cue.shown_by(answer) for cue in prepared.cues_for(answer.sentence.stems))
+        hits = sum(cue.shown_by(answer) for cue in candidates.cues_for(answer.sentence.stems))
         close = similarity(prepared.stems, answer.asserted, prompt_stems)
         if hits and (hits >= 2 or close >= 0.2 or len(sentence.stems) >= CUE_SENTENCE_MIN_STEMS):
             candidate: tuple[float, Verdict] = (2.0 + hits + close, "covered")

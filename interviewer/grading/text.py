@@ -153,10 +153,14 @@ class Cue:
     def search(self, sentence: Sentence) -> re.Match[str] | None:
         if self.pattern is None:
             return None
-        lowered = sentence.lowered
-        if not all(any(part in lowered for part in strings) for strings in self.required):
+        if not self.could_match(sentence.lowered):
             return None
         return self.pattern.search(sentence.text)
+
+    def could_match(self, lowered: str) -> bool:
+        """Whether lower-cased text holds the strings any match needs (a regex cue; a text without them cannot
+        match, and neither can any part of it)."""
+        return all(any(part in lowered for part in strings) for strings in self.required)
 
     def matches(self, sentence: Sentence) -> bool:
         if self.pattern is not None:
