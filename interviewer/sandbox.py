@@ -1,5 +1,11 @@
 """Running untrusted candidate code: coding-round tests and "what does this print?" snippets.
 
+The child runs ``sandbox_runner`` (copied into its working directory). It is sent the code, then one test's
+call at a time, each after the answer to the one before; it never sees what a test expects. It answers with
+what the call returned, as type-tagged data, or raised; ``sandbox_judge`` rebuilds the value from built-in
+types and compares it here. Only an answer to the call just sent counts; anything else the child writes is at
+most progress, so a child that rewrites the runner, walks its frames or writes to its pipes passes nothing.
+
 The code runs in a child interpreter that sees as little as possible of this machine:
 
 * **bubblewrap** (when ``bwrap`` works here): new network, PID, IPC and UTS namespaces; only ``/usr``, the
@@ -36,19 +42,21 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
-import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from interviewer import sandbox_runner
 from interviewer.models import CaseResult, CodeTest, Isolation, SandboxReport, SandboxStatus, SnippetResult
+from interviewer.sandbox_judge import expectation, judge, read_answer
 
 Status = SandboxStatus
 ISOLATION_ORDER: tuple[Isolation, ...] = ("bubblewrap", "unshare", "rlimits")
 
 OUTPUT_CAP = 64 * 1024  # characters of stdout/stderr kept
-PIPE_HARD_CAP = 4 * 1024 * 1024  # bytes on one pipe before the process is killed
+PIPE_HARD_CAP = 4 * 1024 * 1024  # bytes on stdout or stderr before the process is killed
+RESULT_HARD_CAP = 32 * 1024 * 1024  # bytes of answers (returned values) from one process
 MEMORY_LIMIT = 256 * 1024 * 1024
 FILE_SIZE_LIMIT = 1024 * 1024
 OPEN_FILES_LIMIT = 64
@@ -59,345 +67,6 @@ BETWEEN_STEPS_SECONDS = 2.0
 SANDBOX_ENV = {"PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0", "LANG": "C.UTF-8"}
 RUNNER_NAME = "_sandbox_runner.py"
 TEMP_ROOT: str | None = None  # parent of the working directories; None: the system's temporary directory
-
-
-# --------------------------------------------------------------------------------------------------------------
-# The runner: written into the working directory and executed by the sandboxed interpreter. Only the standard
-# library; it reads its job from stdin and writes one JSON object per line to the results pipe.
-# --------------------------------------------------------------------------------------------------------------
-
-RUNNER_SOURCE = r'''
-import builtins, io, json, linecache, os, reprlib, resource, signal, sys, time, traceback
-
-SOLUTION = "solution.py"
-SNIPPET = "<snippet>"
-job = json.loads(sys.stdin.buffer.read())
-os.environ.pop("PWD", None)  # bwrap sets it; the environment should be exactly what the parent gave
-results = os.fdopen(job["result_fd"], "w", encoding="utf-8")
-
-
-def emit(**event):
-    results.write(json.dumps(event) + "\n")
-    results.flush()
-
-
-if job["drop_to"] is not None and os.getuid() == 0:
-    os.setgroups([])
-    os.setgid(job["drop_to"])
-    os.setuid(job["drop_to"])
-
-WORKDIR = os.path.realpath(os.getcwd())
-TRIM = job["trim"]
-LIMIT = job["time_limit"]
-reserve = bytearray(4 << 20)  # given back on MemoryError so the runner can still report
-
-
-class Timeout(BaseException):
-    pass
-
-
-def on_alarm(signum, frame):
-    raise Timeout()
-
-
-signal.signal(signal.SIGALRM, on_alarm)
-shown = reprlib.Repr()
-shown.maxlevel, shown.maxlist, shown.maxtuple, shown.maxset, shown.maxfrozenset = 6, 40, 40, 40, 40
-shown.maxdict, shown.maxdeque, shown.maxarray = 30, 40, 40
-shown.maxstring, shown.maxlong, shown.maxother = 300, 120, 300
-
-
-def trim(text, limit=TRIM):
-    return text if len(text) <= limit else text[:limit] + f"... [{len(text) - limit} more characters]"
-
-
-def show(value):
-    try:
-        return trim(shown.repr(value), 1000)
-    except BaseException as exc:
-        return f"<repr failed: {type(exc).__name__}>"
-
-
-def describe(exc):
-    try:
-        return trim("".join(traceback.format_exception_only(type(exc), exc)).strip(), 1000)
-    except BaseException:
-        return type(exc).__name__
-
-
-def own_traceback(exc, filename):
-    """The traceback with only the frames of `filename`, last ~8 lines."""
-    try:
-        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == filename]
-        if not frames:
-            return None
-        lines = "".join(traceback.StackSummary.from_list(frames).format()).rstrip("\n").splitlines()
-        lines = ["Traceback (most recent call last):", *lines[-7:]] + [describe(exc)]
-        return trim("\n".join(lines), 3000)
-    except BaseException:
-        return None
-
-
-def syntax_message(exc):
-    where = f"line {exc.lineno}" + (f", column {exc.offset}" if exc.offset else "")
-    text = f"{type(exc).__name__} on {where}: {exc.msg}"
-    if exc.text:
-        text += "\n    " + exc.text.rstrip("\n").strip()
-    return text
-
-
-def free_memory(exc):
-    global reserve
-    reserve = None
-    traceback.clear_frames(exc.__traceback__)
-
-
-class Capture(io.TextIOBase):
-    """A stdout/stderr that keeps the first TRIM characters and counts the rest."""
-
-    def __init__(self):
-        self.parts, self.kept, self.dropped = [], 0, 0
-
-    def writable(self):
-        return True
-
-    def write(self, text):
-        text = str(text)
-        room = TRIM - self.kept
-        if room > 0:
-            self.parts.append(text[:room])
-            self.kept += min(room, len(text))
-        self.dropped += max(0, len(text) - max(room, 0))
-        return len(text)
-
-    def take(self):
-        text = "".join(self.parts)
-        if self.dropped:
-            text += f"\n[... {self.dropped} more characters not shown]"
-        self.parts, self.kept, self.dropped = [], 0, 0
-        return text
-
-
-def install_guard():
-    """Defence in depth: the OS isolation is the boundary; this makes escapes fail loudly and early."""
-    readable = {WORKDIR, "/dev/null", "/dev/urandom", "/usr/share/zoneinfo", "/etc/localtime"}
-    for entry in [sys.prefix, sys.base_prefix, sys.exec_prefix, *sys.path]:
-        if entry:
-            readable.add(os.path.realpath(entry))
-    readable = tuple(readable)
-    writable = (WORKDIR, "/dev/null")
-    denied = {
-        "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty", "os.kill", "os.killpg",
-        "subprocess.Popen", "pty.spawn", "resource.setrlimit", "resource.prlimit", "gc.get_objects",
-        "gc.get_referrers", "gc.get_referents", "sys.setrecursionlimit", "os.setuid", "os.setgid",
-    }
-    denied_modules = {"ctypes", "_ctypes", "cffi", "_cffi_backend", "_posixsubprocess"}
-    write_flags = os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC
-    mutations = {  # event: (indices of paths, index of dir_fd or None)
-        "os.remove": ((0,), 1), "os.rmdir": ((0,), 1), "os.mkdir": ((0,), 2), "os.chmod": ((0,), 2),
-        "os.chown": ((0,), 3), "os.utime": ((0,), 3), "os.truncate": ((0,), None), "os.link": ((0, 1), None),
-        "os.symlink": ((1,), 2), "os.rename": ((0, 1), None), "shutil.rmtree": ((0,), None),
-        "os.chdir": ((0,), None), "os.mkfifo": ((0,), 2), "os.mknod": ((0,), 3), "os.setxattr": ((0,), None),
-        "os.removexattr": ((0,), None),
-    }
-
-    def resolve(path, dir_fd=None):
-        if isinstance(path, int):
-            return os.readlink(f"/proc/self/fd/{path}") if path > 2 else "/dev/null"
-        text = os.fsdecode(path)
-        if isinstance(dir_fd, int) and not os.path.isabs(text):
-            text = os.path.join(os.readlink(f"/proc/self/fd/{dir_fd}"), text)
-        return os.path.realpath(text)
-
-    def inside(path, roots):
-        return any(path == root or path.startswith(root.rstrip("/") + "/") for root in roots)
-
-    def refuse(what):
-        raise PermissionError(f"sandbox: {what} is not allowed")
-
-    def hook(event, args):
-        if event == "open":
-            path, mode, flags = args
-            if isinstance(path, int):
-                if path > 2:
-                    refuse(f"opening file descriptor {path}")
-                return
-            writing = bool(flags & write_flags) or (isinstance(mode, str) and any(c in mode for c in "wax+"))
-            where = resolve(path)
-            if writing and not inside(where, writable):
-                refuse(f"writing {where}")
-            if not writing and not inside(where, readable):
-                refuse(f"reading {where}")
-        elif event in ("os.listdir", "os.scandir"):
-            target = args[0]
-            if not isinstance(target, int) and not inside(resolve("." if target is None else target), readable):
-                refuse(f"listing {target}")
-        elif event == "import":
-            if args[0].partition(".")[0] in denied_modules:
-                raise ImportError(f"sandbox: importing {args[0]} is not allowed")
-        elif event in mutations:
-            indices, fd_index = mutations[event]
-            dir_fd = args[fd_index] if fd_index is not None and fd_index < len(args) else None
-            for index in indices:
-                where = resolve(args[index], dir_fd)
-                if not inside(where, writable):
-                    refuse(f"{event} on {where}")
-        elif event in denied or event.startswith("ctypes."):
-            refuse(event)
-        elif event.startswith("socket.") and event != "socket.__new__":
-            refuse(event)
-
-    import _posixsubprocess  # imported now so the hook can refuse a fresh import; its one door is shut below
-
-    def no_processes(*args, **kwargs):
-        raise PermissionError("sandbox: starting processes is not allowed")
-
-    _posixsubprocess.fork_exec = no_processes
-    sys.addaudithook(hook)
-
-
-def run_snippet():
-    code = job["code"]
-    linecache.cache[SNIPPET] = (len(code), None, code.splitlines(True), SNIPPET)
-    emit(event="ready")
-    try:
-        compiled = compile(code, SNIPPET, "exec")
-    except SyntaxError as exc:
-        print(describe(exc), file=sys.stderr)
-        emit(event="done", status="error", exception=syntax_message(exc))
-        return
-    if job["guard"]:
-        install_guard()
-    emit(event="start", index=0)
-    status, exception = "ok", None
-    signal.setitimer(signal.ITIMER_REAL, LIMIT)
-    try:
-        exec(compiled, {"__name__": "__main__", "__builtins__": builtins})
-    except Timeout:
-        status, exception = "timeout", f"did not finish within {LIMIT:g} s"
-    except MemoryError as exc:
-        free_memory(exc)
-        status, exception = "memory", "MemoryError"
-    except SystemExit as exc:
-        if exc.code not in (None, 0):
-            status, exception = "error", f"SystemExit: {exc.code}"
-    except BaseException as exc:
-        status, exception = "error", describe(exc)
-        print(own_traceback(exc, SNIPPET) or exception, file=sys.stderr)
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except BaseException:
-        pass
-    emit(event="done", status=status, exception=exception)
-
-
-def run_tests():
-    out, err = Capture(), Capture()
-    source = job["solution"]
-    linecache.cache[SOLUTION] = (len(source), None, source.splitlines(True), SOLUTION)
-    emit(event="ready")
-    try:
-        compiled = compile(source, SOLUTION, "exec")
-    except SyntaxError as exc:
-        emit(event="loaded", error=syntax_message(exc), kind="error", stdout="", stderr="")
-        return
-    if job["guard"]:
-        install_guard()
-    namespace = {"__name__": "solution", "__builtins__": builtins}
-    sys.stdout, sys.stderr = out, err
-    error, kind = None, "error"
-    signal.setitimer(signal.ITIMER_REAL, LIMIT)
-    try:
-        exec(compiled, namespace)
-        signal.setitimer(signal.ITIMER_REAL, 0)
-    except Timeout:
-        error, kind = f"loading the code did not finish within {LIMIT:g} s", "timeout"
-    except MemoryError as exc:
-        free_memory(exc)
-        error, kind = "loading the code ran out of memory (MemoryError)", "memory"
-    except BaseException as exc:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == SOLUTION]
-        line = frames[-1].lineno if frames else None
-        error = f"{describe(exc)} (line {line}, while loading)" if line else f"{describe(exc)} (while loading)"
-        tb = own_traceback(exc, SOLUTION)
-        if tb:
-            error += "\n" + tb
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-    if error is None and not callable(namespace.get(job["function"])):
-        error = f"the code does not define a function named {job['function']!r}"
-    emit(event="loaded", error=error, kind=kind, stdout=out.take(), stderr=err.take())
-    if error is not None:
-        return
-    for index, test in enumerate(job["tests"], start=job["first"]):
-        emit(event="start", index=index)
-        started = time.perf_counter()
-        result = run_one(test, namespace)
-        result.update(index=index, seconds=round(time.perf_counter() - started, 4), stdout=out.take())
-        err.take()
-        emit(event="result", **result)
-    emit(event="done")
-
-
-def run_one(test, namespace):
-    call, expected_text, raises = test["call"], test["expected"], test["raises"]
-    result = {"call": call, "expected": None, "raises": raises, "actual": None, "message": "", "traceback": None}
-    try:
-        call_code = compile(call, "<test>", "eval")
-        expected = None
-        if expected_text is not None:
-            try:
-                expected = eval(compile(expected_text, "<expected>", "eval"), {"__builtins__": builtins})
-            except NameError:
-                expected = eval(compile(expected_text, "<expected>", "eval"), dict(namespace))
-            result["expected"] = show(expected)
-    except BaseException as exc:
-        return {**result, "status": "error", "message": f"the test itself is broken: {describe(exc)}"}
-    signal.setitimer(signal.ITIMER_REAL, LIMIT)
-    try:
-        try:
-            actual = eval(call_code, namespace)
-        except (Timeout, MemoryError):
-            raise
-        except BaseException as exc:
-            tb = own_traceback(exc, SOLUTION)
-            if raises is not None and raises in [k.__name__ for k in type(exc).__mro__]:
-                return {**result, "status": "passed", "actual": describe(exc)}
-            if raises is not None:
-                message = f"expected {raises} to be raised, got {describe(exc)}"
-                return {**result, "status": "failed", "actual": describe(exc), "message": message, "traceback": tb}
-            return {**result, "status": "error", "message": describe(exc), "traceback": tb}
-        result["actual"] = show(actual)
-        if raises is not None:
-            message = f"expected {raises} to be raised, but it returned {result['actual']}"
-            return {**result, "status": "failed", "message": message}
-        try:
-            same = bool(expected == actual)
-        except (Timeout, MemoryError):
-            raise
-        except BaseException as exc:
-            return {**result, "status": "error", "message": f"comparing the result with == raised {describe(exc)}"}
-        if same:
-            return {**result, "status": "passed"}
-        return {**result, "status": "failed", "message": f"expected {result['expected']}, got {result['actual']}"}
-    except Timeout:
-        return {**result, "status": "timeout", "message": f"did not finish within {LIMIT:g} s"}
-    except MemoryError as exc:
-        free_memory(exc)
-        return {**result, "status": "memory", "message": "ran out of memory (MemoryError)"}
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-
-
-if job["mode"] == "snippet":
-    run_snippet()
-else:
-    run_tests()
-'''
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -536,10 +205,15 @@ class _Pipe:
 class _Run:
     """What one sandboxed process did."""
 
-    events: list[dict[str, Any]] = field(default_factory=list)
+    mode: str = "tests"  # or "snippet"
+    calls: list[tuple[int, str]] = field(default_factory=list)  # (index, call) not sent yet
+    events: list[dict[str, Any]] = field(default_factory=list)  # "loaded" and "done"
+    answers: dict[int, dict[str, Any]] = field(default_factory=dict)  # index -> the answer to that call
+    sent_at: dict[int, float] = field(default_factory=dict)
+    elapsed: dict[int, float] = field(default_factory=dict)  # index -> seconds from call to answer
     stdout: _Pipe = field(default_factory=_Pipe)
     stderr: _Pipe = field(default_factory=_Pipe)
-    killed: str | None = None  # "deadline" or "output"
+    killed: str | None = None  # "deadline", "output" or "protocol"
     returncode: int | None = None
     current: int | None = None  # the test running when it ended, if any
     phase: str = "startup"  # startup, load, test, between, done
@@ -608,10 +282,20 @@ def group_members(pgid: int) -> list[int]:
     return members
 
 
-def _execute(job: dict[str, Any], isolation: Isolation, *, time_limit: float, guard: bool, tests: int = 0) -> _Run:
-    """Run the runner once in a fresh working directory; always cleans up the directory and the processes."""
+def _execute(
+    job: dict[str, Any],
+    isolation: Isolation,
+    *,
+    time_limit: float,
+    guard: bool,
+    calls: Sequence[tuple[int, str]] = (),
+) -> _Run:
+    """Run the runner once in a fresh working directory; always cleans up the directory and the processes.
+
+    ``calls``: (index, call) of the tests to run, sent one at a time, each after the answer to the one before.
+    """
     workdir = tempfile.mkdtemp(prefix="interviewer-sandbox-", dir=TEMP_ROOT)
-    run = _Run()
+    run = _Run(mode=job["mode"], calls=list(calls))
     try:
         drop_to = _drop_to(isolation)
         if drop_to is not None:
@@ -619,12 +303,12 @@ def _execute(job: dict[str, Any], isolation: Isolation, *, time_limit: float, gu
             os.chmod(workdir, 0o711)
         runner = os.path.join(workdir, RUNNER_NAME)
         with open(runner, "w", encoding="utf-8") as handle:
-            handle.write(RUNNER_SOURCE)
+            handle.write(_runner_source())
         os.chmod(runner, 0o444)
         result_read, result_write = os.pipe()
         job = {**job, "result_fd": result_write, "drop_to": drop_to, "guard": guard, "trim": OUTPUT_CAP}
         job.setdefault("time_limit", time_limit)
-        cpu = math.ceil(time_limit * (tests + 1)) + 1
+        cpu = math.ceil(time_limit * (len(calls) + 1)) + 1
         owner = drop_to if drop_to is not None else os.getuid()
         processes = (_count_tasks(owner) if owner != 0 else 0) + EXTRA_PROCESSES
         argv = [*_prefix(isolation, workdir), _python(), "-s", "-S", "-B", "-P", runner]
@@ -643,38 +327,65 @@ def _execute(job: dict[str, Any], isolation: Isolation, *, time_limit: float, gu
         finally:
             os.close(result_write)
         try:
-            _feed(process, json.dumps(job).encode())
-            _watch(process, result_read, run, time_limit, tests)
+            assert process.stdin is not None
+            os.set_blocking(process.stdin.fileno(), False)  # a child that stops reading cannot block us
+            _send(process, run, json.dumps(job).encode() + b"\n", last=not calls)
+            _watch(process, result_read, run, time_limit)
         finally:
             _kill_group(process)
             run.returncode = process.returncode
             os.close(result_read)
-            for stream in (process.stdout, process.stderr):
+            for stream in (process.stdin, process.stdout, process.stderr):
                 if stream:
-                    stream.close()
+                    with contextlib.suppress(OSError):
+                        stream.close()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return run
 
 
-def _feed(process: subprocess.Popen[bytes], data: bytes) -> None:
-    """Write the job to stdin from a thread: a child that never reads it cannot block us."""
+@functools.cache
+def _runner_source() -> str:
+    """The runner module's text, copied into each working directory (the sandbox sees no site-packages)."""
+    with open(sandbox_runner.__file__, encoding="utf-8") as handle:
+        return handle.read()
 
-    def write() -> None:
-        try:
-            assert process.stdin is not None
-            process.stdin.write(data)
+
+def _send(process: subprocess.Popen[bytes], run: _Run, data: bytes, *, last: bool) -> None:
+    """Write to the child's stdin; close it after the last line. A child that does not read is stopped."""
+    assert process.stdin is not None
+    try:
+        written = os.write(process.stdin.fileno(), data)
+        if written != len(data):
+            run.killed = run.killed or "protocol"
+        if last:
             process.stdin.close()
-        except (BrokenPipeError, OSError, ValueError):
-            pass
-
-    threading.Thread(target=write, daemon=True).start()
+    except (BlockingIOError, BrokenPipeError, OSError, ValueError):
+        run.killed = run.killed or "protocol"
 
 
-def _watch(process: subprocess.Popen[bytes], result_fd: int, run: _Run, time_limit: float, tests: int) -> None:
-    """Read all three pipes with caps, follow the runner's progress and enforce the deadlines."""
+def _next_call(process: subprocess.Popen[bytes], run: _Run, time_limit: float) -> float:
+    """Send the next test's call (or close stdin when none is left); the deadline for what follows."""
+    now = time.monotonic()
+    if not run.calls:
+        run.phase, run.current = "done", None
+        _send(process, run, b"", last=True)
+        return now + BETWEEN_STEPS_SECONDS
+    index, call = run.calls.pop(0)
+    run.phase, run.current = "test", index
+    run.sent_at[index] = now
+    _send(process, run, json.dumps({"index": index, "call": call}).encode() + b"\n", last=False)
+    return now + time_limit + GRACE_SECONDS
+
+
+def _watch(process: subprocess.Popen[bytes], result_fd: int, run: _Run, time_limit: float) -> None:
+    """Read all three pipes with caps, hand out the calls one by one and enforce the deadlines.
+
+    Only an answer to the call just sent is kept; any other event from the child is progress at most.
+    """
     assert process.stdout is not None and process.stderr is not None
     started = time.monotonic()
+    tests = len(run.calls)
     overall = started + STARTUP_SECONDS + (time_limit + GRACE_SECONDS) * (tests + 1) + BETWEEN_STEPS_SECONDS
     deadline = started + STARTUP_SECONDS
     pending = b""
@@ -684,8 +395,9 @@ def _watch(process: subprocess.Popen[bytes], result_fd: int, run: _Run, time_lim
         selector.register(process.stderr.fileno(), selectors.EVENT_READ, run.stderr)
         selector.register(result_fd, selectors.EVENT_READ, None)
         while selector.get_map():
-            now = time.monotonic()
-            wait = min(deadline, overall) - now
+            if run.killed:
+                return
+            wait = min(deadline, overall) - time.monotonic()
             if wait <= 0:
                 run.killed = "deadline"
                 return
@@ -701,35 +413,52 @@ def _watch(process: subprocess.Popen[bytes], result_fd: int, run: _Run, time_lim
                         return
                     continue
                 result_bytes += len(data)
-                if result_bytes > PIPE_HARD_CAP:
+                if result_bytes > RESULT_HARD_CAP:
                     run.killed = "output"
                     return
                 pending += data
                 *lines, pending = pending.split(b"\n")
                 for line in lines:
-                    try:
-                        event = json.loads(line)
-                    except ValueError:
-                        continue
-                    if not isinstance(event, dict):
-                        continue
-                    run.events.append(event)
-                    now = time.monotonic()
-                    kind = event.get("event")
-                    if kind == "ready":
-                        run.phase, deadline = "load", now + time_limit + GRACE_SECONDS
-                    elif kind == "start":
-                        run.phase, run.current = "test", event.get("index")
-                        deadline = now + time_limit + GRACE_SECONDS
-                    elif kind in ("loaded", "result"):
-                        run.phase, run.current, deadline = "between", None, now + BETWEEN_STEPS_SECONDS
-                    elif kind == "done":
-                        run.phase, run.current, deadline = "done", None, now + BETWEEN_STEPS_SECONDS
+                    deadline = _on_event(process, run, line, time_limit, deadline)
         # every pipe closed: the process is ending on its own
         try:
             process.wait(timeout=max(0.1, min(deadline, overall) - time.monotonic()))
         except subprocess.TimeoutExpired:
             run.killed = "deadline"
+
+
+def _on_event(process: subprocess.Popen[bytes], run: _Run, line: bytes, time_limit: float, deadline: float) -> float:
+    """Follow one line from the runner; the new deadline."""
+    try:
+        event = json.loads(line)
+    except ValueError:
+        return deadline
+    if not isinstance(event, dict):
+        return deadline
+    kind = event.get("event")
+    now = time.monotonic()
+    if kind == "ready" and run.phase == "startup":
+        run.phase = "load"
+        return now + time_limit + GRACE_SECONDS
+    if kind == "loaded" and run.phase in ("startup", "load"):
+        run.events.append(event)
+        if event.get("error") is None and run.mode == "tests":
+            return _next_call(process, run, time_limit)
+        run.phase = "between"
+        return now + BETWEEN_STEPS_SECONDS
+    if kind == "result" and run.phase == "test" and event.get("index") == run.current:
+        run.answers[run.current] = event
+        run.elapsed[run.current] = now - run.sent_at.get(run.current, now)
+        return _next_call(process, run, time_limit)
+    if kind == "start" and run.mode == "snippet" and run.phase == "load":
+        run.phase, run.current = "test", 0
+        return now + time_limit + GRACE_SECONDS
+    if kind == "done":
+        run.events.append(event)
+        if run.phase != "test" or run.mode == "snippet":  # mid-call, "done" is no answer: the call stays open
+            run.phase = "done"
+        return now + BETWEEN_STEPS_SECONDS
+    return deadline
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -743,6 +472,8 @@ def _crash(run: _Run, time_limit: float) -> tuple[Status, str]:
         return "timeout", f"did not finish within {time_limit:g} s (killed)"
     if run.killed == "output":
         return "error", f"wrote more than {PIPE_HARD_CAP // (1024 * 1024)} MB of output (killed)"
+    if run.killed == "protocol":
+        return "error", "stopped reading the tests it was sent (killed)"
     code = run.returncode
     stderr = run.stderr.text()
     if any(marker in stderr for marker in ("MemoryError", "Cannot allocate memory", "out of memory")):
@@ -787,71 +518,70 @@ def run_tests(
     isolation: Isolation | None = None,
     _guard: bool = True,
 ) -> SandboxReport:
-    """Load ``solution`` in a sandbox and run each test against ``function``.
+    """Load ``solution`` in a sandbox and run each test against ``function``; judge each result here.
 
+    The sandbox gets the code and one test's call at a time; what each test expects stays in this process.
     Every test gets ``time_limit`` seconds. A test that hangs, exhausts memory or crashes the interpreter is
     reported as such, and the remaining tests go on in a fresh sandbox. ``isolation`` forces a mode (the
     strongest available is the default); ``_guard=False`` leaves out the audit hook, to test the OS layer alone.
     """
     chosen = _resolve(isolation)
     started = time.perf_counter()
-    specs = [{"call": t.call, "expected": t.expected, "raises": t.raises} for t in tests]
+    expected = [expectation(test) for test in tests]
     results: dict[int, CaseResult] = {}
     stdout_parts: list[str] = []
     stderr_parts: list[str] = []
     truncated = False
     load_error: str | None = None
-    budget_end = started + STARTUP_SECONDS + (time_limit + GRACE_SECONDS) * (len(specs) + 1) * 2
+    budget_end = started + STARTUP_SECONDS + (time_limit + GRACE_SECONDS) * (len(tests) + 1) * 2
     first = 0
     while True:
-        job = {"mode": "tests", "solution": solution, "function": function, "tests": specs[first:], "first": first}
-        run = _execute(job, chosen, time_limit=time_limit, guard=_guard, tests=len(specs) - first)
+        job = {"mode": "tests", "solution": solution, "function": function}
+        calls = [(index, tests[index].call) for index in range(first, len(tests))]
+        run = _execute(job, chosen, time_limit=time_limit, guard=_guard, calls=calls)
         truncated = truncated or run.stdout.total > OUTPUT_CAP or run.stderr.total > OUTPUT_CAP
-        loaded = False
-        for event in run.events:
-            if event.get("event") == "loaded":
-                loaded = True
-                stdout_parts.append(str(event.get("stdout", "")))
-                stderr_parts.append(str(event.get("stderr", "")))
-                if event.get("error") and load_error is None:
-                    load_error = str(event["error"])
-                    kind = event.get("kind") if event.get("kind") in ("timeout", "memory") else "error"
-                    for index in range(first, len(specs)):
-                        results[index] = _not_run(index, specs[index], kind, "not run: the code did not load")
-            elif event.get("event") == "result":
-                try:
-                    result = CaseResult.model_validate({k: v for k, v in event.items() if k != "event"})
-                except ValueError:
-                    continue
-                if first <= result.index < len(specs) and result.index not in results:
-                    results[result.index] = result
-                    stdout_parts.append(result.stdout)
+        loaded = next((event for event in run.events if event.get("event") == "loaded"), None)
+        if loaded is not None:
+            stdout_parts.append(str(loaded.get("stdout", "")))
+            stderr_parts.append(str(loaded.get("stderr", "")))
+            if loaded.get("error") is not None:
+                load_error = str(loaded["error"])
+                kind = loaded.get("kind") if loaded.get("kind") in ("timeout", "memory") else "error"
+                for index in range(first, len(tests)):
+                    results[index] = _not_run(index, tests[index], kind, "not run: the code did not load")
+        for index, event in sorted(run.answers.items()):
+            answer = read_answer(event)
+            if answer is None or answer.index != index:
+                results[index] = _not_run(index, tests[index], "error", "the sandbox's answer was malformed")
+            else:
+                results[index] = judge(index, tests[index], expected[index], answer, run.elapsed.get(index, 0.0))
+            stdout_parts.append(results[index].stdout)
         stdout_parts.append(run.stdout.text() if run.stdout.total else "")
         stderr_parts.append(run.stderr.text() if run.stderr.total else "")
-        if load_error is not None or (run.phase == "done" and len(results) >= len(specs)):
+        if load_error is not None:
             break
-        if not loaded:
+        if loaded is None:
             status, message = _crash(run, time_limit)
             if run.phase == "startup":
                 load_error = f"the sandbox did not start: {message}"
                 status = "error"
             else:
                 load_error = f"loading the code failed: {message}"
-            for index in range(first, len(specs)):
-                results.setdefault(index, _not_run(index, specs[index], status, "not run: the code did not load"))
+            for index in range(first, len(tests)):
+                results.setdefault(index, _not_run(index, tests[index], status, "not run: the code did not load"))
             break
-        missing = [index for index in range(first, len(specs)) if index not in results]
+        missing = [index for index in range(first, len(tests)) if index not in results]
         if not missing:
             break
         crashed = run.current if run.current is not None and run.current in missing else missing[0]
         status, message = _crash(run, time_limit)
-        results[crashed] = _not_run(crashed, specs[crashed], status, message)
+        results[crashed] = _not_run(crashed, tests[crashed], status, message)
         first = crashed + 1
-        if first >= len(specs):
+        if first >= len(tests):
             break
         if time.perf_counter() > budget_end:
-            for index in range(first, len(specs)):
-                results[index] = _not_run(index, specs[index], "timeout", "not run: the time budget ran out")
+            for index in range(first, len(tests)):
+                results[index] = _not_run(index, tests[index], "timeout", "not run: the time budget ran out")
             break
     stdout, cut_out = _trimmed("".join(stdout_parts))
     stderr, cut_err = _trimmed("".join(stderr_parts))
@@ -866,13 +596,13 @@ def run_tests(
     )
 
 
-def _not_run(index: int, spec: dict[str, Any], status: Status, message: str) -> CaseResult:
+def _not_run(index: int, test: CodeTest, status: Status, message: str) -> CaseResult:
     return CaseResult(
         index=index,
-        call=spec["call"],
+        call=test.call,
         status=status,
-        expected=spec["expected"],
-        raises=spec["raises"],
+        expected=test.expected,
+        raises=test.raises,
         message=message,
     )
 
