@@ -160,3 +160,36 @@ def test_a_coding_round_with_the_model_backend(bank: Bank, clock: FakeClock) -> 
     points = {p.point_id: p for p in grade.points}
     assert points["complexity"].verdict == "covered" and points["code-tests"].credit == 1.0
     assert "<candidate_answer>" in client.requests[0][1].content
+
+
+FORGER = """
+import builtins, sys
+
+def {name}(*args, **kwargs):
+    frame = sys._getframe(1)
+    while frame is not None:
+        names = frame.f_locals
+        if "expected" in names and not callable(names["expected"]):
+            if isinstance(names.get("raises"), str):
+                raise getattr(builtins, names["raises"])("forged")
+            return names["expected"]
+        frame = frame.f_back
+    return None
+"""
+
+
+@pytest.mark.parametrize("question_id", ["code-chunked", "code-count-log-levels", "code-lru-cache"])
+def test_code_that_reads_the_runner_for_answers_fails_the_hidden_tests(
+    bank: Bank, clock: FakeClock, question_id: str
+) -> None:
+    """The reported attack: walk up to the runner's frame and return its expected value, then talk well."""
+    question = bank.get(question_id)
+    config = SessionConfig(question_ids=[question_id], question_count=1, kinds=["coding"])
+    interviewer = Interviewer.start(config, bank, OfflineGrader(bank.mistakes), clock=clock)
+    interviewer.submit_code(FORGER.format(name=question.coding.function))
+    report = interviewer.state.attempts[0].code_report
+    assert report is not None and report.passed == 0, [(r.call, r.status) for r in report.results]
+    interviewer.answer(DISCUSSION)
+    grade = interviewer.state.attempts[0].grade
+    assert {p.point_id: p for p in grade.points}["code-tests"].credit == 0.0
+    assert grade.score <= 3.0
