@@ -7,6 +7,7 @@ import streamlit as st
 from interviewer.engine import Interviewer, InterviewError
 from interviewer.models import DIFFICULTIES, PLAN_DAYS, SessionConfig
 from interviewer.report import build_report
+from interviewer.sandbox import availability
 from ui import context
 from ui.sidebar import draw_sidebar
 from ui.views import draw_report, draw_test_results, draw_transcript, streaming_voice
@@ -17,10 +18,10 @@ st.title("Mock interview")
 CODE_KINDS = ("coding", "output")
 
 
-def session_kinds(opted_in: bool, coding_day: bool, topics: list[str]) -> list:  # type: ignore[type-arg]
-    """Concept and scenario questions, plus code when asked for, on plan day 4, or by topic."""
+def session_kinds(opted_in: bool, coding_day: bool, topics: list[str], can_run_code: bool = True) -> list:  # type: ignore[type-arg]
+    """Concept and scenario questions, plus code when asked for, on plan day 4, or by topic (and runnable here)."""
     kinds = list(SessionConfig().kinds)
-    if opted_in or coding_day or set(topics) & {"coding", "output"}:
+    if can_run_code and (opted_in or coding_day or set(topics) & {"coding", "output"}):
         kinds += ["coding"] if coding_day and not opted_in else list(CODE_KINDS)
     return kinds
 
@@ -28,6 +29,7 @@ def session_kinds(opted_in: bool, coding_day: bool, topics: list[str]) -> list: 
 def setup() -> None:
     bank = context.bank()
     settings = context.settings()
+    sandbox = availability()
     with st.form("setup"):
         by = st.radio("Choose questions by", ["Plan day", "Topics"], horizontal=True)
         day = st.selectbox("Plan day", sorted(PLAN_DAYS), format_func=lambda d: f"Day {d}: {PLAN_DAYS[d]}")
@@ -42,7 +44,10 @@ def setup() -> None:
             'Include coding rounds and "what does this print?" questions',
             value=False,
             help="Write and run code in a sandbox. Plan day 4 always includes coding rounds.",
+            disabled=not sandbox.available,
         )
+        if not sandbox.available or sandbox.weak:
+            st.warning(sandbox.message)
         policy = st.radio(
             "When time runs out",
             ["grade_answer_so_far", "mark_unanswered"],
@@ -55,6 +60,9 @@ def setup() -> None:
     if by == "Topics" and not topics:
         st.error("Pick at least one topic, or choose by plan day.")
         return
+    if by == "Topics" and not sandbox.available and set(topics) <= set(CODE_KINDS):
+        st.error(sandbox.message)
+        return
     config = SessionConfig(
         mode="mock",
         day=day if by == "Plan day" else None,
@@ -65,7 +73,7 @@ def setup() -> None:
         per_question_seconds=per_question * 60 or None,
         total_seconds=total * 60 or None,
         expiry_policy=policy,
-        kinds=session_kinds(coding, by == "Plan day" and day == 4, topics),
+        kinds=session_kinds(coding, by == "Plan day" and day == 4, topics, sandbox.available),
     )
     context.start_interviewer(config)
     st.rerun()

@@ -18,6 +18,7 @@ from interviewer.formatting import format_grade, format_question
 from interviewer.llm.base import LLMError
 from interviewer.models import DIFFICULTIES, PLAN_DAYS, SessionConfig
 from interviewer.practice import run as run_practice
+from interviewer.sandbox import availability
 from interviewer.settings import Settings
 from interviewer.store import SessionNotFound, TranscriptStore
 
@@ -64,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="test the connection to the configured model server")
     check.set_defaults(run=_check)
+
+    sandboxing = commands.add_parser("sandbox", help="how candidate code is isolated here; exit 1 if it cannot run")
+    sandboxing.set_defaults(run=_sandbox)
 
     grade = commands.add_parser("grade", help="grade one answer to a bank question")
     grade.add_argument("--question", required=True, help="question id")
@@ -219,6 +223,13 @@ def _check(args: argparse.Namespace) -> int:
     result = make_client(settings).check_connection()
     print(("OK: " if result.ok else "FAILED: ") + result.message)
     return 0 if result.ok else EXIT_PROBLEMS
+
+
+def _sandbox(args: argparse.Namespace) -> int:
+    status = availability()
+    print(f"Isolation: {status.isolation or 'none'}" + (" (weaker, opted into)" if status.weak else ""))
+    print(status.message)
+    return 0 if status.available else EXIT_PROBLEMS
 
 
 def _shorten(text: str, width: int) -> str:

@@ -49,7 +49,7 @@ from interviewer.models import (
     TurnRole,
     utc_now,
 )
-from interviewer.sandbox import run_snippet, run_tests
+from interviewer.sandbox import SandboxUnavailable, run_snippet, run_tests
 from interviewer.selection import WeakAreas, choose_question
 from interviewer.turns import OfflineTurns, TurnWriter
 
@@ -183,9 +183,12 @@ class Interviewer:
         question, attempt = self._coding_attempt(code)
         task = question.coding
         assert task is not None
+        try:
+            report = self.code_runner(code, task.function, task.examples, time_limit=task.time_limit_seconds)
+        except SandboxUnavailable as exc:
+            raise InvalidMove(str(exc)) from exc
         attempt.code = code
         attempt.example_runs += 1
-        report = self.code_runner(code, task.function, task.examples, time_limit=task.time_limit_seconds)
         summary = report.load_error or f"Examples: {report.passed} of {report.total} passed."
         self._turn("candidate", "code_run", code, question.id)
         self._turn("system", "code_run", summary, question.id)
@@ -203,7 +206,12 @@ class Interviewer:
         attempt.code = code
         self._turn("candidate", "code_submission", code, question.id)
         self._save()  # the code is durable before it runs
-        report = self.code_runner(code, task.function, task.hidden_tests, time_limit=task.time_limit_seconds)
+        try:
+            report = self.code_runner(code, task.function, task.hidden_tests, time_limit=task.time_limit_seconds)
+        except SandboxUnavailable as exc:
+            self._turn("system", "code_run", f"The code could not be run. {exc}", question.id)
+            self._save()
+            raise InvalidMove(str(exc)) from exc
         attempt.code_report = report
         outcome = report.load_error or f"{report.passed} of {report.total} hidden tests passed"
         self._turn(
@@ -413,7 +421,10 @@ class Interviewer:
         attempt = Attempt(question_id=question.id, topic=question.topic, asked_at=now, last_prompt_at=now)
         prompt = question.prompt
         if question.kind == "output" and question.snippet:
-            result = self.snippet_runner(question.snippet)  # the expected output is whatever the code prints
+            try:  # the expected output is whatever the code prints
+                result = self.snippet_runner(question.snippet)
+            except SandboxUnavailable as exc:
+                raise InterviewError(str(exc)) from exc
             attempt.expected_output = result.stdout + (f"\n{result.exception}" if result.exception else "")
             prompt = f"{question.prompt}\n\n```python\n{question.snippet.strip()}\n```"
         self.state.attempts.append(attempt)
@@ -546,12 +557,10 @@ class Interviewer:
         attempt.expired = True
         question = self.bank.get(attempt.question_id)
         unsubmitted_code = question.coding is not None and attempt.code and attempt.code_report is None
-        if policy == "grade_answer_so_far" and unsubmitted_code:
+        report = self._last_code_report(attempt) if policy == "grade_answer_so_far" and unsubmitted_code else None
+        if report is not None:
             self._turn("system", "expiry", f"Time is up: {limit} has run out. Grading the code you last ran.")
-            task = question.coding
-            attempt.code_report = self.code_runner(
-                attempt.code, task.function, task.hidden_tests, time_limit=task.time_limit_seconds
-            )
+            attempt.code_report = report
             self._save()
             self._grade(attempt)
         elif policy == "grade_answer_so_far" and attempt.answers:
@@ -568,6 +577,16 @@ class Interviewer:
                 self._turn("system", "expiry", f"Time is up: {limit} has run out. The question is marked unanswered.")
                 attempt.grade = self._unanswered_grade(attempt, "Unanswered: time ran out before an answer was given.")
         self._close(attempt, "expired")
+
+    def _last_code_report(self, attempt: Attempt) -> SandboxReport | None:
+        """The hidden tests run on the code last run, when time ran out before it was submitted (None: no sandbox)."""
+        task = self.bank.get(attempt.question_id).coding
+        assert task is not None and attempt.code
+        try:
+            return self.code_runner(attempt.code, task.function, task.hidden_tests, time_limit=task.time_limit_seconds)
+        except SandboxUnavailable as exc:
+            self._turn("system", "code_run", f"The code could not be run. {exc}", attempt.question_id)
+            return None
 
     def _end_session(self) -> None:
         if self.state.status == "finished":

@@ -66,6 +66,10 @@ def _questions(report: SessionReport) -> list[str]:
             f"{item.hints_used} hint(s); {item.follow_ups} follow-up(s)",
             "",
         ]
+        if item.code_report is not None:
+            tests = item.code_report
+            outcome = tests.load_error or f"{tests.passed} of {tests.total} tests passed"
+            lines += [f"Code: {outcome} (sandbox: {tests.isolation})", ""]
         grade = item.grade
         if grade is None:
             continue

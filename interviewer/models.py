@@ -121,6 +121,20 @@ SandboxStatus = Literal["passed", "failed", "error", "timeout", "memory"]
 Isolation = Literal["bubblewrap", "unshare", "rlimits"]
 
 
+class SandboxAvailability(BaseModel):
+    """What candidate code would run under on this machine, said in one sentence (or why it cannot run)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    isolation: Isolation | None = Field(description="None: coding rounds are off")
+    weak: bool = Field(description="a weaker isolation than bubblewrap, which the operator opted into")
+    message: str
+
+    @property
+    def available(self) -> bool:
+        return self.isolation is not None
+
+
 class CaseResult(BaseModel):
     """What one test did."""
 

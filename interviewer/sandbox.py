@@ -1,20 +1,26 @@
 """Running untrusted candidate code: coding-round tests and "what does this print?" snippets.
 
-The child runs ``sandbox_runner`` (copied into its working directory). It is sent the code, then one test's
-call at a time, each after the answer to the one before; it never sees what a test expects. It answers with
-what the call returned, as type-tagged data, or raised; ``sandbox_judge`` rebuilds the value from built-in
-types and compares it here. Only an answer to the call just sent counts; anything else the child writes is at
-most progress, so a child that rewrites the runner, walks its frames or writes to its pipes passes nothing.
+The child runs ``sandbox_runner`` (copied into the sandbox, beside its working directory). It is sent the
+code, then one test's call at a time, each after the answer to the one before; it never sees what a test
+expects. It answers with what the call returned, as type-tagged data, or raised; ``sandbox_judge`` rebuilds
+the value from built-in types and compares it here. Only an answer to the call just sent counts; anything else
+the child writes is at most progress, so a child that rewrites the runner, walks its frames or writes to its
+pipes passes nothing.
 
 The code runs in a child interpreter that sees as little as possible of this machine:
 
-* **bubblewrap** (when ``bwrap`` works here): new network, PID, IPC and UTS namespaces; only ``/usr``, the
-  Python installation (read-only) and a fresh working directory (read-write) are mounted; a private ``/tmp``,
-  ``/proc`` and ``/dev``. Started as root, the runner drops to ``nobody`` inside, so the process-count limit
-  holds (Linux never applies it to root).
-* **unshare**: new network, PID (with its own ``/proc``), IPC and UTS namespaces, but the host's files stay
-  visible; the runner's audit hook is what keeps the code away from them.
-* **rlimits**: a plain child process.
+* **bubblewrap** (when ``bwrap`` works here; the only mode used unless the operator opts into weaker ones with
+  ``INTERVIEWER_ALLOW_WEAK_SANDBOX``): new network, PID, IPC and UTS namespaces; only ``/usr`` and the Python
+  installation are mounted, read-only, with the runner; the working directory and ``/tmp`` are tmpfs mounts
+  with a size (the disk quota); a private ``/proc`` and ``/dev``.
+* **unshare** (opt-in): new network, PID (with its own ``/proc``), IPC and UTS namespaces, but the host's files
+  stay visible; the runner's audit hook is what keeps the code away from them. No disk quota beyond the
+  per-file limit.
+* **rlimits** (opt-in): a plain child process.
+
+In every mode the code never runs as root: started as root, the runner drops to ``nobody`` before it reads the
+code, so the process-count limit holds (Linux never applies it to root). The weaker modes therefore need a
+Python installation ``nobody`` can read; where they cannot start, they are not offered.
 
 Always, as the floor: an empty environment (no keys, no ``INTERVIEWER_*``/``OPENAI_*``), a temporary working
 directory deleted afterwards, resource limits (CPU, address space, file size, processes, open files, no core
@@ -48,7 +54,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from interviewer import sandbox_runner
-from interviewer.models import CaseResult, CodeTest, Isolation, SandboxReport, SandboxStatus, SnippetResult
+from interviewer.models import (
+    CaseResult,
+    CodeTest,
+    Isolation,
+    SandboxAvailability,
+    SandboxReport,
+    SandboxStatus,
+    SnippetResult,
+)
 from interviewer.sandbox_judge import expectation, judge, read_answer
 
 Status = SandboxStatus
@@ -66,7 +80,13 @@ GRACE_SECONDS = 0.5  # past a test's time limit before it is killed from outside
 BETWEEN_STEPS_SECONDS = 2.0
 SANDBOX_ENV = {"PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0", "LANG": "C.UTF-8"}
 RUNNER_NAME = "_sandbox_runner.py"
+WORKDIR_QUOTA = 32 * 1024 * 1024  # bytes the code may keep in its working directory (bubblewrap: a sized tmpfs)
+TMP_QUOTA = 8 * 1024 * 1024  # and in /tmp
+INSIDE_WORKDIR = "/sandbox/work"  # under bubblewrap: where the code runs
+INSIDE_RUNNER = "/sandbox/" + RUNNER_NAME
 TEMP_ROOT: str | None = None  # parent of the working directories; None: the system's temporary directory
+WEAK_SETTING = "INTERVIEWER_ALLOW_WEAK_SANDBOX"
+ALLOW_WEAK: bool | None = None  # None: the setting decides (``allow_weak``); tests set it
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -103,7 +123,9 @@ def _nobody() -> int | None:
         return 65534
 
 
-def _bwrap_prefix(workdir: str) -> list[str]:
+def _bwrap_prefix(runner: str) -> list[str]:
+    """bwrap's arguments: the system and Python read-only, the runner at ``INSIDE_RUNNER``, and a working
+    directory and ``/tmp`` that are small memory file systems of their own (the disk quota)."""
     root = os.getuid() == 0
     argv = ["bwrap", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
     argv += ["--die-with-parent", "--as-pid-1", "--cap-drop", "ALL"]
@@ -117,12 +139,11 @@ def _bwrap_prefix(workdir: str) -> list[str]:
             argv += ["--symlink", os.readlink(top), top]
         elif os.path.isdir(top):
             argv += ["--ro-bind", top, top]
-    argv += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
-    for path in [*_python_roots(), workdir]:
-        argv += _mkdirs(path)
+    argv += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", str(TMP_QUOTA), "--tmpfs", "/tmp"]
     for path in _python_roots():
-        argv += ["--ro-bind", path, path]
-    argv += ["--bind", workdir, workdir, "--chdir", workdir]
+        argv += [*_mkdirs(path), "--ro-bind", path, path]
+    argv += ["--perms", "0755", "--dir", os.path.dirname(INSIDE_WORKDIR), "--ro-bind", runner, INSIDE_RUNNER]
+    argv += ["--perms", "0777", "--size", str(WORKDIR_QUOTA), "--tmpfs", INSIDE_WORKDIR, "--chdir", INSIDE_WORKDIR]
     return argv
 
 
@@ -135,31 +156,33 @@ def _mkdirs(path: str) -> list[str]:
     return argv
 
 
-def _unshare_prefix(workdir: str) -> list[str]:
+def _unshare_prefix() -> list[str]:
     argv = ["unshare", "--net", "--pid", "--ipc", "--uts", "--fork", "--kill-child", "--mount", "--mount-proc"]
     if os.getuid() != 0:
         argv.insert(1, "--map-root-user")
     return argv
 
 
-def _prefix(isolation: Isolation, workdir: str) -> list[str]:
+def _command(isolation: Isolation, runner: str) -> list[str]:
+    """The whole command line that starts the runner under this isolation."""
+    interpreter = [_python(), "-s", "-S", "-B", "-P"]
     if isolation == "bubblewrap":
-        return _bwrap_prefix(workdir)
+        return [*_bwrap_prefix(runner), *interpreter, INSIDE_RUNNER]
     if isolation == "unshare":
-        return _unshare_prefix(workdir)
-    return []
+        return [*_unshare_prefix(), *interpreter, runner]
+    return [*interpreter, runner]
 
 
 def _drop_to(isolation: Isolation) -> int | None:
-    return _nobody() if isolation == "bubblewrap" else None
+    """Whom the code runs as: never root, in any mode (the runner gives up root before reading the code)."""
+    return _nobody()
 
 
 @functools.cache
 def isolation_works(isolation: Isolation) -> bool:
-    """Whether a trivial program runs under this isolation here (checked once per process)."""
-    if isolation == "rlimits":
-        return True
-    if shutil.which("bwrap" if isolation == "bubblewrap" else "unshare") is None:
+    """Whether a trivial program runs under this isolation here, as the user code runs as (checked once per
+    process). The weaker modes need a Python installation that unprivileged user can read."""
+    if isolation != "rlimits" and shutil.which("bwrap" if isolation == "bubblewrap" else "unshare") is None:
         return False
     try:
         result = _execute({"mode": "snippet", "code": "print('ok')"}, isolation, time_limit=5.0, guard=True)
@@ -176,6 +199,55 @@ def best_isolation() -> Isolation:
 
 def available_isolations() -> list[Isolation]:
     return [isolation for isolation in ISOLATION_ORDER if isolation_works(isolation)]
+
+
+class SandboxUnavailable(RuntimeError):
+    """No isolation this app may use works here; the message says how to get one."""
+
+
+def allow_weak() -> bool:
+    """Whether the operator opted into weaker isolation (``ALLOW_WEAK``, else the setting)."""
+    if ALLOW_WEAK is not None:
+        return ALLOW_WEAK
+    from interviewer.settings import Settings  # late: settings read the environment and .env
+
+    return Settings().allow_weak_sandbox
+
+
+def availability() -> SandboxAvailability:
+    """What candidate code would run under here, and the sentence that says so (or why it cannot run)."""
+    if isolation_works("bubblewrap"):
+        return SandboxAvailability(isolation="bubblewrap", weak=False, message=ISOLATION_NOTES["bubblewrap"])
+    weaker = [isolation for isolation in ISOLATION_ORDER[1:] if isolation_works(isolation)]
+    if allow_weak() and weaker:
+        return SandboxAvailability(isolation=weaker[0], weak=True, message=ISOLATION_NOTES[weaker[0]])
+    if allow_weak():
+        message = (
+            "Coding rounds are off: bubblewrap does not work on this machine, and neither does the weaker isolation "
+            f"{WEAK_SETTING} allows (the code runs as an unprivileged user, who must be able to read the Python "
+            f"installation at {sys.base_prefix}). Install bubblewrap (apt-get install bubblewrap)."
+        )
+    else:
+        message = (
+            "Coding rounds are off: running candidate code needs bubblewrap, which does not work on this machine. "
+            f"Install it (apt-get install bubblewrap), or set {WEAK_SETTING}=1 to run code with weaker isolation "
+            "(not for a shared server)."
+        )
+    return SandboxAvailability(isolation=None, weak=False, message=message)
+
+
+ISOLATION_NOTES: dict[Isolation, str] = {
+    "bubblewrap": "Code runs in a bubblewrap sandbox: its own namespaces, no network, only the system and Python "
+    "mounted read-only, a size-limited working directory, as an unprivileged user.",
+    "unshare": "Code runs with weaker isolation (unshare, opted into with "
+    f"{WEAK_SETTING}): no network and its own processes, but this machine's files are visible to it and there "
+    "is no disk quota beyond 1 MB per file; it runs as an unprivileged user and only the runner's audit hook "
+    "keeps it from the files.",
+    "rlimits": "Code runs with the weakest isolation (resource limits only, opted into with "
+    f"{WEAK_SETTING}): it shares this machine's network and files and has no disk quota beyond 1 MB per file; "
+    "it runs as an unprivileged user when the app runs as root, and only the runner's audit hook stands in its "
+    "way.",
+}
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -294,24 +366,26 @@ def _execute(
 
     ``calls``: (index, call) of the tests to run, sent one at a time, each after the answer to the one before.
     """
-    workdir = tempfile.mkdtemp(prefix="interviewer-sandbox-", dir=TEMP_ROOT)
+    host = tempfile.mkdtemp(prefix="interviewer-sandbox-", dir=TEMP_ROOT)
     run = _Run(mode=job["mode"], calls=list(calls))
     try:
         drop_to = _drop_to(isolation)
-        if drop_to is not None:
-            os.chown(workdir, drop_to, drop_to)
-            os.chmod(workdir, 0o711)
-        runner = os.path.join(workdir, RUNNER_NAME)
+        os.chmod(host, 0o711)
+        runner = os.path.join(host, RUNNER_NAME)
         with open(runner, "w", encoding="utf-8") as handle:
             handle.write(_runner_source())
         os.chmod(runner, 0o444)
+        workdir = os.path.join(host, "work")  # the working directory of the weaker modes (bubblewrap has its own)
+        os.mkdir(workdir, 0o700)
+        if drop_to is not None:
+            os.chown(workdir, drop_to, drop_to)
         result_read, result_write = os.pipe()
         job = {**job, "result_fd": result_write, "drop_to": drop_to, "guard": guard, "trim": OUTPUT_CAP}
         job.setdefault("time_limit", time_limit)
         cpu = math.ceil(time_limit * (len(calls) + 1)) + 1
         owner = drop_to if drop_to is not None else os.getuid()
         processes = (_count_tasks(owner) if owner != 0 else 0) + EXTRA_PROCESSES
-        argv = [*_prefix(isolation, workdir), _python(), "-s", "-S", "-B", "-P", runner]
+        argv = _command(isolation, runner)
         try:
             process = subprocess.Popen(
                 argv,
@@ -340,7 +414,7 @@ def _execute(
                     with contextlib.suppress(OSError):
                         stream.close()
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        shutil.rmtree(host, ignore_errors=True)
     return run
 
 
@@ -492,10 +566,15 @@ def _crash(run: _Run, time_limit: float) -> tuple[Status, str]:
 
 
 def _resolve(isolation: Isolation | None) -> Isolation:
-    chosen = isolation or best_isolation()
-    if not isolation_works(chosen):
-        raise RuntimeError(f"isolation {chosen!r} does not work on this machine")
-    return chosen
+    """The isolation to run under: the one asked for (tests), else what ``availability`` allows."""
+    if isolation is None:
+        status = availability()
+        if status.isolation is None:
+            raise SandboxUnavailable(status.message)
+        return status.isolation
+    if not isolation_works(isolation):
+        raise SandboxUnavailable(f"isolation {isolation!r} does not work on this machine")
+    return isolation
 
 
 def _trimmed(text: str) -> tuple[str, bool]:

@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     )
     bank_dir: Path | None = None
 
+    allow_weak_sandbox: bool = Field(
+        default=False,
+        description="Run candidate code with weaker isolation (unshare or resource limits) where bubblewrap does "
+        "not work; off by default, which turns coding rounds off there instead.",
+    )
+
     max_follow_ups: int = Field(default=1, ge=0, le=5)
     per_question_seconds: float | None = Field(default=None, gt=0)
     total_seconds: float | None = Field(default=None, gt=0)

@@ -258,6 +258,7 @@ def test_a_coding_round_in_the_browser_page() -> None:
     app = click(app, "Run examples")
     assert not app.exception
     assert any(f"{len(task.examples)} of {len(task.examples)} passed" in s.value for s in app.success)
+    assert any("bubblewrap sandbox" in c.value for c in app.caption)  # which isolation ran, every time
     app = click(app, "Submit code")
     assert "hidden tests passed" in chat(app)[-1][1]
     app.chat_input[0].set_value(
@@ -267,3 +268,17 @@ def test_a_coding_round_in_the_browser_page() -> None:
     assert any("Interview complete" in s.value for s in app.success)
     assert any(c.language == "python" for c in app.code)  # the submitted code is in the report
     assert question.coding.function
+
+
+def test_without_a_sandbox_the_setup_says_so_and_offers_no_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    from interviewer import sandbox
+
+    monkeypatch.setattr(sandbox, "isolation_works", lambda isolation: False)
+    monkeypatch.setattr(sandbox, "ALLOW_WEAK", False)
+    app = new_app()
+    assert any("apt-get install bubblewrap" in w.value for w in app.warning)
+    [toggle] = [t for t in app.toggle if "coding rounds" in t.label]
+    assert toggle.disabled
+    app = start_mock(app, count=1, topics=["coding"])
+    assert any("Coding rounds are off" in e.value for e in app.error)
+    assert not app.chat_message  # no interview started

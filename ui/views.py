@@ -12,6 +12,7 @@ from interviewer.formatting import credit_note
 from interviewer.llm.base import TextStream
 from interviewer.models import Grade, SandboxReport, Turn, TurnKind
 from interviewer.report import SessionReport
+from interviewer.sandbox import ISOLATION_NOTES
 
 AVATARS = {"interviewer": "assistant", "candidate": "user", "system": "assistant"}
 VERDICT_ICONS = {"covered": ":green[covered]", "partial": ":orange[partial]", "missing": ":red[missed]"}
@@ -96,6 +97,11 @@ def draw_grade(grade: Grade, answer: str) -> None:
 
 
 def draw_test_results(report: SandboxReport) -> None:
+    note = ISOLATION_NOTES[report.isolation]
+    if report.isolation == "bubblewrap":
+        st.caption(note)
+    else:
+        st.warning(note)
     if report.load_error:
         st.error(report.load_error)
         return
