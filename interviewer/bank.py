@@ -8,13 +8,14 @@ naming the file, the question and the field, instead of stopping at the first.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
+from interviewer.clarifications import revealing_text
 from interviewer.cue_checks import (
     backtracking_risk,
     contradictions_of_own_texts,
@@ -294,6 +295,27 @@ def check_question(question: Question, file: str, mistakes: dict[str, CommonMist
         found.append(problem("clarifications", "a scenario needs facts to reveal when the candidate asks"))
     if (question.kind == "coding") != (question.coding is not None):
         found.append(problem("coding", "a coding question needs a [questions.coding] table, and only coding questions"))
+    if question.coding is not None:
+        found += _unfair_tests(question, problem)
     if (question.kind == "output") != bool(question.snippet and question.snippet.strip()):
         found.append(problem("snippet", "an output question needs a snippet, and only output questions"))
+    return found
+
+
+def _unfair_tests(question: Question, problem: Callable[[str, str], BankProblem]) -> list[BankProblem]:
+    """Hidden tests must check only what the candidate can learn: a test that expects an exception names its
+    requirement, and every requirement is said in the prompt or revealed by the clarification that a question
+    in its own words gets."""
+    assert question.coding is not None
+    found = []
+    for index, test in enumerate(question.coding.hidden_tests):
+        where = f"coding.hidden_tests[{index}]"
+        if test.raises is not None and not test.requirement:
+            found.append(problem(f"{where}.requirement", f"expects {test.raises} but names no requirement"))
+        elif test.requirement and revealing_text(question, test.requirement) is None:
+            message = (
+                f"the requirement {test.requirement!r} is neither in the prompt nor revealed by a clarification "
+                "(add one whose triggers a question about it would use)"
+            )
+            found.append(problem(f"{where}.requirement", message))
     return found

@@ -29,6 +29,8 @@ from datetime import datetime
 from typing import Protocol
 
 from interviewer.bank import Bank
+from interviewer.clarifications import revealed
+from interviewer.complexity import measure_growth
 from interviewer.grading import Grader
 from interviewer.grading.coding import grade_coding_round, grade_output_round
 from interviewer.grading.scoring import compute_score
@@ -37,6 +39,7 @@ from interviewer.models import (
     Attempt,
     AttemptStatus,
     Grade,
+    Growth,
     PointHistory,
     PointVerdict,
     Question,
@@ -57,6 +60,7 @@ MAX_ANSWER_CHARS = 50_000
 MAX_QUESTION_CHARS = 2_000
 Clock = Callable[[], datetime]
 CodeRunner = Callable[..., SandboxReport]
+GrowthMeter = Callable[[Question, str], Growth | None]
 SnippetRunner = Callable[..., SnippetResult]
 Voice = Callable[[TurnKind, TextStream], str]
 """Says a streamed interviewer turn as it arrives (a UI draws it) and returns the full text."""
@@ -104,9 +108,11 @@ class Interviewer:
         turns: TurnWriter | None = None,
         code_runner: CodeRunner = run_tests,
         snippet_runner: SnippetRunner = run_snippet,
+        growth_meter: GrowthMeter = measure_growth,
     ) -> None:
         self.code_runner = code_runner
         self.snippet_runner = snippet_runner
+        self.growth_meter = growth_meter
         self.state = state
         self.bank = bank
         self.grader = grader
@@ -213,6 +219,7 @@ class Interviewer:
             self._save()
             raise InvalidMove(str(exc)) from exc
         attempt.code_report = report
+        attempt.growth = self._growth(question, code, report)
         outcome = report.load_error or f"{report.passed} of {report.total} hidden tests passed"
         self._turn(
             "interviewer",
@@ -225,6 +232,15 @@ class Interviewer:
         attempt.last_prompt_at = self.clock()
         self._save()
         return self.state.transcript[mark:]
+
+    def _growth(self, question: Question, code: str, report: SandboxReport) -> Growth | None:
+        """Time the code at growing sizes, once it passes a hidden test (a timing of wrong code says nothing)."""
+        if report.load_error or report.passed == 0:
+            return None
+        try:
+            return self.growth_meter(question, code)
+        except SandboxUnavailable:
+            return None
 
     def _coding_attempt(self, code: str) -> tuple[Question, Attempt]:
         attempt = self._require_current()
@@ -254,6 +270,8 @@ class Interviewer:
         attempt = self._require_current()
         question = self.bank.get(attempt.question_id)
         attempt.clarifications_asked += 1
+        known = attempt.clarifications_revealed
+        attempt.clarifications_revealed = known + [i for i in revealed(question, text) if i not in known]
         self._turn("candidate", "clarification_request", text, question.id)
         self._speak("clarification", self.turns.clarify(question, text), question.id)
         self._save()
@@ -449,6 +467,8 @@ class Interviewer:
                     attempt.code_report,
                     text,
                     clarifications_asked=attempt.clarifications_asked,
+                    clarifications_revealed=attempt.clarifications_revealed,
+                    growth=attempt.growth,
                     hints_used=attempt.hints_used,
                     discussion_grader=self.grader,
                     mistakes=self.bank.mistakes,

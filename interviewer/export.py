@@ -70,6 +70,8 @@ def _questions(report: SessionReport) -> list[str]:
             tests = item.code_report
             outcome = tests.load_error or f"{tests.passed} of {tests.total} tests passed"
             lines += [f"Code: {outcome} (sandbox: {tests.isolation})", ""]
+        if item.growth is not None:
+            lines += [f"Timing: {item.growth.summary()}", ""]
         grade = item.grade
         if grade is None:
             continue

@@ -95,6 +95,13 @@ class CodeTest(_Strict):
     call: NonEmptyText = Field(description="A Python expression calling the function, e.g. 'top_k([3, 1, 2], 2)'.")
     expected: str | None = Field(default=None, description="A Python expression for the expected result.")
     raises: str | None = Field(default=None, description="The name of the exception the call must raise.")
+    requirement: str | None = Field(
+        default=None,
+        description="The rule this test checks beyond the task's main behaviour, in one sentence (e.g. 'Keys "
+        "that flatten to the same path raise ValueError.'). It must be said in the prompt or revealed by a "
+        "clarification; a failing test with a requirement counts against the edge-cases point, one without "
+        "against the approach.",
+    )
 
     @field_validator("raises")
     @classmethod
@@ -103,6 +110,70 @@ class CodeTest(_Strict):
         if (expected is None) == (raises is None):
             raise ValueError("give exactly one of expected or raises")
         return raises
+
+
+GrowthClass = Literal["constant", "logarithmic", "linear", "linearithmic", "quadratic", "cubic", "exponential"]
+
+
+BIG_O: dict[GrowthClass, str] = {
+    "constant": "O(1)",
+    "logarithmic": "O(log n)",
+    "linear": "O(n)",
+    "linearithmic": "O(n log n)",
+    "quadratic": "O(n²)",
+    "cubic": "O(n³)",
+    "exponential": "O(2ⁿ)",
+}
+ORDER: tuple[GrowthClass, ...] = (
+    "constant",
+    "logarithmic",
+    "linear",
+    "linearithmic",
+    "quadratic",
+    "cubic",
+    "exponential",
+)
+
+
+class GrowthPoint(BaseModel):
+    n: int
+    seconds: float = Field(description="the fastest of the repeats")
+
+
+class Growth(BaseModel):
+    """How the submitted function's running time grew, and what that says."""
+
+    expected: GrowthClass
+    measured: list[GrowthClass] = Field(default_factory=list, description="best-fitting classes; empty: unmeasured")
+    points: list[GrowthPoint] = Field(default_factory=list)
+    note: str = Field(default="", description="why the measurement is missing or partial")
+    too_slow: bool = Field(default=False, description="calls at the first sizes already ran out of time")
+
+    @property
+    def label(self) -> str:
+        return " or ".join(BIG_O[c] for c in self.measured) if self.measured else "not measured"
+
+    @property
+    def span(self) -> str:
+        return f"n = {self.points[0].n:,} and {self.points[-1].n:,}" if self.points else ""
+
+    @property
+    def agrees(self) -> bool | None:
+        """Whether it grows as the reference solution does (None: not measured)."""
+        return None if not self.measured else self.expected in self.measured
+
+    @property
+    def slower(self) -> bool:
+        """Whether it grows faster than expected (a worse class than the reference's)."""
+        return bool(self.measured) and min(ORDER.index(c) for c in self.measured) > ORDER.index(self.expected)
+
+    def summary(self) -> str:
+        if self.too_slow:
+            return f"Far slower than the reference solution ({BIG_O[self.expected]}): {self.note}."
+        if not self.measured:
+            return f"Complexity not measured: {self.note}."
+        text = f"Measured {self.label} between {self.span}; the reference solution is {BIG_O[self.expected]}."
+        return text + (f" ({self.note})" if self.note else "")
 
 
 class CodingTask(_Strict):
@@ -115,6 +186,14 @@ class CodingTask(_Strict):
     reference_solution: NonEmptyText
     expected_complexity: NonEmptyText = Field(description="e.g. 'O(n log n) time, O(n) extra space'.")
     time_limit_seconds: float = Field(default=2.0, gt=0, le=30)
+    growth: GrowthClass | None = Field(
+        default=None, description="How the reference solution's time grows with n (checked by timing it)."
+    )
+    growth_input: str | None = Field(
+        default=None,
+        description="A Python lambda of (n, rng) returning the function's arguments as a tuple, for an input of "
+        "size n; rng is a seeded random.Random. Used to time the submitted code at growing sizes.",
+    )
 
 
 SandboxStatus = Literal["passed", "failed", "error", "timeout", "memory"]
@@ -195,6 +274,28 @@ class SandboxReport(BaseModel):
 
     def _count(self, status: SandboxStatus) -> int:
         return sum(result.status == status for result in self.results)
+
+
+class TimedCall(BaseModel):
+    """One call of a timing run: what it did, a hash of what it returned, and how long it took."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    call: str
+    outcome: str = Field(description="returned, raised, timeout, memory, broken or unreadable")
+    digest: str | None = Field(default=None, description="SHA-256 of the returned value's encoded form")
+    seconds: float = Field(description="from sending the call to its answer, measured outside the sandbox")
+    message: str = ""
+
+
+class TimedRun(BaseModel):
+    """The outcome of ``time_calls``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    isolation: Isolation
+    load_error: str | None = None
+    calls: list[TimedCall] = Field(default_factory=list)
 
 
 class SnippetResult(BaseModel):
@@ -460,6 +561,9 @@ class Attempt(BaseModel):
     follow_up_points: list[str] = Field(default_factory=list)
     hints_used: int = 0
     clarifications_asked: int = 0
+    clarifications_revealed: list[int] = Field(
+        default_factory=list, description="Indexes of the question's clarifications the candidate's questions got."
+    )
     answer_seconds: list[float] = Field(default_factory=list, description="Time taken for each answer.")
     last_prompt_at: datetime
     ended_at: datetime | None = None
@@ -468,6 +572,7 @@ class Attempt(BaseModel):
     code: str | None = Field(default=None, description="Coding rounds: the latest code run or submitted.")
     example_runs: int = 0
     code_report: SandboxReport | None = Field(default=None, description="Coding rounds: the hidden tests' results.")
+    growth: Growth | None = Field(default=None, description="Coding rounds: how the code's time grew with n.")
     expected_output: str | None = Field(
         default=None, description="Output questions: what the snippet printed when run in the sandbox."
     )

@@ -12,7 +12,7 @@ from datetime import datetime
 from pydantic import BaseModel
 
 from interviewer.bank import Bank
-from interviewer.models import PLAN_DAYS, Grade, SandboxReport, SessionState, TokenUsage
+from interviewer.models import PLAN_DAYS, Grade, Growth, SandboxReport, SessionState, TokenUsage
 
 WEAK_SCORE = 3.0
 DIMENSIONS = ("structure", "concrete_example", "trade_offs", "concision")
@@ -33,6 +33,7 @@ class QuestionReport(BaseModel):
     grade: Grade | None
     code: str | None = None
     code_report: SandboxReport | None = None
+    growth: Growth | None = None
 
 
 class NextStep(BaseModel):
@@ -80,6 +81,7 @@ def build_report(state: SessionState, bank: Bank) -> SessionReport:
                 grade=grade,
                 code=attempt.code,
                 code_report=attempt.code_report,
+                growth=attempt.growth,
             )
         )
         if grade is None or attempt.status == "not_reached":

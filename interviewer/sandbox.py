@@ -62,6 +62,8 @@ from interviewer.models import (
     SandboxReport,
     SandboxStatus,
     SnippetResult,
+    TimedCall,
+    TimedRun,
 )
 from interviewer.sandbox_judge import expectation, judge, read_answer
 
@@ -285,6 +287,8 @@ class _Run:
     elapsed: dict[int, float] = field(default_factory=dict)  # index -> seconds from call to answer
     stdout: _Pipe = field(default_factory=_Pipe)
     stderr: _Pipe = field(default_factory=_Pipe)
+    digest: bool = False  # ask for a hash of each returned value instead of the value (timing runs)
+    stop_after: float | None = None  # timing runs: send no more calls once one took longer than this
     killed: str | None = None  # "deadline", "output" or "protocol"
     returncode: int | None = None
     current: int | None = None  # the test running when it ended, if any
@@ -361,13 +365,15 @@ def _execute(
     time_limit: float,
     guard: bool,
     calls: Sequence[tuple[int, str]] = (),
+    digest: bool = False,
+    stop_after: float | None = None,
 ) -> _Run:
     """Run the runner once in a fresh working directory; always cleans up the directory and the processes.
 
     ``calls``: (index, call) of the tests to run, sent one at a time, each after the answer to the one before.
     """
     host = tempfile.mkdtemp(prefix="interviewer-sandbox-", dir=TEMP_ROOT)
-    run = _Run(mode=job["mode"], calls=list(calls))
+    run = _Run(mode=job["mode"], calls=list(calls), digest=digest, stop_after=stop_after)
     try:
         drop_to = _drop_to(isolation)
         os.chmod(host, 0o711)
@@ -448,7 +454,8 @@ def _next_call(process: subprocess.Popen[bytes], run: _Run, time_limit: float) -
     index, call = run.calls.pop(0)
     run.phase, run.current = "test", index
     run.sent_at[index] = now
-    _send(process, run, json.dumps({"index": index, "call": call}).encode() + b"\n", last=False)
+    request = {"index": index, "call": call, "digest": run.digest}
+    _send(process, run, json.dumps(request).encode() + b"\n", last=False)
     return now + time_limit + GRACE_SECONDS
 
 
@@ -523,6 +530,8 @@ def _on_event(process: subprocess.Popen[bytes], run: _Run, line: bytes, time_lim
     if kind == "result" and run.phase == "test" and event.get("index") == run.current:
         run.answers[run.current] = event
         run.elapsed[run.current] = now - run.sent_at.get(run.current, now)
+        if run.stop_after is not None and run.elapsed[run.current] > run.stop_after:
+            run.calls.clear()
         return _next_call(process, run, time_limit)
     if kind == "start" and run.mode == "snippet" and run.phase == "load":
         run.phase, run.current = "test", 0
@@ -673,6 +682,50 @@ def run_tests(
         output_truncated=truncated or cut_out or cut_err,
         elapsed=round(time.perf_counter() - started, 4),
     )
+
+
+def time_calls(
+    solution: str,
+    function: str,
+    calls: Sequence[str],
+    *,
+    time_limit: float = 2.0,
+    stop_after: float | None = None,
+    isolation: Isolation | None = None,
+) -> TimedRun:
+    """Run calls one by one in one sandbox, each timed here from sending it to its answer (which the code cannot
+    shorten: it cannot answer before it has the result, and a hash of that result comes back to be checked).
+
+    Values come back as hashes. Once a call takes longer than ``stop_after`` seconds no more are sent; a call
+    that fails ends the run.
+    """
+    chosen = _resolve(isolation)
+    job = {"mode": "tests", "solution": solution, "function": function}
+    run = _execute(
+        job,
+        chosen,
+        time_limit=time_limit,
+        guard=True,
+        calls=list(enumerate(calls)),
+        digest=True,
+        stop_after=stop_after,
+    )
+    loaded = next((event for event in run.events if event.get("event") == "loaded"), None)
+    if loaded is None or loaded.get("error") is not None:
+        error = str(loaded.get("error")) if loaded is not None else _crash(run, time_limit)[1]
+        return TimedRun(isolation=chosen, load_error=error)
+    timed = []
+    for index, call in enumerate(calls):
+        answer = read_answer(run.answers[index]) if index in run.answers else None
+        if answer is None:
+            break
+        seconds = run.elapsed.get(index, 0.0)
+        timed.append(
+            TimedCall(call=call, outcome=answer.outcome, digest=answer.digest, seconds=seconds, message=answer.message)
+        )
+        if answer.outcome != "returned":
+            break
+    return TimedRun(isolation=chosen, calls=timed)
 
 
 def _not_run(index: int, test: CodeTest, status: Status, message: str) -> CaseResult:

@@ -56,6 +56,7 @@ class CallAnswer(BaseModel):
     index: int
     outcome: Literal["returned", "raised", "timeout", "memory", "broken", "unreadable"]
     value: Any = None
+    digest: str | None = None  # timing runs: a hash of the encoded value instead of the value
     exception: list[str] = []
     message: str = ""
     traceback: str | None = None

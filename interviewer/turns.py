@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from typing import Protocol
 
 from interviewer.bank import Bank
-from interviewer.grading.text import compile_cue, split_sentences
+from interviewer.clarifications import reply
 from interviewer.llm.base import ChatClient, LLMError, TextStream
 from interviewer.models import PLAN_DAYS, Attempt, Question, SessionState
 from interviewer.prompts import fence, fit, load_prompt
@@ -41,19 +41,8 @@ def bank_follow_up(question: Question, point_id: str) -> str:
 
 
 def bank_clarification(question: Question, request: str) -> str:
-    """The clarification whose triggers best match the candidate's question, or a nudge to assume."""
-    sentences = split_sentences(request)
-    best_score, best_answer = 0, None
-    for clarification in question.clarifications:
-        cues = [compile_cue(trigger) for trigger in clarification.triggers]
-        score = sum(1 for cue in cues if any(cue.matches(s) for s in sentences))
-        if score > best_score:
-            best_score, best_answer = score, clarification.answer
-    if best_answer is not None:
-        return best_answer
-    if question.kind == "scenario":
-        return "I don't have anything more specific on that. What would you look at, and what would it tell you?"
-    return "That's up to you: state the assumption you're making and carry on."
+    """The matching clarifications' answers, or a nudge to state an assumption (see ``clarifications``)."""
+    return reply(question, request)
 
 
 def results_lines(session: SessionState, bank: Bank) -> list[str]:

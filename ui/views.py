@@ -135,6 +135,8 @@ def draw_report(report: SessionReport) -> None:
                 st.code(item.code, "python")
             if item.code_report is not None:
                 draw_test_results(item.code_report)
+            if item.growth is not None:
+                (st.warning if item.growth.slower or item.growth.too_slow else st.caption)(item.growth.summary())
             if item.grade is not None:
                 draw_grade(item.grade, item.answer)
     if report.usage.calls:

@@ -8,42 +8,32 @@ carry 45% of the round, readability and clarified assumptions 10% each, the disc
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from interviewer.grading import Grader
 from interviewer.grading.mistakes import applicable_mistakes, finding
 from interviewer.grading.readability import review
+from interviewer.grading.round_checks import (
+    ASSUMPTIONS_POINT,
+    held_to_the_code,
+    held_to_the_timing,
+    judge_clarifying,
+    point_verdict,
+    timing_feedback,
+)
 from interviewer.grading.scoring import compute_score
-from interviewer.models import CommonMistake, Grade, PointVerdict, Question, SandboxReport, Verdict
+from interviewer.models import CommonMistake, Grade, Growth, Question, SandboxReport
 
 # Shares of a coding round's score; the discussion's own rubric points carry the rest.
 TESTS_SHARE = 0.45
 READABILITY_SHARE = 0.10
 CLARIFIED_SHARE = 0.10
 DISCUSSION_SHARE = 1.0 - TESTS_SHARE - READABILITY_SHARE - CLARIFIED_SHARE
-_ASSUMING = re.compile(r"\b(assum\w*|clarif\w*|what if|edge cases?|empty input|constraints?)\b", re.I)
 
 
 def _per_hint(talk: Grade) -> float:
     """What one hint cost in the discussion grade, so the round charges hints the same way."""
     return talk.hint_penalty / talk.hints_used if talk.hints_used else 0.0
-
-
-def _verdict(credit: float) -> Verdict:
-    return "covered" if credit >= 0.999 else "partial" if credit > 0 else "missing"
-
-
-def _point(point_id: str, statement: str, weight: float, credit: float, evidence: str | None) -> PointVerdict:
-    credit = round(min(1.0, max(0.0, credit)), 3)
-    return PointVerdict(
-        point_id=point_id,
-        statement=statement,
-        weight=weight,
-        verdict=_verdict(credit),
-        credit=credit,
-        evidence=evidence,
-    )
 
 
 def grade_coding_round(
@@ -56,7 +46,13 @@ def grade_coding_round(
     hints_used: int,
     discussion_grader: Grader,
     mistakes: Mapping[str, CommonMistake],
+    clarifications_revealed: Sequence[int] = (),
+    growth: Growth | None = None,
 ) -> Grade:
+    """The round's grade. What was clarified is judged once, from the questions asked and the assumptions
+    stated, and the round's "clarified" point, the question's own assumptions point and the "not clarifying"
+    mistake all follow that one judgement; a point the discussion earns is held to partial credit when the
+    code fails the hidden tests it is about (see ``round_checks``)."""
     if question.coding is None:
         raise ValueError(f"{question.id} is not a coding question")
     talk = discussion_grader.grade(question, discussion, hints_used=hints_used)
@@ -66,44 +62,51 @@ def grade_coding_round(
         round(share * round_weight, 3) for share in (TESTS_SHARE, READABILITY_SHARE, CLARIFIED_SHARE)
     )
     if report.load_error:
-        tests = _point("code-tests", "The code runs and passes the hidden tests.", tests_weight, 0.0, report.load_error)
+        tests = point_verdict(
+            "code-tests", "The code runs and passes the hidden tests.", tests_weight, 0.0, report.load_error
+        )
     else:
-        tests = _point(
+        tests = point_verdict(
             "code-tests",
             "The code passes the hidden tests, edge cases included.",
             tests_weight,
             report.passed / report.total if report.total else 0.0,
             f"{report.passed} of {report.total} hidden tests passed",
         )
-    clarified = clarifications_asked > 0 or bool(_ASSUMING.search(discussion))
+    clarity = judge_clarifying(question, clarifications_asked, clarifications_revealed, discussion, report)
+    talk_points = [held_to_the_code(point, question, report) for point in talk.points]
+    talk_points = [held_to_the_timing(point, growth, discussion) for point in talk_points]
+    talk_points = [clarity.apply(point) if point.point_id == ASSUMPTIONS_POINT else point for point in talk_points]
     points = [
         tests,
-        _point(
+        point_verdict(
             "code-readability",
             "The code is easy to read: short functions, shallow nesting, clear names, nothing needlessly clever.",
             readability_weight,
             readability.score,
             readability.summary,
         ),
-        _point(
+        point_verdict(
             "code-clarified",
             "The candidate clarified inputs and constraints (asked, or stated assumptions) instead of guessing.",
             clarified_weight,
-            1.0 if clarified else 0.0,
-            f"{clarifications_asked} clarifying question(s) asked" if clarifications_asked else None,
+            clarity.credit,
+            clarity.evidence,
         ),
-        *talk.points,
+        *talk_points,
     ]
     judged_on_the_round = ("clever-unmaintainable-code", "no-clarifying-assumptions")
     found = [m for m in talk.mistakes if m.mistake_id not in judged_on_the_round]
     applicable = {m.id: m for m in applicable_mistakes(question, mistakes)}
     if readability.clever and (clever := applicable.get("clever-unmaintainable-code")):
         found.append(finding(clever, readability.clever[0], "; ".join(readability.clever)))
-    if not clarified and (unclarified := applicable.get("no-clarifying-assumptions")):
+    if clarity.credit == 0 and (unclarified := applicable.get("no-clarifying-assumptions")):
         explanation = "No clarifying question was asked and no assumption was stated before or after coding."
         found.append(finding(unclarified, None, explanation))
     failures = [f"{r.call}: {r.message or r.status}" for r in report.results if r.status != "passed"][:3]
     feedback = [f"Failing hidden test {line}" for line in failures]
+    feedback += clarity.feedback
+    feedback += timing_feedback(growth, discussion)
     feedback += [f"Readability: {line}" for line in readability.findings + readability.clever]
     feedback += talk.feedback
     task = question.coding
@@ -153,7 +156,7 @@ def grade_output_round(
             found.append(line)
             position = index + len(line)
     credit = len(found) / len(expected) if expected else 0.0
-    output_point = _point(
+    output_point = point_verdict(
         "output",
         "States exactly what the snippet prints, line by line.",
         OUTPUT_WEIGHT,

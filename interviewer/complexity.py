@@ -1,0 +1,161 @@
+"""Complexity from the code: time the submitted function at growing input sizes and fit how it grows.
+
+Each coding question gives an input generator (``CodingTask.growth_input``: a function of ``n`` and a seeded
+``random.Random``) and the class its reference solution belongs to (``CodingTask.growth``). The candidate's
+function is called at n = 500, 1,000, 2,000, ... in the sandbox, three times per size with different seeds,
+each call timed outside the sandbox from sending it to its answer; sizes stop growing once a call takes longer
+than ``STOP_AFTER`` seconds. Every answer must hash to what the reference solution returns for the same input,
+so code cannot answer early without computing the result; a size where it does not is left out, and the
+measurement says so.
+
+The fit: for each class, how far log(time) strays from log(c * f(n)) for the best c; the class that strays
+least wins. O(n) and O(n log n) differ by less than timing noise over these sizes, so a fit between them is
+reported as "O(n) or O(n log n)" and agrees with either.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+import statistics
+from collections.abc import Callable, Sequence
+
+from interviewer.models import Growth, GrowthClass, GrowthPoint, Question
+from interviewer.sandbox import time_calls
+
+SIZES = tuple(500 * 2**k for k in range(8))  # 500 .. 64,000
+REPEATS = 3
+STOP_AFTER = 0.4  # seconds: a call this slow ends the growth
+MIN_POINTS = 3
+MIN_SECONDS = 0.002  # sizes faster than this are mostly overhead and are not fitted
+NEAR_LINEAR = ("linear", "linearithmic")
+CLOSE_FIT = 1.35  # a class whose error is within this factor of the best one's is as good a fit
+BASELINE_CALL = "None"  # a call that does no work: its round trip is subtracted from the others
+
+MODELS: dict[GrowthClass, Callable[[float], float]] = {
+    "constant": lambda n: 1.0,
+    "logarithmic": lambda n: math.log2(n),
+    "linear": lambda n: n,
+    "linearithmic": lambda n: n * math.log2(n),
+    "quadratic": lambda n: n * n,
+    "cubic": lambda n: n**3,
+}
+
+
+def fit(points: Sequence[GrowthPoint]) -> list[GrowthClass]:
+    """The classes that fit the times best (see the module docstring)."""
+    errors = {}
+    for name, model in MODELS.items():
+        residuals = [math.log(p.seconds) - math.log(model(p.n)) for p in points]
+        centre = statistics.fmean(residuals)
+        errors[name] = math.sqrt(statistics.fmean((r - centre) ** 2 for r in residuals))
+    best = min(errors, key=lambda name: errors[name])
+    if best in NEAR_LINEAR:
+        return [c for c in NEAR_LINEAR if errors[c] <= max(errors[best] * CLOSE_FIT, 0.05)]
+    return [best]
+
+
+def growth_calls(question: Question) -> list[tuple[int, str]]:
+    """(n, call) for every size and repeat, smallest first."""
+    task = question.coding
+    assert task is not None and task.growth_input is not None
+    return _calls(task.function, task.growth_input)
+
+
+def _calls(function: str, growth_input: str) -> list[tuple[int, str]]:
+    make = f"({growth_input})"
+    return [
+        (n, f"{function}(*{make}({n}, __import__('random').Random({seed})))") for n in SIZES for seed in range(REPEATS)
+    ]
+
+
+def measure_growth(question: Question, code: str) -> Growth | None:
+    """Time the code at growing sizes and fit its growth (None: the question gives no input generator)."""
+    task = question.coding
+    if task is None or task.growth_input is None or task.growth is None:
+        return None
+    calls = growth_calls(question)
+    expected = _reference_digests(task.reference_solution, task.function, task.growth_input, task.time_limit_seconds)
+    run = time_calls(
+        code,
+        task.function,
+        [BASELINE_CALL] * REPEATS + [call for _, call in calls],
+        time_limit=task.time_limit_seconds,
+        stop_after=STOP_AFTER,
+    )
+    if run.load_error:
+        return Growth(expected=task.growth, note="the code did not load")
+    # the round trip of a call that does nothing: what every timing includes besides the work
+    overhead = min((c.seconds for c in run.calls[:REPEATS]), default=0.0)
+    fastest: dict[int, float] = {}
+    wrong = 0
+    for (n, _), timed, reference in zip(calls, run.calls[REPEATS:], expected, strict=False):
+        if timed.outcome != "returned":
+            break
+        if reference is None or timed.digest != reference:
+            wrong += 1
+            continue
+        fastest[n] = min(fastest.get(n, math.inf), max(timed.seconds - overhead, 1e-6))
+    points = [GrowthPoint(n=n, seconds=s) for n, s in sorted(fastest.items()) if s >= MIN_SECONDS]
+    notes = [f"{wrong} call(s) returned something other than the reference solution and were left out"] if wrong else []
+    ended = run.calls[-1] if len(run.calls) > REPEATS else None
+    if ended is not None and ended.outcome == "timeout":
+        notes.append(f"a call at n = {calls[len(run.calls) - REPEATS - 1][0]:,} did not finish within the time limit")
+    if len(points) < MIN_POINTS:
+        notes.insert(0, "too few sizes gave a usable time")
+        slow = ended is not None and ended.outcome == "timeout"
+        return Growth(expected=task.growth, points=points, note="; ".join(notes), too_slow=slow)
+    return Growth(expected=task.growth, measured=fit(points), points=points, note="; ".join(notes))
+
+
+@functools.lru_cache(maxsize=64)
+def _reference_digests(solution: str, function: str, growth_input: str, time_limit: float) -> tuple[str | None, ...]:
+    """What the reference solution returns at each call, hashed (None where it did not answer)."""
+    calls = [call for _, call in _calls(function, growth_input)]
+    run = time_calls(solution, function, calls, time_limit=time_limit * 5)
+    digests = [c.digest for c in run.calls]
+    return tuple(digests + [None] * (len(calls) - len(digests)))
+
+
+_CLAIM = re.compile(
+    r"\bO\(\s*(?P<body>[^()]{1,30}?)\s*\)|\b(?P<word>constant|logarithmic|linear|quadratic|cubic|exponential)\b"
+    r"(?:\s+time)?|\bn\s*log\s*n\b",
+    re.I,
+)
+_SPACE = re.compile(r"^\W*(?:\w+\W+){0,2}?(?:space|memory|extra)\b", re.I)
+
+
+def claimed_growth(discussion: str) -> GrowthClass | None:
+    """The time complexity the candidate states first ("O(n log n)", "O(n^2)", "linear time"), if any; a
+    complexity followed by "space" or "memory" is about space and is skipped."""
+    for match in _CLAIM.finditer(discussion):
+        if _SPACE.match(discussion[match.end() : match.end() + 30]):
+            continue
+        found = _class_of(match)
+        if found is not None:
+            return found
+    return None
+
+
+def _class_of(match: re.Match[str]) -> GrowthClass | None:
+    word = (match.group("word") or "").lower()
+    if word:
+        return {"constant": "constant", "logarithmic": "logarithmic", "linear": "linear", "quadratic": "quadratic",
+                "cubic": "cubic", "exponential": "exponential"}[word]  # type: ignore[return-value]  # fmt: skip
+    body = re.sub(r"\s+", "", (match.group("body") or match.group(0)).lower())
+    if body in ("1", "k") or body.isdigit():
+        return "constant"
+    if re.fullmatch(r"nlog\w*n|n\*log\w*n|n\*lg\w*n|nlgn|nlogk|n\*logk", body):
+        return "linearithmic"
+    if re.fullmatch(r"log\w*n|lgn|logk", body):
+        return "logarithmic"
+    if re.fullmatch(r"(?:n\^?2|n\*\*2|n²|n\*n|n\^2)", body):
+        return "quadratic"
+    if re.fullmatch(r"(?:n\^?3|n\*\*3|n³|n\*n\*n)", body):
+        return "cubic"
+    if re.fullmatch(r"2\^n|2\*\*n|2ⁿ", body):
+        return "exponential"
+    if re.fullmatch(r"[a-z](?:[+*][a-z])*|n\w*", body):
+        return "linear"  # O(n), O(n + m), O(n * d): linear in the input
+    return None
