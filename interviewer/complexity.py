@@ -107,7 +107,7 @@ def measure_growth(question: Question, code: str) -> Growth | None:
         notes.insert(0, "too few sizes gave a usable time")
         slow = ended is not None and ended.outcome == "timeout"
         return Growth(expected=task.growth, points=points, note="; ".join(notes), too_slow=slow)
-    return Growth(expected=task.growth, measured=fit(points), points=points, note="; ".join(notes))
+    return Growth(expected=task.growth, measured=fit(points), points=points[-FIT_POINTS:], note="; ".join(notes))
 
 
 @functools.lru_cache(maxsize=64)

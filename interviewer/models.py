@@ -141,7 +141,7 @@ class GrowthPoint(BaseModel):
 
 
 class Growth(BaseModel):
-    """How the submitted function's running time grew, and what that says."""
+    """How the submitted function's running time grew (at the sizes the fit used), and what that says."""
 
     expected: GrowthClass
     measured: list[GrowthClass] = Field(default_factory=list, description="best-fitting classes; empty: unmeasured")
