@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.exc import OperationalError
 
+from interviewer import sandbox
 from interviewer.bank import Bank, load_bank
 from interviewer.grading.offline import OfflineGrader
 from interviewer.store import TranscriptStore
@@ -19,6 +20,9 @@ SHARED_DATA = TESTS.parent.parent / "shared" / "data"
 POSTGRES_URL_VARIABLE = "INTERVIEWER_TEST_POSTGRES_URL"
 POSTGRES_URL_EXAMPLE = "postgresql+psycopg://interviewer:interviewer@127.0.0.1:5432/interviewer_test"
 BACKENDS = ("sqlite", "postgresql")
+SANDBOX = sandbox.availability()
+# tests that run candidate code: skipped, with the app's own message, where no sandbox the app may use works
+needs_sandbox = pytest.mark.skipif(not SANDBOX.available, reason=f"no sandbox: {SANDBOX.message}")
 
 
 class FakeClock:

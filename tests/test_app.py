@@ -13,7 +13,7 @@ from interviewer.grading.offline import OfflineGrader
 from interviewer.llm.fake_server import FakeOpenAIServer
 from interviewer.models import SessionConfig
 from interviewer.store import TranscriptStore
-from tests.conftest import FakeClock
+from tests.conftest import FakeClock, needs_sandbox
 
 APP = str(Path(__file__).parent.parent / "app.py")
 WEAK = "Lists can change after you make them but tuples cannot change once they are created."
@@ -247,6 +247,7 @@ def test_dunder_names_stay_literal_in_markdown() -> None:
     assert md("equality through __eq__ and `__hash__`") == "equality through \\_\\_eq\\_\\_ and `__hash__`"
 
 
+@needs_sandbox
 def test_a_coding_round_in_the_browser_page() -> None:
     question = load_bank().get("code-merge-intervals")
     app = start_mock(new_app(), count=1, topics=["coding"])

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import needs_sandbox
+
 ROOT = Path(__file__).parent.parent
 CHROMIUM = Path(os.environ.get("INTERVIEWER_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = ROOT / "test-artifacts"
@@ -126,6 +128,7 @@ def test_two_question_interview_with_a_reload(app_url: str) -> None:
         browser.close()
 
 
+@needs_sandbox
 def test_a_coding_round_in_the_browser(app_url: str) -> None:
     from interviewer.bank import load_bank
 

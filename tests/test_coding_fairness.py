@@ -15,7 +15,7 @@ from interviewer.clarifications import reply, revealed, revealing_text
 from interviewer.engine import Interviewer
 from interviewer.grading.offline import OfflineGrader
 from interviewer.models import SessionConfig
-from tests.conftest import FakeClock
+from tests.conftest import FakeClock, needs_sandbox
 
 FLATTEN = "code-flatten-config"
 BOTH = "Can keys contain the separator already, and what should happen to an empty nested dict?"
@@ -75,6 +75,7 @@ def play(bank: Bank, clock: FakeClock, code: str, *, asks: tuple[str, ...] = (),
     return grade, {p.point_id: p for p in grade.points}
 
 
+@needs_sandbox
 def test_the_report_agrees_on_what_was_clarified(bank: Bank, clock: FakeClock) -> None:
     grade, points = play(bank, clock, NO_COLLISION_CHECK, asks=(BOTH,))
     clarified, assumptions = points["code-clarified"], points["assumptions"]
@@ -82,6 +83,7 @@ def test_the_report_agrees_on_what_was_clarified(bank: Bank, clock: FakeClock) -
     assert "no-clarifying-assumptions" not in {m.mistake_id for m in grade.mistakes}
 
 
+@needs_sandbox
 def test_asking_about_some_of_it_is_partial_and_names_what_was_not_asked(bank: Bank, clock: FakeClock) -> None:
     grade, points = play(bank, clock, NO_COLLISION_CHECK, asks=("What should happen to an empty nested dict?",))
     clarified, assumptions = points["code-clarified"], points["assumptions"]
@@ -91,6 +93,7 @@ def test_asking_about_some_of_it_is_partial_and_names_what_was_not_asked(bank: B
     assert "no-clarifying-assumptions" not in {m.mistake_id for m in grade.mistakes}
 
 
+@needs_sandbox
 def test_no_question_and_no_assumption_is_missed_everywhere(bank: Bank, clock: FakeClock) -> None:
     talk = "I loop over the keys and build the paths. It is linear in the number of keys."
     grade, points = play(bank, clock, NO_COLLISION_CHECK, discussion=talk)
@@ -99,6 +102,7 @@ def test_no_question_and_no_assumption_is_missed_everywhere(bank: Bank, clock: F
     assert "no-clarifying-assumptions" in {m.mistake_id for m in grade.mistakes}
 
 
+@needs_sandbox
 @pytest.mark.parametrize(
     ("code", "held", "kept"),
     [(NO_COLLISION_CHECK, "edge-cases", "approach"), (NOTHING_RIGHT, "approach", None)],

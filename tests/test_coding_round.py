@@ -9,7 +9,9 @@ from interviewer.engine import Interviewer, InvalidMove
 from interviewer.grading.offline import OfflineGrader
 from interviewer.models import SessionConfig
 from interviewer.store import TranscriptStore
-from tests.conftest import FakeClock
+from tests.conftest import FakeClock, needs_sandbox
+
+pytestmark = needs_sandbox
 
 QUESTION = "code-merge-intervals"
 DISCUSSION = (

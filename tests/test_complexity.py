@@ -10,6 +10,7 @@ import pytest
 from interviewer.bank import DEFAULT_BANK_DIR, read_bank
 from interviewer.complexity import SIZES, claimed_growth, fit, measure_growth
 from interviewer.models import GrowthPoint
+from tests.conftest import needs_sandbox
 
 BANK, _ = read_bank(DEFAULT_BANK_DIR)  # the bank tests report problems; these need only the questions
 CODING = sorted((q for q in BANK.questions.values() if q.coding is not None), key=lambda q: q.id)
@@ -60,6 +61,7 @@ def test_every_coding_question_can_be_timed() -> None:
         assert question.coding.growth is not None and question.coding.growth_input, question.id
 
 
+@needs_sandbox
 @pytest.mark.parametrize("question", CODING, ids=lambda q: q.id)
 def test_each_reference_solution_measures_as_its_expected_class(question) -> None:  # type: ignore[no-untyped-def]
     growth = measure_growth(question, question.coding.reference_solution)
@@ -136,6 +138,7 @@ QUADRATIC = {
 }
 
 
+@needs_sandbox
 @pytest.mark.parametrize("question_id", sorted(QUADRATIC))
 def test_a_quadratic_variant_measures_as_quadratic(question_id: str) -> None:
     question = BANK.questions[question_id]
@@ -146,6 +149,7 @@ def test_a_quadratic_variant_measures_as_quadratic(question_id: str) -> None:
     assert growth.slower or growth.too_slow, detail
 
 
+@needs_sandbox
 def test_the_grade_sets_the_claim_against_the_measurement(bank, clock) -> None:  # type: ignore[no-untyped-def]
     from interviewer.engine import Interviewer
     from interviewer.export import to_markdown
@@ -171,6 +175,7 @@ def test_the_grade_sets_the_claim_against_the_measurement(bank, clock) -> None: 
     assert "Timing: Measured O(n²)" in to_markdown(interviewer.state, bank)
 
 
+@needs_sandbox
 def test_an_honest_claim_about_efficient_code_is_not_held(bank, clock) -> None:  # type: ignore[no-untyped-def]
     from interviewer.engine import Interviewer
     from interviewer.grading.offline import OfflineGrader

@@ -14,8 +14,10 @@ import pytest
 
 from interviewer import sandbox
 from interviewer.models import CodeTest
+from tests.conftest import needs_sandbox
 
 AVAILABLE = sandbox.available_isolations()
+pytestmark = needs_sandbox
 modes = pytest.mark.parametrize("isolation", AVAILABLE)
 
 HIDDEN = [
