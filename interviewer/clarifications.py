@@ -12,13 +12,16 @@ from interviewer.grading.text import compile_cue, content_stems, split_sentences
 from interviewer.models import Question
 
 MAX_ANSWERS = 3
-REQUIREMENT_COVERED = 0.5  # share of a requirement's words its revealing text must say
+REQUIREMENT_COVERED = 0.5
+MEANING_MIN_WORDS = 2  # a question matched on meaning shares at least this many content words
+MEANING_SHARE = 0.5  # and this share of its own  # share of a requirement's words its revealing text must say
 NO_FACTS_SCENARIO = "I don't have anything more specific on that. What would you look at, and what would it tell you?"
 NO_FACTS = "That's up to you: state the assumption you're making and carry on."
 
 
 def revealed(question: Question, request: str) -> list[int]:
-    """Indexes of the clarifications the request asks about, in the order it raises them (at most a few)."""
+    """Indexes of the clarifications the request asks about, in the order it raises them (at most a few): by
+    their triggers, or else by meaning (``by_meaning``)."""
     sentences = split_sentences(request)
     ranked: list[tuple[int, int, int]] = []  # first sentence, -triggers matched, index
     for index, clarification in enumerate(question.clarifications):
@@ -26,15 +29,44 @@ def revealed(question: Question, request: str) -> list[int]:
         hits = [(position, cue) for position, sentence in enumerate(sentences) for cue in cues if cue.matches(sentence)]
         if hits:
             ranked.append((min(position for position, _ in hits), -len(hits), index))
-    return [index for *_, index in sorted(ranked)[:MAX_ANSWERS]]
+    if ranked:
+        return [index for *_, index in sorted(ranked)[:MAX_ANSWERS]]
+    meant = by_meaning(question, request)
+    return [meant] if isinstance(meant, int) else []
 
 
 def reply(question: Question, request: str) -> str:
-    """What the interviewer says: the matching clarifications' answers, or a nudge to assume."""
+    """What the interviewer says: the answers of the clarifications asked about; else the sentence of the task
+    the question asks about in other words; else a nudge to state an assumption."""
     found = revealed(question, request)
     if found:
         return " ".join(question.clarifications[index].answer for index in found)
+    meant = by_meaning(question, request)
+    if isinstance(meant, str):
+        return f"As the task says: {meant}"
     return NO_FACTS_SCENARIO if question.kind == "scenario" else NO_FACTS
+
+
+def by_meaning(question: Question, request: str) -> int | str | None:
+    """For a question no trigger catches: the clarification (its index) or the sentence of the task that shares
+    the most of its content words, at least ``MEANING_MIN_WORDS`` and ``MEANING_SHARE`` of them; None if
+    nothing does. A sentence of the task is returned so the interviewer never calls open what the task settles.
+    """
+    asked = set(content_stems(request))
+    if not asked:
+        return None
+    candidates: list[tuple[int | str, str]] = [
+        (index, c.answer + " " + " ".join(c.triggers)) for index, c in enumerate(question.clarifications)
+    ]
+    candidates += [(sentence.text, sentence.text) for sentence in split_sentences(question.prompt)]
+    best_score, best = 0, None
+    for found, words in candidates:
+        score = len(asked & set(content_stems(words)))
+        if score > best_score:
+            best_score, best = score, found
+    if best_score >= MEANING_MIN_WORDS and best_score >= MEANING_SHARE * len(asked):
+        return best
+    return None
 
 
 def revealing_text(question: Question, requirement: str) -> str | None:

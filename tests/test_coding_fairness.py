@@ -115,3 +115,23 @@ def test_a_point_the_code_fails_is_not_fully_credited_from_the_talk(
     assert points[held].credit <= 0.5 and "held to partial" in (points[held].evidence or ""), points[held]
     if kept is not None:
         assert points[kept].verdict == "covered", points[kept]
+
+
+@pytest.mark.parametrize(
+    ("question_id", "asked", "said"),
+    [
+        ("code-dedupe-latest", "If two records share a key and timestamp, which one wins?", "later"),
+        ("code-install-order", "How do I choose between packages that are ready at the same time?", "As the task says"),
+    ],
+)
+def test_a_question_in_other_words_gets_the_answer_not_a_shrug(
+    bank: Bank, question_id: str, asked: str, said: str
+) -> None:
+    answer = reply(bank.get(question_id), asked)
+    assert said in answer and "up to you" not in answer, answer
+
+
+def test_a_vague_question_reveals_nothing(bank: Bank) -> None:
+    for question in bank.questions.values():
+        if question.clarifications:
+            assert revealed(question, "Is there anything else I should know?") == [], question.id
