@@ -8,13 +8,16 @@ them. The same matching decides what a coding round's report counts as clarified
 
 from __future__ import annotations
 
-from interviewer.grading.text import compile_cue, content_stems, split_sentences
+from interviewer.cue_checks import COMMON_ENGLISH
+from interviewer.grading.text import compile_cue, content_stems, split_sentences, stem
 from interviewer.models import Question
 
 MAX_ANSWERS = 3
-REQUIREMENT_COVERED = 0.5
+REQUIREMENT_COVERED = 0.5  # share of a requirement's words its revealing text must say
 MEANING_MIN_WORDS = 2  # a question matched on meaning shares at least this many content words
-MEANING_SHARE = 0.5  # and this share of its own  # share of a requirement's words its revealing text must say
+MEANING_SHARE = 0.5  # and this share of its own
+# words that say nothing about what is asked ("is there anything else I should know?")
+VAGUE = COMMON_ENGLISH | frozenset(stem(word) for word in "else know tell question ask sure okay happen".split())
 NO_FACTS_SCENARIO = "I don't have anything more specific on that. What would you look at, and what would it tell you?"
 NO_FACTS = "That's up to you: state the assumption you're making and carry on."
 
@@ -52,7 +55,7 @@ def by_meaning(question: Question, request: str) -> int | str | None:
     the most of its content words, at least ``MEANING_MIN_WORDS`` and ``MEANING_SHARE`` of them; None if
     nothing does. A sentence of the task is returned so the interviewer never calls open what the task settles.
     """
-    asked = set(content_stems(request))
+    asked = set(content_stems(request)) - VAGUE
     if not asked:
         return None
     candidates: list[tuple[int | str, str]] = [
