@@ -121,7 +121,11 @@ def test_a_point_the_code_fails_is_not_fully_credited_from_the_talk(
     ("question_id", "asked", "said"),
     [
         ("code-dedupe-latest", "If two records share a key and timestamp, which one wins?", "later"),
-        ("code-install-order", "How do I choose between packages that are ready at the same time?", "alphabetically smallest"),
+        (
+            "code-install-order",
+            "How do I choose between packages that are ready at the same time?",
+            "alphabetically smallest",
+        ),
     ],
 )
 def test_a_question_in_other_words_gets_the_answer_not_a_shrug(
