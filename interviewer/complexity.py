@@ -22,7 +22,7 @@ import re
 import statistics
 from collections.abc import Callable, Sequence
 
-from interviewer.models import Growth, GrowthClass, GrowthPoint, Question
+from interviewer.models import SLOWDOWN_LIMIT, Growth, GrowthClass, GrowthPoint, Question
 from interviewer.sandbox import time_calls
 
 SIZES = tuple(500 * 2**k for k in range(8))  # 500 .. 64,000
@@ -32,6 +32,7 @@ MIN_POINTS = 3
 FIT_POINTS = 4  # the largest sizes timed are the ones fitted
 MIN_SECONDS = 0.002  # sizes faster than this are mostly overhead and are not fitted
 NEAR_LINEAR = ("linear", "linearithmic")
+REFERENCE_FLOOR = 1e-4  # seconds: a reference time lost in the round trip's noise counts as this much
 BASELINE_CALL = "None"  # a call that does no work: its round trip is subtracted from the others
 
 MODELS: dict[GrowthClass, Callable[[float], float]] = {
@@ -77,7 +78,9 @@ def measure_growth(question: Question, code: str) -> Growth | None:
     if task is None or task.growth_input is None or task.growth is None:
         return None
     calls = growth_calls(question)
-    expected = _reference_digests(task.reference_solution, task.function, task.growth_input, task.time_limit_seconds)
+    expected, reference_times = _reference_run(
+        task.reference_solution, task.function, task.growth_input, task.time_limit_seconds
+    )
     run = time_calls(
         code,
         task.function,
@@ -103,20 +106,59 @@ def measure_growth(question: Question, code: str) -> Growth | None:
     ended = run.calls[-1] if len(run.calls) > REPEATS else None
     if ended is not None and ended.outcome == "timeout":
         notes.append(f"a call at n = {calls[len(run.calls) - REPEATS - 1][0]:,} did not finish within the time limit")
+    slowdown, at = _slowdown(calls, reference_times, fastest, overhead)
     if len(points) < MIN_POINTS:
-        notes.insert(0, "too few sizes gave a usable time")
-        slow = ended is not None and ended.outcome == "timeout"
-        return Growth(expected=task.growth, points=points, note="; ".join(notes), too_slow=slow)
-    return Growth(expected=task.growth, measured=fit(points), points=points[-FIT_POINTS:], note="; ".join(notes))
+        # too slow to reach three sizes: still far slower than the reference, if the sizes it reached say so
+        timed_out = ended is not None and ended.outcome == "timeout"
+        lagging = slowdown is not None and slowdown > SLOWDOWN_LIMIT and at is not None
+        if lagging:
+            notes.insert(0, f"at n = {at:,} it took {slowdown:,.0f} times as long as the reference solution")
+        else:
+            notes.insert(0, "too few sizes gave a usable time")
+        return Growth(
+            expected=task.growth,
+            points=points,
+            note="; ".join(notes),
+            too_slow=timed_out or lagging,
+            slowdown=slowdown,
+            slowdown_at=at,
+        )
+    return Growth(
+        expected=task.growth,
+        measured=fit(points),
+        points=points[-FIT_POINTS:],
+        note="; ".join(notes),
+        slowdown=slowdown,
+        slowdown_at=at,
+    )
+
+
+def _slowdown(
+    calls: list[tuple[int, str]], reference: tuple[float | None, ...], fastest: dict[int, float], overhead: float
+) -> tuple[float | None, int | None]:
+    """The code's time over the reference solution's at the largest size both were timed at (fastest of the
+    repeats, the round trip taken off both)."""
+    best: dict[int, float] = {}
+    for (n, _), seconds in zip(calls, reference, strict=True):
+        if seconds is not None:
+            best[n] = min(best.get(n, math.inf), seconds)
+    shared = [n for n in fastest if n in best]
+    if not shared:
+        return None, None
+    n = max(shared)
+    return round(fastest[n] / max(best[n] - overhead, REFERENCE_FLOOR), 1), n
 
 
 @functools.lru_cache(maxsize=64)
-def _reference_digests(solution: str, function: str, growth_input: str, time_limit: float) -> tuple[str | None, ...]:
-    """What the reference solution returns at each call, hashed (None where it did not answer)."""
+def _reference_run(
+    solution: str, function: str, growth_input: str, time_limit: float
+) -> tuple[tuple[str | None, ...], tuple[float | None, ...]]:
+    """What the reference solution returns at each call, hashed, and how long each call took (None where it did
+    not answer)."""
     calls = [call for _, call in _calls(function, growth_input)]
     run = time_calls(solution, function, calls, time_limit=time_limit * 5)
-    digests = [c.digest for c in run.calls]
-    return tuple(digests + [None] * (len(calls) - len(digests)))
+    missing = [None] * (len(calls) - len(run.calls))
+    return tuple([c.digest for c in run.calls] + missing), tuple([c.seconds for c in run.calls] + missing)
 
 
 _CLAIM = re.compile(

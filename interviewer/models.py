@@ -135,6 +135,9 @@ ORDER: tuple[GrowthClass, ...] = (
 )
 
 
+SLOWDOWN_LIMIT = 20.0  # more than this many times the reference solution's time counts as slower
+
+
 class GrowthPoint(BaseModel):
     n: int
     seconds: float = Field(description="the fastest of the repeats")
@@ -148,6 +151,10 @@ class Growth(BaseModel):
     points: list[GrowthPoint] = Field(default_factory=list)
     note: str = Field(default="", description="why the measurement is missing or partial")
     too_slow: bool = Field(default=False, description="calls at the first sizes already ran out of time")
+    slowdown: float | None = Field(
+        default=None, description="its time over the reference solution's, at the largest size both were timed"
+    )
+    slowdown_at: int | None = None
 
     @property
     def label(self) -> str:
@@ -164,8 +171,11 @@ class Growth(BaseModel):
 
     @property
     def slower(self) -> bool:
-        """Whether it grows faster than expected (a worse class than the reference's)."""
-        return bool(self.measured) and min(ORDER.index(c) for c in self.measured) > ORDER.index(self.expected)
+        """Whether it grows faster than expected (a worse class than the reference's), or takes many times the
+        reference solution's time at the same size (which a padded or wasteful solution does whatever its curve).
+        """
+        worse_class = bool(self.measured) and min(ORDER.index(c) for c in self.measured) > ORDER.index(self.expected)
+        return worse_class or (self.slowdown is not None and self.slowdown > SLOWDOWN_LIMIT)
 
     def summary(self) -> str:
         if self.too_slow:
@@ -173,6 +183,8 @@ class Growth(BaseModel):
         if not self.measured:
             return f"Complexity not measured: {self.note}."
         text = f"Measured {self.label} between {self.span}; the reference solution is {BIG_O[self.expected]}."
+        if self.slowdown is not None and self.slowdown > SLOWDOWN_LIMIT and self.slowdown_at is not None:
+            text += f" At n = {self.slowdown_at:,} it took {self.slowdown:,.0f} times as long as the reference."
         return text + (f" ({self.note})" if self.note else "")
 
 

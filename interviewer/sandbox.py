@@ -73,10 +73,12 @@ ISOLATION_ORDER: tuple[Isolation, ...] = ("bubblewrap", "unshare", "rlimits")
 OUTPUT_CAP = 64 * 1024  # characters of stdout/stderr kept
 PIPE_HARD_CAP = 4 * 1024 * 1024  # bytes on stdout or stderr before the process is killed
 RESULT_HARD_CAP = 32 * 1024 * 1024  # bytes of answers (returned values) from one process
+LINE_HARD_CAP = 4 * 1024 * 1024  # bytes in one answer
+CONTAINERS_CAP = 200_000  # lists and objects in one answer: a decoded answer's size stays bounded
 MEMORY_LIMIT = 256 * 1024 * 1024
 FILE_SIZE_LIMIT = 1024 * 1024
 OPEN_FILES_LIMIT = 64
-EXTRA_PROCESSES = 32
+EXTRA_PROCESSES = 8  # each may use MEMORY_LIMIT: together at most 2 GB
 STARTUP_SECONDS = 5.0  # from spawn to the runner being ready
 GRACE_SECONDS = 0.5  # past a test's time limit before it is killed from outside
 BETWEEN_STEPS_SECONDS = 2.0
@@ -282,7 +284,7 @@ class _Run:
     mode: str = "tests"  # or "snippet"
     calls: list[tuple[int, str]] = field(default_factory=list)  # (index, call) not sent yet
     events: list[dict[str, Any]] = field(default_factory=list)  # "loaded" and "done"
-    answers: dict[int, dict[str, Any]] = field(default_factory=dict)  # index -> the answer to that call
+    answers: dict[int, bytes] = field(default_factory=dict)  # index -> the line that answered that call
     sent_at: dict[int, float] = field(default_factory=dict)
     elapsed: dict[int, float] = field(default_factory=dict)  # index -> seconds from call to answer
     stdout: _Pipe = field(default_factory=_Pipe)
@@ -469,7 +471,7 @@ def _watch(process: subprocess.Popen[bytes], result_fd: int, run: _Run, time_lim
     tests = len(run.calls)
     overall = started + STARTUP_SECONDS + (time_limit + GRACE_SECONDS) * (tests + 1) + BETWEEN_STEPS_SECONDS
     deadline = started + STARTUP_SECONDS
-    pending = b""
+    pending = bytearray()
     result_bytes = 0
     with selectors.DefaultSelector() as selector:
         selector.register(process.stdout.fileno(), selectors.EVENT_READ, run.stdout)
@@ -498,8 +500,17 @@ def _watch(process: subprocess.Popen[bytes], result_fd: int, run: _Run, time_lim
                     run.killed = "output"
                     return
                 pending += data
-                *lines, pending = pending.split(b"\n")
+                if b"\n" not in data:  # only the new bytes can end a line: no re-scan of a long one
+                    if len(pending) > LINE_HARD_CAP:
+                        run.killed = "protocol"
+                        return
+                    continue
+                *lines, rest = bytes(pending).split(b"\n")
+                pending = bytearray(rest)
                 for line in lines:
+                    if len(line) > LINE_HARD_CAP:
+                        run.killed = "protocol"
+                        return
                     deadline = _on_event(process, run, line, time_limit, deadline)
         # every pipe closed: the process is ending on its own
         try:
@@ -508,13 +519,23 @@ def _watch(process: subprocess.Popen[bytes], result_fd: int, run: _Run, time_lim
             run.killed = "deadline"
 
 
-def _on_event(process: subprocess.Popen[bytes], run: _Run, line: bytes, time_limit: float, deadline: float) -> float:
-    """Follow one line from the runner; the new deadline."""
+def parse_line(line: bytes) -> dict[str, Any] | None:
+    """One line from the runner as a JSON object, or None: not JSON, nested too deeply, or too many containers
+    (counted before decoding, so a flood of ``[]`` is never built)."""
+    if line.count(b"[") + line.count(b"{") > CONTAINERS_CAP:
+        return None
     try:
         event = json.loads(line)
-    except ValueError:
-        return deadline
-    if not isinstance(event, dict):
+    except (ValueError, RecursionError):
+        return None
+    return event if isinstance(event, dict) else None
+
+
+def _on_event(process: subprocess.Popen[bytes], run: _Run, line: bytes, time_limit: float, deadline: float) -> float:
+    """Follow one line from the runner; the new deadline. An answer is kept as its raw line and decoded again
+    only when it is judged, so the parent holds one decoded value at a time."""
+    event = parse_line(line)
+    if event is None:
         return deadline
     kind = event.get("event")
     now = time.monotonic()
@@ -528,7 +549,7 @@ def _on_event(process: subprocess.Popen[bytes], run: _Run, line: bytes, time_lim
         run.phase = "between"
         return now + BETWEEN_STEPS_SECONDS
     if kind == "result" and run.phase == "test" and event.get("index") == run.current:
-        run.answers[run.current] = event
+        run.answers[run.current] = line
         run.elapsed[run.current] = now - run.sent_at.get(run.current, now)
         if run.stop_after is not None and run.elapsed[run.current] > run.stop_after:
             run.calls.clear()
@@ -637,8 +658,8 @@ def run_tests(
                 kind = loaded.get("kind") if loaded.get("kind") in ("timeout", "memory") else "error"
                 for index in range(first, len(tests)):
                     results[index] = _not_run(index, tests[index], kind, "not run: the code did not load")
-        for index, event in sorted(run.answers.items()):
-            answer = read_answer(event)
+        for index, line in sorted(run.answers.items()):
+            answer = read_answer(parse_line(line) or {})
             if answer is None or answer.index != index:
                 results[index] = _not_run(index, tests[index], "error", "the sandbox's answer was malformed")
             else:
@@ -716,7 +737,7 @@ def time_calls(
         return TimedRun(isolation=chosen, load_error=error)
     timed = []
     for index, call in enumerate(calls):
-        answer = read_answer(run.answers[index]) if index in run.answers else None
+        answer = read_answer(parse_line(run.answers[index]) or {}) if index in run.answers else None
         if answer is None:
             break
         seconds = run.elapsed.get(index, 0.0)

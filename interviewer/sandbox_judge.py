@@ -57,7 +57,7 @@ class CallAnswer(BaseModel):
     outcome: Literal["returned", "raised", "timeout", "memory", "broken", "unreadable"]
     value: Any = None
     digest: str | None = None  # timing runs: a hash of the encoded value instead of the value
-    exception: list[str] = []
+    exception: list[str] = []  # the exception's classes as module.qualname, most derived first
     message: str = ""
     traceback: str | None = None
     stdout: str = ""
@@ -177,6 +177,11 @@ def expectation(test: CodeTest) -> Expectation:
         return Expectation(broken=f"the test itself is broken: {type(exc).__name__}: {exc}")
 
 
+def _qualified(name: str) -> str:
+    """An exception name as the runner reports classes: a bare name is a built-in one."""
+    return name if "." in name else f"builtins.{name}"
+
+
 def judge(index: int, test: CodeTest, expected: Expectation, answer: CallAnswer, seconds: float) -> CaseResult:
     """The verdict on one test from the runner's answer."""
     result = CaseResult(
@@ -196,7 +201,7 @@ def judge(index: int, test: CodeTest, expected: Expectation, answer: CallAnswer,
         return result.model_copy(update={"status": "error", "message": answer.message or answer.outcome})
     if answer.outcome == "raised":
         described = answer.message or (answer.exception[0] if answer.exception else "an exception")
-        if expected.raises is not None and expected.raises in answer.exception:
+        if expected.raises is not None and _qualified(expected.raises) in answer.exception:
             return result.model_copy(update={"status": "passed", "actual": described})
         if expected.raises is not None:
             message = f"expected {expected.raises} to be raised, got {described}"

@@ -183,7 +183,9 @@ def syntax_message(exc: SyntaxError) -> str:
 
 
 def exception_names(exc: BaseException) -> list[str]:
-    return [klass.__name__ for klass in type(exc).__mro__]
+    """The exception's classes, each as module.qualname ("builtins.ValueError"): a look-alike class named
+    ValueError in the candidate's module is "solution.ValueError"."""
+    return [f"{klass.__module__}.{klass.__qualname__}" for klass in type(exc).__mro__]
 
 
 # ---------------------------------------------------------------------------------------------------- guard

@@ -146,19 +146,19 @@ def test_judging_returned_values_and_exceptions() -> None:
     assert judge(0, value_test, want, answer(outcome="returned", value=encode([(1, 2)])), 0.1).status == "passed"
     wrong = judge(0, value_test, want, answer(outcome="returned", value=encode([[1, 2]])), 0.1)
     assert wrong.status == "failed" and wrong.message == "expected [(1, 2)], got [[1, 2]]"
-    raised = judge(0, value_test, want, answer(outcome="raised", exception=["KeyError"], message="KeyError: 1"), 0)
+    raised = judge(0, value_test, want, answer(outcome="raised", exception=["builtins.KeyError"], message="KeyError: 1"), 0)
     assert raised.status == "error" and raised.message == "KeyError: 1"
 
     raise_test = CodeTest(call="f()", raises="ValueError")
     need = expectation(raise_test)
-    names = ["ValueError", "Exception", "BaseException", "object"]
+    names = ["builtins.ValueError", "builtins.Exception", "builtins.BaseException", "builtins.object"]
     assert (
         judge(0, raise_test, need, answer(outcome="raised", exception=names, message="ValueError"), 0).status
         == "passed"
     )
     returned = judge(0, raise_test, need, answer(outcome="returned", value=None), 0)
     assert returned.status == "failed" and "expected ValueError to be raised" in returned.message
-    other = judge(0, raise_test, need, answer(outcome="raised", exception=["TypeError"], message="TypeError"), 0)
+    other = judge(0, raise_test, need, answer(outcome="raised", exception=["builtins.TypeError"], message="TypeError"), 0)
     assert other.status == "failed"
 
 
@@ -185,3 +185,9 @@ def test_unreadable_values_fail_the_test() -> None:
     test = CodeTest(call="f()", expected="1")
     result = judge(0, test, expectation(test), answer(outcome="returned", value={"int": "nope"}), 0)
     assert result.status == "error" and "unreadable" in result.message
+
+
+def test_a_look_alike_exception_class_is_not_the_builtin_one() -> None:
+    test = CodeTest(call="f()", raises="ValueError")
+    fake = answer(outcome="raised", exception=["solution.ValueError", "builtins.Exception"], message="ValueError")
+    assert judge(0, test, expectation(test), fake, 0).status == "failed"

@@ -113,6 +113,14 @@ def draw_test_results(report: SandboxReport) -> None:
             st.code(result.traceback, language=None)
 
 
+def short_title(text: str, limit: int = 90) -> str:
+    """A prompt as an expander title: no code marks (a cut one would run on), cut at a word, on one line."""
+    plain = " ".join(text.replace("`", "").split())
+    if len(plain) <= limit:
+        return plain
+    return plain[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
 def draw_report(report: SessionReport) -> None:
     columns = st.columns(5)
     columns[0].metric("Overall", "n/a" if report.score is None else f"{report.score:.1f} / 5")
@@ -125,7 +133,7 @@ def draw_report(report: SessionReport) -> None:
     st.subheader("Question by question")
     for number, item in enumerate(report.questions, start=1):
         score = "not reached" if item.score is None else f"{item.score:.1f}/5"
-        title = f"{number}. {item.prompt[:90]} ({score})"
+        title = f"{number}. {short_title(item.prompt)} ({score})"
         with st.expander(title, expanded=number == 1):
             st.caption(
                 f"{item.status}; {item.seconds:.0f} s; {item.hints_used} hint(s); {item.follow_ups} follow-up(s)"

@@ -59,7 +59,7 @@ def grade_coding_round(
     readability = review(code)
     round_weight = sum(p.weight for p in talk.points) / DISCUSSION_SHARE if talk.points else 1.0
     tests_weight, readability_weight, clarified_weight = (
-        round(share * round_weight, 3) for share in (TESTS_SHARE, READABILITY_SHARE, CLARIFIED_SHARE)
+        round(share * round_weight, 1) for share in (TESTS_SHARE, READABILITY_SHARE, CLARIFIED_SHARE)
     )
     if report.load_error:
         tests = point_verdict(

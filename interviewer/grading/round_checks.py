@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from interviewer.clarifications import revealing_text
 from interviewer.complexity import claimed_growth
 from interviewer.grading.scoring import VERDICT_CREDIT
-from interviewer.models import BIG_O, Growth, PointVerdict, Question, SandboxReport, Verdict
+from interviewer.models import BIG_O, ORDER, Growth, GrowthClass, PointVerdict, Question, SandboxReport, Verdict
 
 ASSUMING = re.compile(r"\b(assum\w*|clarif\w*|what if|edge cases?|empty input|constraints?)\b", re.I)
 
@@ -151,9 +151,18 @@ def timing_feedback(growth: Growth | None, discussion: str) -> list[str]:
         return []
     claimed = claimed_growth(discussion)
     lines = [f"Timing: {growth.summary()}"]
-    if claimed is not None and growth.measured and claimed not in growth.measured:
-        lines.append(f"You said {BIG_O[claimed]}; it measured {growth.label} between {growth.span}.")
+    if claimed is not None and _contradicts(claimed, growth):
+        found = f"it measured {growth.label} between {growth.span}" if growth.measured else "it was far slower"
+        lines.append(f"You said {BIG_O[claimed]}; {found}.")
     return lines
+
+
+def _contradicts(claimed: GrowthClass, growth: Growth) -> bool:
+    """Whether the timing says the claimed complexity is wrong: another class was measured, or the code was far
+    slower than a reference it claims to match (or beat)."""
+    if growth.measured:
+        return claimed not in growth.measured
+    return growth.too_slow and ORDER.index(claimed) <= ORDER.index(growth.expected)
 
 
 def held_to_the_timing(point: PointVerdict, growth: Growth | None, discussion: str) -> PointVerdict:
@@ -163,19 +172,14 @@ def held_to_the_timing(point: PointVerdict, growth: Growth | None, discussion: s
         return point
     claimed = claimed_growth(discussion)
     measured = f"it measured {growth.label} between {growth.span}" if growth.measured else growth.summary()
-    if (
-        point.point_id == COMPLEXITY_POINT
-        and claimed is not None
-        and growth.measured
-        and claimed not in growth.measured
-    ):
+    if point.point_id == COMPLEXITY_POINT and claimed is not None and _contradicts(claimed, growth):
         reason = f"you said {BIG_O[claimed]}; {measured}"
     elif point.point_id == APPROACH_POINT and (growth.slower or growth.too_slow):
         reason = f"the reference solution is {BIG_O[growth.expected]}; {measured}"
     else:
         return point
     cap = VERDICT_CREDIT["partial"]
-    if point.credit <= cap and reason in (point.evidence or ""):
-        return point
+    if point.credit <= cap:
+        return point  # nothing to hold back: the feedback says what the timing found
     evidence = f"{point.evidence or 'said in the discussion'} (held to partial: {reason})"
     return point_verdict(point.point_id, point.statement, point.weight, min(point.credit, cap), evidence)
