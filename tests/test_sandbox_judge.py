@@ -146,7 +146,9 @@ def test_judging_returned_values_and_exceptions() -> None:
     assert judge(0, value_test, want, answer(outcome="returned", value=encode([(1, 2)])), 0.1).status == "passed"
     wrong = judge(0, value_test, want, answer(outcome="returned", value=encode([[1, 2]])), 0.1)
     assert wrong.status == "failed" and wrong.message == "expected [(1, 2)], got [[1, 2]]"
-    raised = judge(0, value_test, want, answer(outcome="raised", exception=["builtins.KeyError"], message="KeyError: 1"), 0)
+    raised = judge(
+        0, value_test, want, answer(outcome="raised", exception=["builtins.KeyError"], message="KeyError: 1"), 0
+    )
     assert raised.status == "error" and raised.message == "KeyError: 1"
 
     raise_test = CodeTest(call="f()", raises="ValueError")
@@ -158,7 +160,9 @@ def test_judging_returned_values_and_exceptions() -> None:
     )
     returned = judge(0, raise_test, need, answer(outcome="returned", value=None), 0)
     assert returned.status == "failed" and "expected ValueError to be raised" in returned.message
-    other = judge(0, raise_test, need, answer(outcome="raised", exception=["builtins.TypeError"], message="TypeError"), 0)
+    other = judge(
+        0, raise_test, need, answer(outcome="raised", exception=["builtins.TypeError"], message="TypeError"), 0
+    )
     assert other.status == "failed"
 
 

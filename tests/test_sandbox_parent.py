@@ -47,8 +47,7 @@ def _result_fd_writer(payload: str) -> str:
 
 def test_a_deeply_nested_answer_is_a_failure_not_a_crash() -> None:
     deep = (
-        "b'{\"event\":\"result\",\"outcome\":\"returned\",\"index\":0,\"value\":' + b'[' * 100000 + b']' * 100000"
-        " + b'}\\n'"
+        'b\'{"event":"result","outcome":"returned","index":0,"value":\' + b\'[\' * 100000 + b\']\' * 100000 + b\'}\\n\''
     )
     report = sandbox.run_tests(_result_fd_writer(deep), "f", TEST)
     assert report.passed == 0
@@ -76,7 +75,7 @@ def test_one_endless_line_costs_the_parent_little() -> None:
 
 
 def test_an_answer_of_millions_of_containers_is_refused_before_it_is_built() -> None:
-    flood = "b'{\"event\":\"result\",\"outcome\":\"returned\",\"index\":0,\"value\":[' + b'[],' * 1_000_000 + b'[]]}\\n'"
+    flood = 'b\'{"event":"result","outcome":"returned","index":0,"value":[\' + b\'[],\' * 1_000_000 + b\'[]]}\\n\''
     report = sandbox.run_tests(_result_fd_writer(flood), "f", TEST)
     assert report.passed == 0
 
