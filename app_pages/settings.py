@@ -6,8 +6,38 @@ import streamlit as st
 
 from interviewer.backend import make_client
 from interviewer.llm.base import LLMError
+from interviewer.settings import Settings
 from ui import context
 from ui.sidebar import draw_sidebar
+
+
+def backend_form(current: Settings) -> None:
+    """Choose the backend, model, server and key for this browser session."""
+    with st.form("backend"):
+        choice = st.radio(
+            "Backend",
+            ["offline", "openai"],
+            index=0 if current.active_backend == "offline" else 1,
+            format_func=lambda b: "Offline (no model, no key)" if b == "offline" else "OpenAI-compatible model",
+            horizontal=True,
+        )
+        model = st.text_input("Model", value=current.model)
+        base_url = st.text_input(
+            "Base URL",
+            value=current.base_url or "",
+            placeholder="blank for OpenAI; http://localhost:11434/v1 for Ollama",
+        )
+        key = st.text_input(
+            "API key",
+            type="password",
+            placeholder="set" if current.api_key else "not set",
+            help="Kept only in this browser session: never stored, logged or shown. The key configured on the "
+            "server is only ever sent to its own server: pointing the app elsewhere needs a key of your own.",
+        )
+        if st.form_submit_button("Save", type="primary"):
+            context.set_overrides(backend=choice, model=model, base_url=base_url.strip(), api_key=key.strip() or None)
+            st.rerun()
+
 
 st.title("Settings")
 draw_sidebar(None)
@@ -16,27 +46,13 @@ st.markdown(f"**Active backend:** {context.backend().description}")
 if error := context.backend_error():
     st.warning(error)
 
-with st.form("backend"):
-    choice = st.radio(
-        "Backend",
-        ["offline", "openai"],
-        index=0 if current.active_backend == "offline" else 1,
-        format_func=lambda b: "Offline (no model, no key)" if b == "offline" else "OpenAI-compatible model",
-        horizontal=True,
+if context.settings_locked():
+    st.info(
+        "Model settings are locked by the operator (INTERVIEWER_LOCK_SETTINGS, on by default when sign-in is on): "
+        f"model {current.model!r}" + (f" at {current.base_url}" if current.base_url else "") + "."
     )
-    model = st.text_input("Model", value=current.model)
-    base_url = st.text_input(
-        "Base URL", value=current.base_url or "", placeholder="blank for OpenAI; http://localhost:11434/v1 for Ollama"
-    )
-    key = st.text_input(
-        "API key",
-        type="password",
-        placeholder="set" if current.api_key else "not set",
-        help="Kept only in this browser session: never stored, logged or shown.",
-    )
-    if st.form_submit_button("Save", type="primary"):
-        context.set_overrides(backend=choice, model=model, base_url=base_url.strip(), api_key=key.strip() or None)
-        st.rerun()
+else:
+    backend_form(current)
 
 if st.button("Test connection", icon=":material/network_check:"):
     settings = context.settings()

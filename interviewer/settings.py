@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -11,6 +13,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from interviewer.models import ExpiryPolicy
 
 Backend = Literal["offline", "openai"]
+OPENAI_URL = "https://api.openai.com/v1"  # where the SDK sends requests when no base URL is set
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class Settings(BaseSettings):
@@ -47,6 +51,12 @@ class Settings(BaseSettings):
         "not work; off by default, which turns coding rounds off there instead.",
     )
 
+    lock_settings: bool | None = Field(
+        default=None,
+        description="Whether visitors may change the backend, model, server and key in the app: locked, the "
+        "settings page only shows them. Unset: locked when sign-in is on.",
+    )
+
     max_follow_ups: int = Field(default=1, ge=0, le=5)
     per_question_seconds: float | None = Field(default=None, gt=0)
     total_seconds: float | None = Field(default=None, gt=0)
@@ -68,3 +78,30 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'interviews.db').resolve()}"
+
+
+def same_server(first: str | None, second: str | None) -> bool:
+    """Whether two base URLs name the same server: scheme, host and port (``None`` is OpenAI's), with no user
+    part smuggled in ("https://user@api.openai.com" is not OpenAI's server to send a key to)."""
+    a, b = urlsplit((first or OPENAI_URL).strip()), urlsplit((second or OPENAI_URL).strip())
+    if a.username or a.password or b.username or b.password:
+        return (first or OPENAI_URL).strip().rstrip("/") == (second or OPENAI_URL).strip().rstrip("/")
+    try:
+        ports = (a.port or _DEFAULT_PORTS.get(a.scheme.lower())), (b.port or _DEFAULT_PORTS.get(b.scheme.lower()))
+    except ValueError:  # a port that is not a number
+        return False
+    return (
+        a.scheme.lower() == b.scheme.lower()
+        and (a.hostname or "") == (b.hostname or "")
+        and ports[0] == ports[1]
+        and a.path.rstrip("/") == b.path.rstrip("/")
+    )
+
+
+def with_overrides(base: Settings, overrides: Mapping[str, Any]) -> Settings:
+    """The operator's settings with a browser session's choices on top. The operator's key belongs to the
+    operator's server: a session that points the app at another server without giving a key gets no key."""
+    merged = base.model_copy(update=dict(overrides))
+    if "api_key" not in overrides and not same_server(base.base_url, merged.base_url):
+        merged = merged.model_copy(update={"api_key": None})
+    return merged

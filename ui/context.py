@@ -19,7 +19,7 @@ from interviewer.bank import DEFAULT_BANK_DIR, Bank, load_bank
 from interviewer.engine import Clock, Interviewer
 from interviewer.llm.base import LLMError
 from interviewer.models import SessionConfig, utc_now
-from interviewer.settings import Settings
+from interviewer.settings import Settings, with_overrides
 from interviewer.store import SessionNotFound, TranscriptStore
 
 SESSION_PARAM = "session"
@@ -39,9 +39,20 @@ def _store(url: str) -> TranscriptStore:
 
 
 def settings() -> Settings:
-    """The environment's settings with this browser session's choices on top."""
+    """The environment's settings with this browser session's choices on top (none when the operator has locked
+    the settings); the operator's key never follows a session to another server (``with_overrides``)."""
+    base = Settings()
     overrides = st.session_state.get(OVERRIDES, {})
-    return Settings(**overrides) if overrides else Settings()
+    if not overrides or settings_locked(base):
+        return base
+    return with_overrides(base, overrides)
+
+
+def settings_locked(base: Settings | None = None) -> bool:
+    """Whether visitors may not change the model settings: ``INTERVIEWER_LOCK_SETTINGS``, else whether sign-in
+    is on (a server others use)."""
+    configured = (base or Settings()).lock_settings
+    return sign_in_required() if configured is None else configured
 
 
 def bank() -> Bank:
