@@ -25,6 +25,7 @@ from interviewer.grading.text import content_stems, normalize, split_sentences
 from interviewer.llm.base import ChatClient, ChatMessage, LLMError, LLMReplyInvalid, TokenUsage
 from interviewer.models import Grade, PointVerdict, Question, RubricPoint
 from interviewer.prompts import fence, fit, load_prompt
+from interviewer.redaction import redact
 
 DEFAULT_BUDGET = 1500
 ANSWER_TAG = "candidate_answer"
@@ -246,7 +247,7 @@ class LLMGrader:
 
     def _fallback(self, question: Question, answer: str, hints_used: int, reason: str, usage: TokenUsage) -> Grade:
         grade = self.offline.grade(question, answer, hints_used=hints_used)
-        grade.fallback_reason = f"The model could not grade this answer ({reason}); the offline grader did."
+        grade.fallback_reason = redact(f"The model could not grade this answer ({reason}); the offline grader did.")
         grade.usage = usage
         grade.model = self.client.model
         return grade

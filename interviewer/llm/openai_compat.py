@@ -15,6 +15,7 @@ import openai
 from pydantic import BaseModel, SecretStr, ValidationError
 
 from interviewer.llm.base import ChatMessage, LLMError, Structured, T, TextStream, TokenUsage, invalid_reply
+from interviewer.redaction import redact, remember
 from interviewer.tokens import count_messages, count_text, usage_for
 
 NO_KEY_PLACEHOLDER = "not-needed"  # local servers ignore the key, but the SDK insists on one
@@ -49,7 +50,12 @@ def strict_schema(schema: type[BaseModel]) -> dict[str, Any]:
 
 
 def describe_error(exc: Exception, base_url: str, model: str, timeout: float) -> str:
-    """A message for the candidate: what went wrong and what to check. Never includes the key."""
+    """A message for the candidate: what went wrong and what to check. Never includes the key, nor anything
+    credential-shaped that the server echoed back (``redaction.redact``)."""
+    return redact(_describe(exc, base_url, model, timeout))
+
+
+def _describe(exc: Exception, base_url: str, model: str, timeout: float) -> str:
     if isinstance(exc, openai.AuthenticationError):
         return "The server rejected the API key (401). Check INTERVIEWER_API_KEY or OPENAI_API_KEY."
     if isinstance(exc, openai.PermissionDeniedError):
@@ -87,6 +93,7 @@ class OpenAICompatibleClient:
         prices: Mapping[str, tuple[float, float]] | None = None,
     ) -> None:
         key = api_key.get_secret_value() if isinstance(api_key, SecretStr) else api_key
+        remember(key)  # scrubbed from any text that might echo it
         if not key and not base_url:
             raise LLMError(
                 "The OpenAI backend needs an API key (INTERVIEWER_API_KEY or OPENAI_API_KEY), "
