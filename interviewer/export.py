@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from interviewer.bank import Bank
-from interviewer.formatting import credit_note
+from interviewer.formatting import credit_note, literal_markdown
 from interviewer.models import SessionState
 from interviewer.report import SessionReport, build_report
 
@@ -51,7 +51,8 @@ def _transcript(state: SessionState) -> list[str]:
     speakers = {"interviewer": "Interviewer", "candidate": "Candidate", "system": "Note"}
     lines = ["## Transcript", ""]
     for turn in state.transcript:
-        text = turn.text.replace("\n", "\n> ")
+        said = turn.text if turn.role == "interviewer" else literal_markdown(turn.text)
+        text = said.replace("\n", "\n> ")
         lines += [f"**{speakers[turn.role]}** ({turn.kind.replace('_', ' ')}):", f"> {text}", ""]
     return lines
 
@@ -80,13 +81,13 @@ def _questions(report: SessionReport) -> list[str]:
         for point in grade.points:
             lines.append(f"- **{MARKS[point.verdict]}** ({credit_note(point)}): {point.statement}")
             if point.evidence:
-                lines.append(f'  - "{point.evidence}"')
+                lines.append(f'  - "{literal_markdown(point.evidence)}"')
             if point.contradiction:
-                lines.append(f'  - gets it backwards: "{point.contradiction}"')
+                lines.append(f'  - gets it backwards: "{literal_markdown(point.contradiction)}"')
         for mistake in grade.mistakes:
-            quoted = f': "{mistake.evidence}"' if mistake.evidence else ""
+            quoted = f': "{literal_markdown(mistake.evidence)}"' if mistake.evidence else ""
             lines.append(f"- **mistake**: {mistake.name}{quoted}")
         if grade.feedback:
-            lines += ["", "Feedback:"] + [f"- {line}" for line in grade.feedback]
+            lines += ["", "Feedback:"] + [f"- {literal_markdown(line)}" for line in grade.feedback]
         lines += ["", "<details><summary>Model answer</summary>", "", grade.model_answer, "", "</details>", ""]
     return lines

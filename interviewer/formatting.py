@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from interviewer.grading.scoring import VERDICT_CREDIT
 from interviewer.models import PLAN_DAYS, Grade, PointVerdict, Question
 
@@ -68,3 +70,37 @@ def format_grade(grade: Grade, question: Question) -> str:
         lines.append(f"  ignored {len(grade.ignored_instructions)} sentence(s) addressed to the grader")
     lines += ["", "Feedback:"] + [f"  - {line}" for line in grade.feedback]
     return "\n".join(lines)
+
+
+_CODE_SPAN = re.compile(r"(`+)(?!`)([^\n]*?[^`\n])\1(?!`)")
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation mark, each of which Markdown escapes
+_LEADING_SPACES = re.compile(r"^( +)", re.M)
+
+
+def literal_markdown(text: str) -> str:
+    """Candidate text as Markdown that shows exactly what was written: every punctuation mark escaped (no
+    links, images, HTML, emphasis, lists, headings, directives or autolinks), line breaks kept, leading spaces
+    kept without starting a code block. Code in backticks stays a code span, which Markdown shows literally."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    parts = []
+    position = 0
+    for span in _CODE_SPAN.finditer(text):
+        parts.append(_escaped(text[position : span.start()]))
+        parts.append(span.group(0))
+        position = span.end()
+    parts.append(_escaped(text[position:]))
+    return "".join(parts)
+
+
+def _escaped(text: str) -> str:
+    text = _PUNCTUATION.sub(r"\\\1", text)
+    text = _LEADING_SPACES.sub(lambda m: "&#32;" * len(m.group(1)), text)
+    return text.replace("\n", "  \n")
+
+
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def unescaped_markdown(text: str) -> str:
+    """What ``literal_markdown`` text reads as: the escapes, line breaks and kept spaces undone."""
+    return _ESCAPED.sub(r"\1", text.replace("&#32;", " ").replace("  \n", "\n"))

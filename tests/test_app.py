@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from interviewer.bank import load_bank
 from interviewer.engine import Interviewer
+from interviewer.formatting import unescaped_markdown
 from interviewer.grading.offline import OfflineGrader
 from interviewer.llm.fake_server import FakeOpenAIServer
 from interviewer.models import SessionConfig
@@ -58,7 +59,8 @@ def start_mock(app: AppTest, *, count: int = 2, minutes: int = 0, topics: list[s
 
 
 def chat(app: AppTest) -> list[tuple[str, str]]:
-    return [(m.name, " ".join(md.value for md in m.markdown)) for m in app.chat_message]
+    """Each message as a reader sees it (a candidate's text is escaped so that it shows exactly as typed)."""
+    return [(m.name, " ".join(unescaped_markdown(md.value) for md in m.markdown)) for m in app.chat_message]
 
 
 def click(app: AppTest, label: str) -> AppTest:

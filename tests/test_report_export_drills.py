@@ -7,6 +7,7 @@ from interviewer.bank import Bank
 from interviewer.drills import drill_queue, reschedule
 from interviewer.engine import Interviewer
 from interviewer.export import to_json, to_markdown
+from interviewer.formatting import unescaped_markdown
 from interviewer.grading.offline import OfflineGrader
 from interviewer.models import SessionConfig, SessionState
 from interviewer.report import build_report
@@ -48,7 +49,9 @@ def test_markdown_export_has_transcript_evidence_and_next_steps(small_bank: Bank
     text = to_markdown(finished_session(small_bank, clock), small_bank)
     assert text.startswith("# Mock interview, 2026-01-05 09:00 UTC")
     assert "## Transcript" in text and "**Candidate** (answer):" in text
-    assert '"Lists are mutable while tuples are immutable, so you cannot append to a tuple."' in text
+    assert '"Lists are mutable while tuples are immutable, so you cannot append to a tuple."' in unescaped_markdown(
+        text
+    )
     assert "**missed**" in text and "## Next steps" in text and "Model answer" in text
 
 

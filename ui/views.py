@@ -8,7 +8,7 @@ import re
 import streamlit as st
 
 from interviewer.engine import Interviewer
-from interviewer.formatting import credit_note
+from interviewer.formatting import credit_note, literal_markdown
 from interviewer.llm.base import TextStream
 from interviewer.models import Grade, SandboxReport, Turn, TurnKind
 from interviewer.report import SessionReport
@@ -29,7 +29,7 @@ def draw_turn(turn: Turn) -> None:
         elif turn.kind == "feedback":
             st.caption(turn.text)
         else:
-            st.markdown(turn.text if turn.role == "interviewer" else _plain(turn.text))
+            st.markdown(turn.text if turn.role == "interviewer" else literal_markdown(turn.text))
 
 
 def draw_transcript(turns: list[Turn]) -> None:
@@ -56,18 +56,20 @@ def md(text: str) -> str:
     return _DUNDER.sub(lambda m: m.group(1) or f"\\_\\_{m.group(2)}\\_\\_", text)
 
 
-def _plain(text: str) -> str:
-    """Candidate text shown as written, not as Markdown."""
-    return html.escape(text).replace("\n", "  \n")
+_HTML_CODE = re.compile(r"(`+)(?!`)([^\n]*?[^`\n])\1(?!`)")
 
 
 def highlighted_answer(answer: str, grade: Grade) -> str:
-    """The answer with every quoted piece of evidence highlighted."""
-    shown = html.escape(answer)
+    """The answer as one inert HTML block, exactly as written, with every quoted piece of evidence highlighted
+    and code in backticks in monospace. No line is left blank: a blank line would end the block and let the rest
+    be read as Markdown."""
+    answer = answer.replace("\r\n", "\n").replace("\r", "\n")
+    shown = html.escape(answer, quote=True)
     for point in sorted(grade.points, key=lambda p: -len(p.evidence or "")):
         if point.evidence:
-            quoted = html.escape(point.evidence.rstrip("…"))
+            quoted = html.escape(point.evidence.rstrip("…").replace("\r", "\n"), quote=True)
             shown = shown.replace(quoted, f"<mark>{quoted}</mark>", 1)
+    shown = _HTML_CODE.sub(lambda m: f"<code>{m.group(2)}</code>", shown)
     return shown.replace("\n", "<br>")
 
 
@@ -81,17 +83,17 @@ def draw_grade(grade: Grade, answer: str) -> None:
     for point in grade.points:
         st.markdown(f"{VERDICT_ICONS[point.verdict]} **{md(point.statement)}** ({credit_note(point)})")
         if point.evidence:
-            st.caption(f"\u201c{point.evidence}\u201d")
+            st.caption(f"\u201c{literal_markdown(point.evidence)}\u201d")
         if point.contradiction:
-            st.caption(f":red[gets it backwards:] \u201c{point.contradiction}\u201d")
+            st.caption(f":red[gets it backwards:] \u201c{literal_markdown(point.contradiction)}\u201d")
     for mistake in grade.mistakes:
-        quote = f": \u201c{mistake.evidence}\u201d" if mistake.evidence else ""
+        quote = f": \u201c{literal_markdown(mistake.evidence)}\u201d" if mistake.evidence else ""
         st.markdown(f":red[mistake] **{mistake.name}**{quote}")
     for warning in grade.warnings:
-        st.caption(f"Not trusted: {warning}")
+        st.caption(f"Not trusted: {literal_markdown(warning)}")
     if grade.feedback:
         st.markdown("**What a strong answer adds**")
-        st.markdown("\n".join(f"- {md(line)}" for line in grade.feedback))
+        st.markdown("\n".join(f"- {literal_markdown(line)}" for line in grade.feedback))
     with st.expander("Model answer"):
         st.markdown(md(grade.model_answer))
 
@@ -108,7 +110,7 @@ def draw_test_results(report: SandboxReport) -> None:
     (st.success if report.all_passed else st.warning)(f"{report.passed} of {report.total} passed")
     for result in report.results:
         icon = ":green[passed]" if result.status == "passed" else f":red[{result.status}]"
-        st.markdown(f"{icon} `{result.call}`" + (f": {result.message}" if result.message else ""))
+        st.markdown(f"{icon} `{result.call}`" + (f": {literal_markdown(result.message)}" if result.message else ""))
         if result.traceback:
             st.code(result.traceback, language=None)
 
