@@ -91,8 +91,12 @@ class TimeLeft:
 
 
 def new_session_id() -> str:
-    """128 random bits, URL-safe: unguessable, so it can sit in a link."""
-    return secrets.token_urlsafe(16)
+    """128 random bits, URL-safe: unguessable, so it can sit in a link. Never starting with "-", which a
+    command line would read as an option (``interviewer practice --resume -abc...``)."""
+    while True:
+        session_id = secrets.token_urlsafe(16)
+        if not session_id.startswith("-"):
+            return session_id
 
 
 class Interviewer:

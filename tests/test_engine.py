@@ -351,3 +351,14 @@ def test_selection_only_offers_the_kinds_asked_for(small_bank: Bank, clock: Fake
     while interviewer.state.status != "finished":
         interviewer.skip()
     assert interviewer.state.asked_ids == ["latency"]
+
+
+def test_session_ids_never_look_like_command_line_options(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """'interviewer practice --resume <id>' fails when the id starts with '-' (1 in 64 ids did)."""
+    import secrets
+
+    from interviewer.engine import new_session_id
+
+    ids = iter(["-starts-with-dash-aaaaaa", "ok-id-bbbbbbbbbbbbbbbbbb"])
+    monkeypatch.setattr(secrets, "token_urlsafe", lambda n: next(ids))
+    assert new_session_id() == "ok-id-bbbbbbbbbbbbbbbbbb"
