@@ -28,6 +28,9 @@ DEFAULT_BANK_DIR = Path(__file__).resolve().parent.parent / "question_bank"
 MISTAKES_FILE = "mistakes.toml"
 MIN_RUBRIC_POINTS = 2
 MAX_WEIGHT_RATIO = 10.0
+MAX_RUBRIC_POINTS = 20  # more is not a question but a list; each point costs grading time
+MAX_CUES = 100  # per cue list of a point (the shipped bank uses at most 21)
+MAX_FILE_BYTES = 2 * 1024 * 1024  # a bank file (the largest shipped one is about 160 kB)
 
 
 GRADED_KINDS = ("concept", "scenario")  # questions graded on their rubric alone
@@ -163,6 +166,13 @@ def check_cues(bank: Bank) -> list[BankProblem]:
 
 def _read_toml(path: Path, problems: list[BankProblem]) -> dict[str, Any] | None:
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            limit = MAX_FILE_BYTES // (1024 * 1024)
+            problems.append(
+                BankProblem(file=path.name, message=f"{size / 1048576:.1f} MB: bank files are at most {limit} MB")
+            )
+            return None
         text = path.read_text(encoding="utf-8-sig")  # tolerate the byte-order mark some editors write
     except UnicodeDecodeError as exc:
         problems.append(BankProblem(file=path.name, message=f"not UTF-8 text: {exc.reason} at byte {exc.start}"))
@@ -174,6 +184,9 @@ def _read_toml(path: Path, problems: list[BankProblem]) -> dict[str, Any] | None
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         problems.append(BankProblem(file=path.name, message=f"not valid TOML: {exc}"))
+        return None
+    except RecursionError:
+        problems.append(BankProblem(file=path.name, message="not usable TOML: arrays or tables nested too deeply"))
         return None
 
 
@@ -262,6 +275,13 @@ def check_question(question: Question, file: str, mistakes: dict[str, CommonMist
     point_ids = [p.id for p in question.rubric]
     if len(question.rubric) < MIN_RUBRIC_POINTS:
         found.append(problem("rubric", f"needs at least {MIN_RUBRIC_POINTS} rubric points"))
+    if len(question.rubric) > MAX_RUBRIC_POINTS:
+        found.append(problem("rubric", f"{len(question.rubric)} rubric points: at most {MAX_RUBRIC_POINTS}"))
+    for point in question.rubric:
+        for kind in ("cues", "contradicted_by"):
+            count = len(getattr(point, kind))
+            if count > MAX_CUES:
+                found.append(problem(f"rubric.{point.id}.{kind}", f"{count} cues: at most {MAX_CUES} per list"))
     for duplicate in sorted({i for i in point_ids if point_ids.count(i) > 1}):
         found.append(problem(f"rubric.{duplicate}", "duplicate rubric point id"))
     for point in question.rubric:

@@ -53,7 +53,7 @@ class RubricPoint(_Strict):
 
     id: Slug
     statement: NonEmptyText
-    weight: float = Field(gt=0, le=10)
+    weight: float = Field(gt=0, le=10, allow_inf_nan=False)
     cues: list[str] = Field(default_factory=list)
     contradicted_by: list[str] = Field(default_factory=list)
 

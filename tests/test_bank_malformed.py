@@ -274,3 +274,37 @@ def test_an_unreadable_topic_file_is_a_problem_not_a_crash(tmp_path: Path) -> No
     result = validate(directory)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stdout.startswith("b.toml")
+
+
+# --- bounded work: what a bank file may ask of the grader (issue 13) --------------------------------------------
+
+
+def test_a_nan_weight_is_named_as_such(tmp_path: Path) -> None:
+    found = problems(tmp_path, {"alpha.toml": topic(QUESTION.format(id="q1").replace("weight = 2", "weight = nan"))})
+    [problem] = [p for p in found if p.field == "rubric.0.weight"]
+    assert "finite" in problem.message, problem
+
+
+def test_deeply_nested_toml_names_the_file(tmp_path: Path) -> None:
+    nested = "x = " + "[" * 5000 + "]" * 5000 + "\n"
+    found = problems(tmp_path, {"alpha.toml": topic(QUESTION.format(id="q1")) + nested})
+    assert any(p.file == "alpha.toml" and "nested" in p.message for p in found), found
+
+
+def test_too_many_rubric_points_and_cues_are_refused(tmp_path: Path) -> None:
+    points = "".join(
+        f'\n[[questions.rubric]]\nid = "p{i}"\nstatement = "Idea {i}."\nweight = 1\ncues = ["idea {i}"]\n'
+        for i in range(40)
+    )
+    many_cues = QUESTION.format(id="q2").replace(
+        'cues = ["first idea"]', "cues = [" + ", ".join(f'"cue {i}"' for i in range(500)) + "]"
+    )
+    found = problems(tmp_path, {"alpha.toml": topic(QUESTION.format(id="q1") + points, many_cues)})
+    assert any(p.question_id == "q1" and "rubric points" in p.message for p in found), found
+    assert any(p.question_id == "q2" and "cues" in p.message for p in found), found
+
+
+def test_a_huge_bank_file_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
+    huge = topic(QUESTION.format(id="q1")) + "# " + "x" * (3 * 1024 * 1024) + "\n"
+    found = problems(tmp_path, {"alpha.toml": huge})
+    assert any(p.file == "alpha.toml" and "MB" in p.message for p in found), found
