@@ -47,6 +47,7 @@ from interviewer.models import (
     SessionConfig,
     SessionState,
     SnippetResult,
+    StaleSession,
     Turn,
     TurnKind,
     TurnRole,
@@ -72,6 +73,10 @@ class InterviewError(Exception):
 
 class InvalidMove(InterviewError):
     """The move is not possible now (empty answer, finished session, ...)."""
+
+
+class SessionMovedOn(InterviewError):
+    """Another tab saved this session since this one loaded it: nothing of this move was kept."""
 
 
 class GradingFailed(InterviewError):
@@ -419,8 +424,14 @@ class Interviewer:
         return self._turn("interviewer", kind, text, question_id, point_id)
 
     def _save(self) -> None:
-        if self.sink is not None:
+        if self.sink is None:
+            return
+        try:
             self.sink.save(self.state)
+        except StaleSession as exc:
+            raise SessionMovedOn(
+                "This interview moved on in another tab, so this move was not saved. Here is where it stands now."
+            ) from exc
 
     def _rng(self) -> random.Random:
         seed = self.state.config.seed if self.state.config.seed is not None else self.state.id

@@ -601,10 +601,15 @@ class Attempt(BaseModel):
 SessionStatus = Literal["in_progress", "finished"]
 
 
+class StaleSession(Exception):
+    """A save of a session state that is no longer the newest: another tab (or process) saved since it was loaded."""
+
+
 class SessionState(BaseModel):
     """The engine's whole state: enough to resume the interview after a restart."""
 
     id: str
+    version: int = Field(default=0, description="How many times this session has been saved: a save must build on it")
     user: str | None = None
     config: SessionConfig
     created_at: datetime

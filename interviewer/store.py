@@ -31,12 +31,13 @@ from sqlalchemy import (
     event,
     func,
     select,
+    update,
 )
 from sqlalchemy.engine import Dialect, Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from interviewer.migrations import upgrade_database
-from interviewer.models import DrillCard, PointHistory, SessionMode, SessionState, SessionStatus
+from interviewer.models import DrillCard, PointHistory, SessionMode, SessionState, SessionStatus, StaleSession
 
 FINAL_STATUSES = ("graded", "expired", "skipped")
 
@@ -111,6 +112,7 @@ class SessionRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     state: Mapped[str] = mapped_column(EscapedText)
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class TurnRow(Base):
@@ -255,9 +257,16 @@ class TranscriptStore:
         self.engine.dispose()
 
     def save(self, state: SessionState) -> None:
-        """Write the session's state and any turns, answers and grades not yet stored, atomically."""
+        """Write the session's state and any turns, answers and grades not yet stored, atomically.
+
+        One writer per session: the save must build on the version it was loaded at (``state.version``); the
+        row's version is compared and raised in one UPDATE, so of two tabs saving the same version one wins and
+        the other gets ``StaleSession`` and writes nothing. On success ``state.version`` is the new version.
+        """
+        expected = state.version
         with self._sessions.begin() as db:
             row = db.get(SessionRow, state.id, with_for_update=True)
+            state.version = expected + 1  # what the stored state says; put back if the save fails
             now = state.transcript[-1].at if state.transcript else state.created_at
             topics = state.config.topics or sorted({a.topic for a in state.attempts if a.topic})
             fields = {
@@ -270,13 +279,26 @@ class TranscriptStore:
                 "updated_at": now,
                 "state": state.model_dump_json(),
             }
-            if row is None:
-                db.add(SessionRow(id=state.id, created_at=state.created_at, **fields))
-                db.flush()
-            else:
-                for key, value in fields.items():
-                    setattr(row, key, value)
-            self._save_rows(db, state)
+            try:
+                if row is None:
+                    if expected != 0:
+                        raise StaleSession(f"session {state.id} is gone")
+                    db.add(SessionRow(id=state.id, created_at=state.created_at, version=1, **fields))
+                    db.flush()
+                else:
+                    db.expunge(row)  # the UPDATE below is the write: nothing of the loaded row may flush
+                    moved = db.execute(
+                        update(SessionRow)
+                        .where(SessionRow.id == state.id, SessionRow.version == expected)
+                        .values(version=expected + 1, **fields)
+                        .execution_options(synchronize_session=False)
+                    )
+                    if moved.rowcount != 1:
+                        raise StaleSession(f"session {state.id} was saved by another tab since it was loaded")
+                self._save_rows(db, state)
+            except BaseException:
+                state.version = expected
+                raise
 
     def _save_rows(self, db: Session, state: SessionState) -> None:
         stored_turns = db.scalar(select(func.count()).where(TurnRow.session_id == state.id)) or 0
@@ -338,7 +360,9 @@ class TranscriptStore:
             row = db.get(SessionRow, session_id)
             if row is None or (user is not None and row.user != user):
                 raise SessionNotFound(f"no session {session_id!r}")
-            return SessionState.model_validate_json(row.state)
+            state = SessionState.model_validate_json(row.state)
+            state.version = row.version or 0  # the row's version is the one a save is compared with
+            return state
 
     def list_sessions(self, user: str | None = None, limit: int = 200) -> list[SessionSummary]:
         """Newest first; only ``user``'s sessions when one is given."""

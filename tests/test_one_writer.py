@@ -1,0 +1,86 @@
+"""One writer per session (issue 13): two tabs answering one session at once lose nothing and grade nothing twice.
+
+Reported: two tabs answering one session lost an answer (3 of 3 tries); the turn and answer rows stopped
+matching the session's state (6 turn rows for 3 turns); with a slow model one answer was graded twice.
+Each tab is an ``Interviewer`` opened from the store, as a page run opens one.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from interviewer.bank import Bank
+from interviewer.engine import Interviewer, InterviewError, SessionMovedOn
+from interviewer.grading.offline import OfflineGrader
+from interviewer.models import SessionConfig
+from interviewer.store import AnswerRow, GradeRow, TranscriptStore, TurnRow
+from tests.conftest import FakeClock
+
+ANSWER_A = "Lists are mutable and tuples are immutable, so a tuple can be a dictionary key."
+ANSWER_B = "Tuples are hashable when their items are, lists are not; lists can grow in place."
+
+
+def tab(store: TranscriptStore, bank: Bank, session_id: str, clock: FakeClock) -> Interviewer:
+    state = store.load(session_id)
+    return Interviewer(state, bank, OfflineGrader(bank.mistakes), sink=store, clock=clock)
+
+
+def counts(store: TranscriptStore, session_id: str) -> tuple[int, int, int]:
+    with store._sessions() as db:
+        return tuple(  # type: ignore[return-value]
+            db.scalar(select(func.count()).select_from(table).where(table.session_id == session_id)) or 0
+            for table in (TurnRow, AnswerRow, GradeRow)
+        )
+
+
+def test_a_stale_tab_is_refused_and_the_rows_match_the_state(
+    backend_store: TranscriptStore, bank: Bank, clock: FakeClock
+) -> None:
+    config = SessionConfig(question_ids=["lists-vs-tuples", "gil"], question_count=2, max_follow_ups=0)
+    first = Interviewer.start(config, bank, OfflineGrader(bank.mistakes), sink=backend_store, clock=clock)
+    one, two = (tab(backend_store, bank, first.state.id, clock) for _ in range(2))
+    one.answer(ANSWER_A)
+    with pytest.raises(SessionMovedOn, match="another tab"):
+        two.answer(ANSWER_B)
+    assert isinstance(SessionMovedOn("x"), InterviewError)
+    stored = backend_store.load(first.state.id)
+    assert stored.attempts[0].answers == [ANSWER_A], "the first answer is kept, the stale one refused"
+    turns, answers, grades = counts(backend_store, first.state.id)
+    assert turns == len(stored.transcript)
+    assert answers == sum(len(a.answers) for a in stored.attempts)
+    assert grades == sum(1 for a in stored.attempts if a.grade is not None)
+    again = tab(backend_store, bank, first.state.id, clock)  # the refused tab reloads and goes on
+    again.answer(ANSWER_B)
+    assert [len(a.answers) for a in backend_store.load(first.state.id).attempts] == [1, 1]
+
+
+def test_racing_tabs_in_threads_lose_no_answer_and_grade_none_twice(
+    backend_store: TranscriptStore, bank: Bank, clock: FakeClock
+) -> None:
+    config = SessionConfig(question_ids=["lists-vs-tuples"], question_count=1, max_follow_ups=0)
+    first = Interviewer.start(config, bank, OfflineGrader(bank.mistakes), sink=backend_store, clock=clock)
+    tabs = [tab(backend_store, bank, first.state.id, clock) for _ in range(4)]
+    outcomes: list[str] = []
+    barrier = threading.Barrier(len(tabs))
+
+    def answer(interviewer: Interviewer, text: str) -> None:
+        barrier.wait()
+        try:
+            interviewer.answer(text)
+            outcomes.append("saved")
+        except SessionMovedOn:
+            outcomes.append("moved on")
+
+    threads = [threading.Thread(target=answer, args=(t, f"{ANSWER_A} ({i})")) for i, t in enumerate(tabs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    stored = backend_store.load(first.state.id)
+    assert len(outcomes) == len(tabs) and outcomes.count("saved") == 1, outcomes
+    assert len(stored.attempts[0].answers) == 1 and stored.attempts[0].grade is not None
+    turns, answers, grades = counts(backend_store, first.state.id)
+    assert (turns, answers, grades) == (len(stored.transcript), 1, 1)
