@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from interviewer.engine import Interviewer, InterviewError
+from interviewer.engine import MOVED_ON, Interviewer, InterviewError, SessionMovedOn
 from interviewer.models import DIFFICULTIES, PLAN_DAYS, SessionConfig
 from interviewer.report import build_report
 from interviewer.sandbox import availability
@@ -80,7 +80,11 @@ def setup() -> None:
 
 
 def act(interviewer: Interviewer, move, *args) -> None:  # type: ignore[no-untyped-def]
-    """Forward a move to the engine; any problem is shown as a message, never a traceback."""
+    """Forward a move to the engine; any problem is shown as a message, never a traceback. A move made on a
+    state another tab has since changed is not applied: the page says so and shows where the session stands."""
+    if context.moved_on_elsewhere(interviewer):
+        st.session_state["flash"] = str(SessionMovedOn(MOVED_ON))
+        st.rerun()
     streaming_voice(interviewer)
     try:
         with st.spinner("The interviewer is thinking…"):
@@ -92,6 +96,7 @@ def act(interviewer: Interviewer, move, *args) -> None:  # type: ignore[no-untyp
 
 def interview(interviewer: Interviewer) -> None:
     draw_transcript(interviewer.state.transcript)
+    context.mark_shown(interviewer)
     if message := st.session_state.pop("flash", None):
         st.error(message)
     hint, repeat, skip, end = st.columns(4)

@@ -75,6 +75,9 @@ class InvalidMove(InterviewError):
     """The move is not possible now (empty answer, finished session, ...)."""
 
 
+MOVED_ON = "This interview moved on in another tab, so this move was not saved. Here is where it stands now."
+
+
 class SessionMovedOn(InterviewError):
     """Another tab saved this session since this one loaded it: nothing of this move was kept."""
 
@@ -429,9 +432,7 @@ class Interviewer:
         try:
             self.sink.save(self.state)
         except StaleSession as exc:
-            raise SessionMovedOn(
-                "This interview moved on in another tab, so this move was not saved. Here is where it stands now."
-            ) from exc
+            raise SessionMovedOn(MOVED_ON) from exc
 
     def _rng(self) -> random.Random:
         seed = self.state.config.seed if self.state.config.seed is not None else self.state.id

@@ -84,3 +84,21 @@ def test_racing_tabs_in_threads_lose_no_answer_and_grade_none_twice(
     assert len(stored.attempts[0].answers) == 1 and stored.attempts[0].grade is not None
     turns, answers, grades = counts(backend_store, first.state.id)
     assert (turns, answers, grades) == (len(stored.transcript), 1, 1)
+
+
+def test_two_app_tabs_a_move_on_a_stale_page_is_refused_and_the_page_catches_up(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from tests.test_app import chat, new_app, start_mock
+
+    monkeypatch.setenv("INTERVIEWER_DATA_DIR", str(tmp_path))
+    one = start_mock(new_app(), count=2)
+    session_id = one.query_params["session"]
+    two = new_app(session=session_id if isinstance(session_id, str) else session_id[0])
+    question = chat(two)[-1][1]
+    one.chat_input[0].set_value(ANSWER_A).run()  # tab one answers first
+    two.chat_input[0].set_value(ANSWER_B).run()  # tab two still shows the question as it was
+    assert any("another tab" in e.value for e in two.error), [e.value for e in two.error]
+    texts = [text for _, text in chat(two)]
+    assert ANSWER_A in texts and ANSWER_B not in texts, (
+        "the page shows where the session stands, without the stale move"
+    )
+    assert question in texts

@@ -24,6 +24,8 @@ from interviewer.store import SessionNotFound, TranscriptStore
 
 SESSION_PARAM = "session"
 OVERRIDES = "settings_overrides"
+SHOWN_VERSIONS = "shown_versions"  # session id -> the version this page last showed
+LOADED_VERSIONS = "loaded_versions"  # session id -> (the version shown before this run, the version it loaded)
 CLOCK = "clock"  # tests put a fake clock here
 BACKEND_ERROR = "backend_error"
 
@@ -143,10 +145,25 @@ def open_interviewer(session_id: str, *, resume: bool = True) -> Interviewer | N
         state = store().load(session_id, user=user())
     except SessionNotFound:
         return None
+    # what this page showed before this run, and what this run loaded: they differ when another tab saved
+    shown = st.session_state.get(SHOWN_VERSIONS, {}).get(session_id)
+    st.session_state.setdefault(LOADED_VERSIONS, {})[session_id] = (shown, state.version)
     interviewer = Interviewer(state, bank(), backend().grader, **_engine_options())
     if resume:
         interviewer.resume()
     return interviewer
+
+
+def mark_shown(interviewer: Interviewer) -> None:
+    """Note the version of the session this page has just shown."""
+    st.session_state.setdefault(SHOWN_VERSIONS, {})[interviewer.state.id] = interviewer.state.version
+
+
+def moved_on_elsewhere(interviewer: Interviewer) -> bool:
+    """Whether the session was saved elsewhere (another tab) after this page last showed it: a move made on
+    what this page showed would apply to a state the candidate has not seen."""
+    shown, loaded = st.session_state.get(LOADED_VERSIONS, {}).get(interviewer.state.id, (None, None))
+    return shown is not None and loaded is not None and shown != loaded
 
 
 def start_interviewer(config: SessionConfig) -> Interviewer:
