@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from interviewer.store import StorageError
 from ui import context
 
 st.set_page_config(page_title="Python mock interviewer", page_icon=":material/record_voice_over:", layout="centered")
@@ -22,6 +23,13 @@ if context.sign_in_required() and not st.user.is_logged_in:
     st.write("Sign in to practise; your sessions are kept private to your account.")
     if st.button("Sign in", type="primary", icon=":material/login:"):
         st.login()
+    st.stop()
+
+try:
+    context.store()
+except StorageError as exc:  # the app cannot keep anything: say what is wrong and what to do, no traceback
+    st.title("Python mock interviewer")
+    st.error(str(exc))
     st.stop()
 
 pages = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from interviewer.engine import MOVED_ON, Interviewer, InterviewError, SessionMovedOn
+from interviewer.engine import MOVED_ON, Interviewer, InterviewError, NotSaved, SessionMovedOn
 from interviewer.models import DIFFICULTIES, PLAN_DAYS, SessionConfig
 from interviewer.report import build_report
 from interviewer.sandbox import availability
@@ -91,6 +91,8 @@ def act(interviewer: Interviewer, move, *args) -> None:  # type: ignore[no-untyp
             move(*args)
     except InterviewError as exc:
         st.session_state["flash"] = str(exc)
+        if isinstance(exc, NotSaved) and args and isinstance(args[0], str):
+            st.session_state["unsent"] = args[0]  # shown again below the message, to copy and send
     st.rerun()
 
 
@@ -99,6 +101,9 @@ def interview(interviewer: Interviewer) -> None:
     context.mark_shown(interviewer)
     if message := st.session_state.pop("flash", None):
         st.error(message)
+    if unsent := st.session_state.pop("unsent", None):
+        st.caption("Not sent yet: here is what you wrote, to copy and send again.")
+        st.code(unsent, language=None)
     hint, repeat, skip, end = st.columns(4)
     if hint.button("Hint (-0.5)", icon=":material/lightbulb:", width="stretch"):
         act(interviewer, interviewer.hint)

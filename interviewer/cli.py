@@ -20,7 +20,7 @@ from interviewer.models import DIFFICULTIES, PLAN_DAYS, SessionConfig
 from interviewer.practice import run as run_practice
 from interviewer.sandbox import availability
 from interviewer.settings import Settings
-from interviewer.store import SessionNotFound, TranscriptStore
+from interviewer.store import SessionNotFound, StorageError, TranscriptStore
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
@@ -35,7 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return args.run(args)
-    except BankError as exc:
+    except (BankError, StorageError) as exc:
         print(exc, file=sys.stderr)
         return EXIT_PROBLEMS
     except (EvalDataError, OSError, KeyError, LLMError) as exc:

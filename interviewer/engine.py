@@ -48,6 +48,7 @@ from interviewer.models import (
     SessionState,
     SnippetResult,
     StaleSession,
+    StorageError,
     Turn,
     TurnKind,
     TurnRole,
@@ -76,6 +77,10 @@ class InvalidMove(InterviewError):
 
 
 MOVED_ON = "This interview moved on in another tab, so this move was not saved. Here is where it stands now."
+
+
+class NotSaved(InterviewError):
+    """The database refused the save (full, read-only, gone): nothing of the move was kept."""
 
 
 class SessionMovedOn(InterviewError):
@@ -433,6 +438,8 @@ class Interviewer:
             self.sink.save(self.state)
         except StaleSession as exc:
             raise SessionMovedOn(MOVED_ON) from exc
+        except StorageError as exc:
+            raise NotSaved(f"{exc} Nothing of this move was saved.") from exc
 
     def _rng(self) -> random.Random:
         seed = self.state.config.seed if self.state.config.seed is not None else self.state.id

@@ -601,6 +601,10 @@ class Attempt(BaseModel):
 SessionStatus = Literal["in_progress", "finished"]
 
 
+class StorageError(RuntimeError):
+    """The database cannot be opened or written; the message names it, says why and what to do."""
+
+
 class StaleSession(Exception):
     """A save of a session state that is no longer the newest: another tab (or process) saved since it was loaded."""
 

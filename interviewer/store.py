@@ -34,10 +34,19 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Dialect, Engine, make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from interviewer.migrations import upgrade_database
-from interviewer.models import DrillCard, PointHistory, SessionMode, SessionState, SessionStatus, StaleSession
+from interviewer.models import (
+    DrillCard,
+    PointHistory,
+    SessionMode,
+    SessionState,
+    SessionStatus,
+    StaleSession,
+    StorageError,
+)
 
 FINAL_STATUSES = ("graded", "expired", "skipped")
 
@@ -190,6 +199,33 @@ class SessionNotFound(LookupError):
     pass
 
 
+def where(url: str) -> str:
+    """The database as a person would name it: the SQLite file's path, or the server URL without a password."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return str(parsed.database or ":memory:")
+    return parsed.render_as_string(hide_password=True)
+
+
+def storage_error(url: str, exc: BaseException, doing: str) -> StorageError:
+    """A message for a database fault: which database, what failed, and what to do about it."""
+    reason = " ".join(str(getattr(exc, "orig", None) or exc).split())[:300]
+    lowered = reason.lower()
+    sqlite = make_url(url).get_backend_name() == "sqlite"
+    if "full" in lowered:
+        advice = "Free some disk space, then try again."
+    elif "readonly" in lowered or "read-only" in lowered or "permission" in lowered:
+        advice = "Make the file and its folder writable by the app, or point INTERVIEWER_DATA_DIR elsewhere."
+    elif sqlite:
+        advice = (
+            "The file is not a usable database (damaged, truncated or something else). Move it aside, keeping it, "
+            "and the app starts a new one; or restore a backup."
+        )
+    else:
+        advice = "Is the database server running, and is DATABASE_URL right?"
+    return StorageError(f"The database {where(url)} cannot be {doing}: {reason}. {advice}")
+
+
 def _aware(moment: datetime) -> datetime:
     """SQLite hands back naive datetimes; everything stored is UTC."""
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
@@ -245,13 +281,33 @@ class TranscriptStore:
     """Saves and loads sessions; implements the engine's ``SessionSink``."""
 
     def __init__(self, url: str) -> None:
-        self.engine = make_engine(url)
+        self.url = url
+        try:
+            self.engine = make_engine(url)
+        except (SQLAlchemyError, OSError) as exc:
+            raise storage_error(url, exc, "opened") from exc
         try:
             upgrade_database(self.engine)
+            self._check_integrity()
+        except (SQLAlchemyError, OSError, StorageError) as exc:
+            self.engine.dispose()
+            if isinstance(exc, StorageError):
+                raise
+            raise storage_error(url, exc, "opened") from exc
         except BaseException:
             self.engine.dispose()
             raise
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def _check_integrity(self) -> None:
+        """A SQLite file that fails SQLite's own quick check is refused rather than used without a word."""
+        if self.engine.dialect.name != "sqlite":
+            return
+        with self.engine.connect() as connection:
+            found = [row[0] for row in connection.exec_driver_sql("PRAGMA quick_check")]
+        if found != ["ok"]:
+            problem = RuntimeError(f"it fails SQLite's integrity check ({'; '.join(found[:2])})")
+            raise storage_error(self.url, problem, "used")
 
     def close(self) -> None:
         self.engine.dispose()
@@ -264,6 +320,15 @@ class TranscriptStore:
         the other gets ``StaleSession`` and writes nothing. On success ``state.version`` is the new version.
         """
         expected = state.version
+        try:
+            self._save(state, expected)
+        except StaleSession:
+            raise
+        except (SQLAlchemyError, OSError) as exc:
+            state.version = expected
+            raise storage_error(self.url, exc, "written") from exc
+
+    def _save(self, state: SessionState, expected: int) -> None:
         with self._sessions.begin() as db:
             row = db.get(SessionRow, state.id, with_for_update=True)
             state.version = expected + 1  # what the stored state says; put back if the save fails
