@@ -84,6 +84,7 @@ def act(interviewer: Interviewer, move, *args) -> None:  # type: ignore[no-untyp
     state another tab has since changed is not applied: the page says so and shows where the session stands."""
     if context.moved_on_elsewhere(interviewer):
         st.session_state["flash"] = str(SessionMovedOn(MOVED_ON))
+        keep_unsent(args)
         st.rerun()
     streaming_voice(interviewer)
     try:
@@ -91,9 +92,15 @@ def act(interviewer: Interviewer, move, *args) -> None:  # type: ignore[no-untyp
             move(*args)
     except InterviewError as exc:
         st.session_state["flash"] = str(exc)
-        if isinstance(exc, NotSaved) and args and isinstance(args[0], str):
-            st.session_state["unsent"] = args[0]  # shown again below the message, to copy and send
+        if isinstance(exc, NotSaved | SessionMovedOn):
+            keep_unsent(args)
     st.rerun()
+
+
+def keep_unsent(args: tuple) -> None:  # type: ignore[type-arg]
+    """A move that was not kept: its text is shown again below the message, to copy and send."""
+    if args and isinstance(args[0], str) and args[0].strip():
+        st.session_state["unsent"] = args[0]
 
 
 def interview(interviewer: Interviewer) -> None:

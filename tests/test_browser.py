@@ -169,3 +169,38 @@ def test_a_coding_round_in_the_browser(app_url: str) -> None:
         page.get_by_text("hidden tests passed").first.wait_for()
         page.screenshot(path=ARTIFACTS / "6-coding-report.png", full_page=True)
         browser.close()
+
+
+def test_two_tabs_on_one_interview(app_url: str) -> None:
+    """Issue 13: the second tab, still showing the first question, answers after the first tab did: its move is
+    refused with a message, the page shows where the interview stands, and no answer is lost or doubled."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    first_answer = "Lists are mutable and tuples are immutable, so a tuple can be a dictionary key."
+    stale_answer = "Tuples are hashable when their items are; lists can grow in place with append."
+    with playwright_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        one = context.new_page()
+        one.set_default_timeout(30_000)
+        one.goto(app_url)
+        one.get_by_role("button", name="Start the interview").wait_for()
+        one.get_by_text("Follow-up questions").click()
+        one.get_by_role("button", name="Start the interview").click()
+        one.get_by_placeholder("Your answer").wait_for()
+        one.wait_for_url("**session=**")
+        two = context.new_page()
+        two.set_default_timeout(30_000)
+        two.goto(one.url)
+        two.get_by_placeholder("Your answer").wait_for()
+
+        send_answer(one, first_answer)
+        one.get_by_text(first_answer).wait_for()
+        send_answer(two, stale_answer)
+        two.get_by_text("moved on in another tab").wait_for()
+        two.get_by_text(first_answer).wait_for()
+        two.locator("code").get_by_text(stale_answer).first.wait_for()  # the unsent answer, kept to send again
+        two.screenshot(path=ARTIFACTS / "7-second-tab.png", full_page=True)
+        assert two.locator('[data-testid="stChatMessage"]').get_by_text(stale_answer).count() == 0, (
+            "the stale move shows in the chat as if it had happened"
+        )
+        browser.close()
