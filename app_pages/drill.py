@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from interviewer.drills import drill_queue, reschedule
-from interviewer.engine import Interviewer, InterviewError
+from interviewer.engine import MOVED_ON, Interviewer, InterviewError, NotSaved, SessionMovedOn
 from interviewer.models import PLAN_DAYS, SessionConfig
 from ui import context
 from ui.sidebar import draw_sidebar
@@ -65,6 +65,13 @@ def drill(interviewer: Interviewer) -> None:
     st.subheader(question.prompt)
     if message := st.session_state.pop("flash", None):
         st.error(message)
+    if unsent := st.session_state.pop("unsent", None):
+        st.caption("Not sent yet: here is what you wrote, to copy and send again.")
+        st.code(unsent, language=None)
+    moved_on = context.moved_on_elsewhere(interviewer)
+    context.mark_shown(interviewer)
+    if moved_on and interviewer.state.status != "in_progress":
+        st.info("This drill moved on in another tab: here is where it stands.")
     if interviewer.state.status == "in_progress":
         if st.button("Hint (-0.5)", icon=":material/lightbulb:"):
             interviewer.hint()
@@ -75,11 +82,15 @@ def drill(interviewer: Interviewer) -> None:
         answer = st.chat_input("Your explanation")
         if answer:
             try:
+                if moved_on:  # the page showed a state another tab has since changed
+                    raise SessionMovedOn(MOVED_ON)
                 with st.spinner("Grading…"):
                     interviewer.answer(answer)
                 record(interviewer)
             except InterviewError as exc:
                 st.session_state["flash"] = str(exc)
+                if isinstance(exc, NotSaved | SessionMovedOn):
+                    st.session_state["unsent"] = answer
             st.rerun()
         return
     grade = attempt.grade

@@ -102,3 +102,25 @@ def test_two_app_tabs_a_move_on_a_stale_page_is_refused_and_the_page_catches_up(
         "the page shows where the session stands, without the stale move"
     )
     assert question in texts
+
+
+def test_two_drill_tabs_the_stale_explanation_is_refused_and_kept(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from tests.test_app import click, new_app
+
+    monkeypatch.setenv("INTERVIEWER_DATA_DIR", str(tmp_path))
+    one = new_app()
+    one.switch_page("app_pages/drill.py").run()
+    one = click(one, "Start the next concept")
+    session_id = one.query_params["session"]
+    two = new_app(session=session_id if isinstance(session_id, str) else session_id[0])
+    two.switch_page("app_pages/drill.py").run()
+    one.chat_input[0].set_value(ANSWER_A).run()
+    assert one.metric and one.metric[0].label == "Score"
+    two.chat_input[0].set_value(ANSWER_B).run()
+    # the drill was graded in tab one, so tab two now shows the grade: its explanation has nowhere to go
+    assert any("another tab" in m.value for m in [*two.error, *two.info]), [i.value for i in two.info]
+    assert two.metric and two.metric[0].label == "Score"
+    store = TranscriptStore(f"sqlite:///{tmp_path / 'interviews.db'}")
+    [attempt] = store.load(session_id if isinstance(session_id, str) else session_id[0]).attempts
+    assert attempt.answers == [ANSWER_A], "only the first tab's explanation is stored"
+    store.close()
