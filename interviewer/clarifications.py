@@ -25,6 +25,23 @@ NO_FACTS = "That's up to you: state the assumption you're making and carry on."
 def revealed(question: Question, request: str) -> list[int]:
     """Indexes of the clarifications the request asks about, in the order it raises them (at most a few): by
     their triggers, or else by meaning (``by_meaning``)."""
+    return _asked_about(question, request)[0]
+
+
+def reply(question: Question, request: str) -> str:
+    """What the interviewer says: the answers of the clarifications asked about; else the sentence of the task
+    the question asks about in other words; else a nudge to state an assumption."""
+    found, sentence = _asked_about(question, request)
+    if found:
+        return " ".join(question.clarifications[index].answer for index in found)
+    if sentence is not None:
+        return f"As the task says: {sentence}"
+    return NO_FACTS_SCENARIO if question.kind == "scenario" else NO_FACTS
+
+
+def _asked_about(question: Question, request: str) -> tuple[list[int], str | None]:
+    """The clarifications the request asks about (by trigger, else by meaning), or else the task's sentence it
+    asks about."""
     sentences = split_sentences(request)
     ranked: list[tuple[int, int, int]] = []  # first sentence, -triggers matched, index
     for index, clarification in enumerate(question.clarifications):
@@ -33,21 +50,9 @@ def revealed(question: Question, request: str) -> list[int]:
         if hits:
             ranked.append((min(position for position, _ in hits), -len(hits), index))
     if ranked:
-        return [index for *_, index in sorted(ranked)[:MAX_ANSWERS]]
+        return [index for *_, index in sorted(ranked)[:MAX_ANSWERS]], None
     meant = by_meaning(question, request)
-    return [meant] if isinstance(meant, int) else []
-
-
-def reply(question: Question, request: str) -> str:
-    """What the interviewer says: the answers of the clarifications asked about; else the sentence of the task
-    the question asks about in other words; else a nudge to state an assumption."""
-    found = revealed(question, request)
-    if found:
-        return " ".join(question.clarifications[index].answer for index in found)
-    meant = by_meaning(question, request)
-    if isinstance(meant, str):
-        return f"As the task says: {meant}"
-    return NO_FACTS_SCENARIO if question.kind == "scenario" else NO_FACTS
+    return ([meant], None) if isinstance(meant, int) else ([], meant)
 
 
 def by_meaning(question: Question, request: str) -> int | str | None:

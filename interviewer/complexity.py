@@ -181,24 +181,25 @@ def claimed_growth(discussion: str) -> GrowthClass | None:
     return None
 
 
+# what a big-O body says, checked in order (the last catches O(n), O(n + m), O(n * d): linear in the input)
+_BODIES: tuple[tuple[re.Pattern[str], GrowthClass], ...] = tuple(
+    (re.compile(pattern), name)
+    for pattern, name in (
+        (r"nlog\w*n|n\*log\w*n|n\*lg\w*n|nlgn|nlogk|n\*logk", "linearithmic"),
+        (r"log\w*n|lgn|logk", "logarithmic"),
+        (r"n\^?2|n\*\*2|n²|n\*n", "quadratic"),
+        (r"n\^?3|n\*\*3|n³|n\*n\*n", "cubic"),
+        (r"2\^n|2\*\*n|2ⁿ", "exponential"),
+        (r"[a-z](?:[+*][a-z])*|n\w*", "linear"),
+    )
+)
+
+
 def _class_of(match: re.Match[str]) -> GrowthClass | None:
     word = (match.group("word") or "").lower()
     if word:
-        return {"constant": "constant", "logarithmic": "logarithmic", "linear": "linear", "quadratic": "quadratic",
-                "cubic": "cubic", "exponential": "exponential"}[word]  # type: ignore[return-value]  # fmt: skip
+        return word  # type: ignore[return-value]  # the pattern's words are the class names
     body = re.sub(r"\s+", "", (match.group("body") or match.group(0)).lower())
     if body in ("1", "k") or body.isdigit():
         return "constant"
-    if re.fullmatch(r"nlog\w*n|n\*log\w*n|n\*lg\w*n|nlgn|nlogk|n\*logk", body):
-        return "linearithmic"
-    if re.fullmatch(r"log\w*n|lgn|logk", body):
-        return "logarithmic"
-    if re.fullmatch(r"(?:n\^?2|n\*\*2|n²|n\*n|n\^2)", body):
-        return "quadratic"
-    if re.fullmatch(r"(?:n\^?3|n\*\*3|n³|n\*n\*n)", body):
-        return "cubic"
-    if re.fullmatch(r"2\^n|2\*\*n|2ⁿ", body):
-        return "exponential"
-    if re.fullmatch(r"[a-z](?:[+*][a-z])*|n\w*", body):
-        return "linear"  # O(n), O(n + m), O(n * d): linear in the input
-    return None
+    return next((name for pattern, name in _BODIES if pattern.fullmatch(body)), None)

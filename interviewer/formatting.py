@@ -72,7 +72,7 @@ def format_grade(grade: Grade, question: Question) -> str:
     return "\n".join(lines)
 
 
-_CODE_SPAN = re.compile(r"(`+)(?!`)([^\n]*?[^`\n])\1(?!`)")
+CODE_SPAN = re.compile(r"(`+)(?!`)([^\n]*?[^`\n])\1(?!`)")  # inline code: group 2 is the code
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation mark, each of which Markdown escapes
 _LEADING_SPACES = re.compile(r"^( +)", re.M)
 
@@ -84,7 +84,7 @@ def literal_markdown(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     parts = []
     position = 0
-    for span in _CODE_SPAN.finditer(text):
+    for span in CODE_SPAN.finditer(text):
         parts.append(_escaped(text[position : span.start()]))
         parts.append(span.group(0))
         position = span.end()

@@ -11,18 +11,15 @@ from __future__ import annotations
 
 import builtins
 import collections
-import reprlib
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from interviewer.models import CaseResult, CodeTest
+from interviewer.sandbox_runner import safe_repr
 
 MAX_DEPTH = 80
-_shown = reprlib.Repr()
-_shown.maxlevel, _shown.maxlist, _shown.maxtuple, _shown.maxset, _shown.maxfrozenset = 6, 40, 40, 40, 40
-_shown.maxdict, _shown.maxdeque = 30, 40
-_shown.maxstring, _shown.maxlong, _shown.maxother = 300, 120, 300
+SHOWN_CHARACTERS = 1000
 
 
 class Unreadable(ValueError):
@@ -148,12 +145,8 @@ def _pair(item: Any) -> tuple[Any, Any]:
 
 
 def show(value: Any) -> str:
-    """A short repr of a value (expected or rebuilt) for the report."""
-    try:
-        text = _shown.repr(value)
-    except Exception as exc:
-        text = f"<repr failed: {type(exc).__name__}>"
-    return text if len(text) <= 1000 else text[:1000] + f"... [{len(text) - 1000} more characters]"
+    """A short repr of a value (expected or rebuilt) for the report, shortened as the runner shortens its own."""
+    return safe_repr(value, SHOWN_CHARACTERS)
 
 
 class Expectation(BaseModel):

@@ -8,7 +8,7 @@ import re
 import streamlit as st
 
 from interviewer.engine import Interviewer
-from interviewer.formatting import credit_note, literal_markdown
+from interviewer.formatting import CODE_SPAN, credit_note, literal_markdown
 from interviewer.llm.base import TextStream
 from interviewer.models import Grade, SandboxReport, Turn, TurnKind
 from interviewer.report import SessionReport
@@ -56,9 +56,6 @@ def md(text: str) -> str:
     return _DUNDER.sub(lambda m: m.group(1) or f"\\_\\_{m.group(2)}\\_\\_", text)
 
 
-_HTML_CODE = re.compile(r"(`+)(?!`)([^\n]*?[^`\n])\1(?!`)")
-
-
 def highlighted_answer(answer: str, grade: Grade) -> str:
     """The answer as one inert HTML block, exactly as written, with every quoted piece of evidence highlighted
     and code in backticks in monospace. No line is left blank: a blank line would end the block and let the rest
@@ -69,7 +66,7 @@ def highlighted_answer(answer: str, grade: Grade) -> str:
         if point.evidence:
             quoted = html.escape(point.evidence.rstrip("…").replace("\r", "\n"), quote=True)
             shown = shown.replace(quoted, f"<mark>{quoted}</mark>", 1)
-    shown = _HTML_CODE.sub(lambda m: f"<code>{m.group(2)}</code>", shown)
+    shown = CODE_SPAN.sub(lambda m: f"<code>{m.group(2)}</code>", shown)
     return shown.replace("\n", "<br>")
 
 

@@ -67,7 +67,8 @@ def judge_clarifying(
     least half. The feedback names the facts not asked about, and says when a hidden test failed on one.
     """
     assert question.coding is not None
-    needed = _revealing_clarifications(question)
+    revealing = _revealing_clarifications(question)
+    needed = {index for indexes in revealing.values() for index in indexes}
     learned = [index for index in revealed if 0 <= index < len(question.clarifications)]
     stated = bool(ASSUMING.search(discussion))
     share = len(set(learned) & needed) / len(needed) if needed else float(bool(learned or stated))
@@ -83,37 +84,22 @@ def judge_clarifying(
     failed = {r.index for r in report.results if r.status != "passed"}
     feedback = []
     for index in sorted(needed - set(learned)):
-        tests = _tests_revealed_by(question, index)
-        missed = any(position in failed for position in tests)
+        missed = any(index in indexes and position in failed for position, indexes in revealing.items())
         note = " (a hidden test checks it and your code failed it)" if missed else " (a hidden test checks it)"
         feedback.append(f"Worth asking before coding: {question.clarifications[index].answer}{note}")
     return Clarity(credit=round(credit, 3), evidence="; ".join(parts) or None, feedback=feedback)
 
 
-def _revealing_clarifications(question: Question) -> set[int]:
-    """Indexes of the clarifications that reveal a hidden test's requirement (and the prompt does not)."""
+def _revealing_clarifications(question: Question) -> dict[int, list[int]]:
+    """Per hidden test with a requirement, the clarifications that reveal it (none when the prompt does)."""
     assert question.coding is not None
-    found = set()
-    for test in question.coding.hidden_tests:
+    found = {}
+    for position, test in enumerate(question.coding.hidden_tests):
         if test.requirement:
-            found.update(_clarification_for(question, test.requirement))
+            text = revealing_text(question, test.requirement)
+            if text is not None and text != question.prompt:
+                found[position] = [i for i, c in enumerate(question.clarifications) if c.answer == text]
     return found
-
-
-def _clarification_for(question: Question, requirement: str) -> list[int]:
-    text = revealing_text(question, requirement)
-    if text is None or text == question.prompt:
-        return []
-    return [i for i, c in enumerate(question.clarifications) if c.answer == text]
-
-
-def _tests_revealed_by(question: Question, index: int) -> list[int]:
-    assert question.coding is not None
-    return [
-        position
-        for position, test in enumerate(question.coding.hidden_tests)
-        if test.requirement and index in _clarification_for(question, test.requirement)
-    ]
 
 
 def held_to_the_code(point: PointVerdict, question: Question, report: SandboxReport) -> PointVerdict:
