@@ -195,12 +195,6 @@ def isolation_works(isolation: Isolation) -> bool:
     return result.stdout.text() == "ok\n" and result.exit_ok
 
 
-@functools.cache
-def best_isolation() -> Isolation:
-    """The strongest isolation that works on this machine."""
-    return next(isolation for isolation in ISOLATION_ORDER if isolation_works(isolation))
-
-
 def available_isolations() -> list[Isolation]:
     return [isolation for isolation in ISOLATION_ORDER if isolation_works(isolation)]
 
