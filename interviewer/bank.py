@@ -17,10 +17,8 @@ from pydantic import BaseModel, ValidationError
 
 from interviewer.clarifications import revealing_text
 from interviewer.cue_checks import (
-    backtracking_risk,
     contradictions_of_own_texts,
     generic_cues,
-    regex_cues,
 )
 from interviewer.models import CommonMistake, Question
 
@@ -287,12 +285,6 @@ def check_question(question: Question, file: str, mistakes: dict[str, CommonMist
     for point in question.rubric:
         if not point.cues:
             found.append(problem(f"rubric.{point.id}.cues", "no cues: the offline grader could never see this point"))
-    for field_name, pattern in regex_cues(question):
-        risk = backtracking_risk(pattern)
-        if risk:
-            found.append(
-                problem(field_name, f"the pattern {pattern!r} can backtrack catastrophically ({risk}); rewrite it")
-            )
     if question.rubric:
         weights = [p.weight for p in question.rubric]
         if max(weights) / min(weights) > MAX_WEIGHT_RATIO:

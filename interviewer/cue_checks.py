@@ -1,8 +1,7 @@
 """Checks on the bank's cues that need the grader's reading of text.
 
-- A regular expression that can backtrack catastrophically (a quantifier over something that
-  is itself quantified, "(a+)+", or over alternatives that can match the same text) could
-  make one answer take minutes to grade: it is refused.
+- Regular expressions need no check of their own here: they run on a linear-time engine
+  (``interviewer.linear_regex``), and one it cannot run is refused when the bank is loaded.
 - A ``contradicted_by`` cue that matches the question's own reference answer or a rubric
   statement would mark the right answer as wrong: it is refused.
 - A cue made only of common words ("each time", "is fine") matches sentences that have
@@ -13,14 +12,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-
-try:  # the parser moved in Python 3.11; the old name still works with a deprecation warning
-    from re import _constants as sre_constants  # type: ignore[attr-defined]
-    from re import _parser as sre_parse  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover
-    import sre_constants  # type: ignore[no-redef]
-    import sre_parse  # type: ignore[no-redef]
+from collections.abc import Iterator
 
 from interviewer.grading.claims import GENERIC_WORDS, compared_things, read_all
 from interviewer.grading.rubric_points import answer_sentence, polar_cue
@@ -41,87 +33,8 @@ COMMON_ENGLISH = frozenset(
     right wrong true false able enough ok okay
     """.split()
 )
-_REPEATS = {sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT}
-_POSSESSIVE = getattr(sre_constants, "POSSESSIVE_REPEAT", None)
-_LOOKAROUND = {sre_constants.ASSERT, sre_constants.ASSERT_NOT}
-_UNBOUNDED = sre_constants.MAXREPEAT
 _LITERAL_WORD = re.compile(r"[a-z][a-z0-9_]+")
 _CODE_PUNCTUATION = re.compile(r"\\[.(\[{=]|[_@]|\\\\|__")  # a pattern that spells code (`.result(`, `__eq__`)
-
-
-def backtracking_risk(pattern: str) -> str | None:
-    """Why the pattern can backtrack catastrophically, or None."""
-    try:
-        parsed = sre_parse.parse(pattern)
-    except re.error:
-        return None  # the model's validator reports invalid patterns
-    return _risk(parsed, inside_unbounded=False)
-
-
-def _risk(items: Iterable, inside_unbounded: bool) -> str | None:
-    for op, value in items:
-        if op in _REPEATS:
-            _, high, body = value
-            unbounded = high == _UNBOUNDED or high > 100
-            if unbounded and inside_unbounded:
-                return "a quantifier inside another quantifier, as in (a+)+"
-            if unbounded and _overlapping_branches(body):
-                return "a quantifier over alternatives that can match the same text, as in (a|ab)*"
-            found = _risk(body, inside_unbounded or unbounded)
-            if found:
-                return found
-        elif op in _LOOKAROUND or op == _POSSESSIVE:
-            continue  # a lookaround is tried once per position, a possessive quantifier never backtracks
-        elif op == sre_constants.SUBPATTERN:
-            found = _risk(value[-1], inside_unbounded)
-            if found:
-                return found
-        elif op == sre_constants.BRANCH:
-            for branch in value[1]:
-                found = _risk(branch, inside_unbounded)
-                if found:
-                    return found
-    return None
-
-
-def _overlapping_branches(body: Iterable) -> bool:
-    """Whether the body holds alternatives that can match the same text: one that may be empty, or two that
-    can start with the same character ("a|ab", which the parser turns into "a(?:|b)")."""
-    for op, value in body:
-        if op == sre_constants.SUBPATTERN and _overlapping_branches(value[-1]):
-            return True
-        if op == sre_constants.BRANCH:
-            firsts = [_first_literals(branch) for branch in value[1]]
-            if any(first == set() for first in firsts):
-                return True
-            for index, first in enumerate(firsts):
-                for other in firsts[index + 1 :]:
-                    if first is None or other is None or first & other:
-                        return True
-    return False
-
-
-def _first_literals(branch: Iterable) -> set[int] | None:
-    """The characters a branch can start with, or None when it could start with almost anything."""
-    for op, value in branch:
-        if op == sre_constants.LITERAL:
-            return {value}
-        if op == sre_constants.IN:
-            chars = {v for o, v in value if o == sre_constants.LITERAL}
-            return chars if all(o == sre_constants.LITERAL for o, _ in value) else None
-        if op == sre_constants.AT:
-            continue
-        return None
-    return set()
-
-
-def regex_cues(question: Question) -> Iterator[tuple[str, str]]:
-    """(field, pattern) for every regular-expression cue of the question."""
-    for point in question.rubric:
-        for name, cues in (("cues", point.cues), ("contradicted_by", point.contradicted_by)):
-            for cue in cues:
-                if cue.startswith(REGEX_CUE_PREFIX):
-                    yield f"rubric.{point.id}.{name}", cue[len(REGEX_CUE_PREFIX) :]
 
 
 def contradictions_of_own_texts(question: Question) -> Iterator[tuple[str, str, str]]:

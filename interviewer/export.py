@@ -76,6 +76,8 @@ def _questions(report: SessionReport) -> list[str]:
         grade = item.grade
         if grade is None:
             continue
+        if grade.length_note:
+            lines += [grade.length_note, ""]
         if grade.abstained:
             lines += [f"Not graded on content: {grade.abstention_reason}", ""]
         for point in grade.points:

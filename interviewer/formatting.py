@@ -40,6 +40,8 @@ def format_grade(grade: Grade, question: Question) -> str:
     lines = [f"{question.id}: {grade.score:.2f} / {grade.max_score:g}  (graded {by})"]
     if grade.fallback_reason:
         lines.append(f"Note: {grade.fallback_reason}")
+    if grade.length_note:
+        lines.append(f"Note: {grade.length_note}")
     if grade.abstained:
         lines.append(f"Not graded on content ({grade.abstained}): {grade.abstention_reason}")
     marks = {"covered": "+", "partial": "~", "missing": "-"}

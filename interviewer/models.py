@@ -7,11 +7,12 @@ which the store persists and the UI draws.
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from interviewer.linear_regex import unsupported
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", max_length=80)]
 NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -32,6 +33,18 @@ REGEX_CUE_PREFIX = "re:"
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def usable_cues(cues: list[str]) -> list[str]:
+    """The cues, unless one is empty or a pattern the linear-time engine cannot run (``linear_regex``)."""
+    for cue in cues:
+        if not cue.strip() or cue.strip() == REGEX_CUE_PREFIX:
+            raise ValueError("a cue is empty")
+        if cue.startswith(REGEX_CUE_PREFIX):
+            problem = unsupported(cue[len(REGEX_CUE_PREFIX) :])
+            if problem:
+                raise ValueError(f"the pattern {cue!r} cannot be used: {problem}")
+    return cues
 
 
 class _Strict(BaseModel):
@@ -60,15 +73,7 @@ class RubricPoint(_Strict):
     @field_validator("cues", "contradicted_by")
     @classmethod
     def _cues_are_usable(cls, cues: list[str]) -> list[str]:
-        for cue in cues:
-            if not cue.strip() or cue.strip() == REGEX_CUE_PREFIX:
-                raise ValueError("a cue is empty")
-            if cue.startswith(REGEX_CUE_PREFIX):
-                try:
-                    re.compile(cue[len(REGEX_CUE_PREFIX) :])
-                except re.error as exc:
-                    raise ValueError(f"cue {cue!r} is not a valid regular expression: {exc}") from exc
-        return cues
+        return usable_cues(cues)
 
 
 class FollowUp(_Strict):
@@ -87,6 +92,11 @@ class Clarification(_Strict):
 
     triggers: list[NonEmptyText] = Field(min_length=1)
     answer: NonEmptyText
+
+    @field_validator("triggers")
+    @classmethod
+    def _triggers_are_usable(cls, triggers: list[str]) -> list[str]:
+        return usable_cues(triggers)
 
 
 class CodeTest(_Strict):
@@ -363,6 +373,16 @@ class MistakeSignal(_Strict):
     all_of: list[list[NonEmptyText]] = Field(min_length=1)
     unless: list[NonEmptyText] = Field(default_factory=list)
 
+    @field_validator("all_of")
+    @classmethod
+    def _groups_are_usable(cls, groups: list[list[str]]) -> list[list[str]]:
+        return [usable_cues(group) for group in groups]
+
+    @field_validator("unless")
+    @classmethod
+    def _blockers_are_usable(cls, terms: list[str]) -> list[str]:
+        return usable_cues(terms)
+
 
 class CommonMistake(_Strict):
     """An entry of the guide's common-mistake catalogue (``question_bank/mistakes.toml``).
@@ -471,6 +491,9 @@ class Grade(BaseModel):
         default=None, description="Why the model could not grade and the offline grader did instead."
     )
     warnings: list[str] = Field(default_factory=list, description="Model verdicts that were not trusted, and why.")
+    length_note: str | None = Field(
+        default=None, description="Set when the answer was longer than the graders read: how much was left unread."
+    )
     usage: TokenUsage | None = None
 
     @property

@@ -12,6 +12,7 @@ from interviewer.engine import Interviewer
 from interviewer.grading.llm import GradeReply, LLMGrader, quote_in_answer
 from interviewer.grading.offline import OfflineGrader
 from interviewer.grading.scoring import compute_score
+from interviewer.grading.window import GRADED_CHARS
 from interviewer.llm.base import ChatMessage, LLMError
 from interviewer.llm.fake import ScriptedClient
 from interviewer.llm.fake_server import ErrorReply, FakeOpenAIServer, Hang, RawReply, Reply, StreamReply
@@ -300,13 +301,18 @@ def test_raw_garbage_from_the_server_is_an_llm_error(server, bank: Bank, offline
     assert grade.grader == "offline" and grade.fallback_reason
 
 
-def test_prompts_stay_within_the_budget_for_huge_answers(bank: Bank, offline: OfflineGrader) -> None:
+@pytest.mark.parametrize("budget", [1500, 1000])
+def test_prompts_stay_within_the_budget_for_huge_answers(bank: Bank, offline: OfflineGrader, budget: int) -> None:
+    """The model reads the part of the answer the offline grader reads, shortened further if the budget needs it;
+    the grade says how much was left unread."""
     client = ScriptedClient(model="gpt-4o-mini").enqueue(GradeReply(points=[], mistakes=[]))
     huge = "Lists are mutable and tuples are immutable, which is why tuples hash. " * 3000
-    LLMGrader(client, offline, budget_tokens=1500).grade(bank.get("lists-vs-tuples"), huge)
+    grade = LLMGrader(client, offline, budget_tokens=budget).grade(bank.get("lists-vs-tuples"), huge)
     [messages] = client.requests
-    assert count_messages("gpt-4o-mini", messages) <= 1500
-    assert "[…]" in messages[1].content
+    assert count_messages("gpt-4o-mini", messages) <= budget
+    assert messages[1].content.count("tuples hash") <= GRADED_CHARS // 60
+    assert ("[…]" in messages[1].content) == (budget == 1000)
+    assert grade.length_note and "36,000 words" in grade.length_note
 
 
 def test_quote_matching_is_tolerant_but_not_loose() -> None:

@@ -73,6 +73,8 @@ def highlighted_answer(answer: str, grade: Grade) -> str:
 def draw_grade(grade: Grade, answer: str) -> None:
     if grade.fallback_reason:
         st.warning(grade.fallback_reason)
+    if grade.length_note:
+        st.info(grade.length_note)
     if grade.abstained:
         st.error(f"Not graded on content: {grade.abstention_reason}")
     if answer:

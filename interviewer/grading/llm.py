@@ -22,6 +22,7 @@ from interviewer.grading.mistakes import applicable_mistakes, finding
 from interviewer.grading.offline import OfflineGrader, derive_rubric
 from interviewer.grading.scoring import VERDICT_CREDIT, compute_score
 from interviewer.grading.text import content_stems, normalize, split_sentences
+from interviewer.grading.window import graded_part
 from interviewer.llm.base import ChatClient, ChatMessage, LLMError, LLMReplyInvalid, TokenUsage
 from interviewer.models import Grade, PointVerdict, Question, RubricPoint
 from interviewer.prompts import fence, fit, load_prompt
@@ -99,6 +100,12 @@ class LLMGrader:
         self.name = client.name
 
     def grade(self, question: Question, answer: str, *, hints_used: int = 0) -> Grade:
+        part = graded_part(answer)  # the model reads what the offline grader reads; its quotes must come from it
+        grade = self._grade_part(question, part.text, hints_used)
+        grade.length_note = part.note
+        return grade
+
+    def _grade_part(self, question: Question, answer: str, hints_used: int) -> Grade:
         rubric = question.rubric or derive_rubric(question.reference_answer)
         screening = self.offline.screen(question, answer)
         if screening.abstention is not None:

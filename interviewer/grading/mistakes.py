@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 from interviewer.grading.text import Cue, Sentence, compile_cue, quote, words
+from interviewer.linear_regex import LinearPattern, compile_linear
 from interviewer.models import REGEX_CUE_PREFIX, CommonMistake, MistakeFinding, MistakeSignal, Question
 
 LONG_CODE_LINE = 100
@@ -55,14 +56,14 @@ def _fold(text: str) -> str:
     return text.lower().replace("i/o", "io")
 
 
-@lru_cache(maxsize=4096)
-def _phrase(term: str) -> re.Pattern[str]:
-    """A mistake term as a literal phrase: whole words, flexible spacing, simple inflections."""
+def _phrase(term: str) -> str:
+    """A mistake term as a pattern: a ``re:`` term as written, any other as a literal phrase (whole words,
+    flexible spacing, simple inflections)."""
     if term.startswith(REGEX_CUE_PREFIX):
-        return re.compile(term[len(REGEX_CUE_PREFIX) :], re.I)
+        return term[len(REGEX_CUE_PREFIX) :]
     parts = [re.escape(part) for part in re.split(r"[\s-]+", _fold(term).strip()) if part]
     start = r"\b" if parts and parts[0][:1].isalnum() else ""
-    return re.compile(start + r"[\s-]+".join(parts) + r"(?:s|es|ed|ing)?(?![\w'])")
+    return start + r"[\s-]+".join(parts) + r"(?:s|es|ed|ing)?(?:[^\w']|\Z)"
 
 
 def _any_phrase(terms: Iterable[str], text: str) -> bool:
@@ -70,9 +71,9 @@ def _any_phrase(terms: Iterable[str], text: str) -> bool:
 
 
 @lru_cache(maxsize=1024)
-def _phrases(terms: tuple[str, ...]) -> re.Pattern[str]:
-    """All the terms as one pattern (each as ``_phrase`` reads it)."""
-    return re.compile("|".join(f"(?:{_phrase(term).pattern})" for term in terms) or r"(?!)", re.I)
+def _phrases(terms: tuple[str, ...]) -> LinearPattern:
+    """All the terms as one pattern (each as ``_phrase`` reads it), on the linear-time engine."""
+    return compile_linear("|".join(f"(?:{_phrase(term)})" for term in terms) or r"[^\s\S]")
 
 
 def _signal_matches(signal: MistakeSignal, clause: str) -> bool:

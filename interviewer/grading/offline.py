@@ -41,6 +41,7 @@ from interviewer.grading.text import (
     split_sentences,
     words,
 )
+from interviewer.grading.window import graded_part
 from interviewer.models import CommonMistake, Grade, PointVerdict, Question, RubricPoint, Verdict
 
 NAME = "offline"
@@ -95,7 +96,9 @@ class OfflineGrader:
         self._prepared: dict[str, tuple[Question, _PreparedQuestion]] = {}
 
     def screen(self, question: Question, answer: str) -> Screening:
-        """The checks made before grading: abstention, and sentences addressed to the grader."""
+        """The checks made before grading: abstention, and sentences addressed to the grader.
+
+        ``answer`` is the part of the answer that is graded (``window.graded_part``)."""
         prepared = self._prepare(question)
         return screen(
             split_sentences(answer),
@@ -108,7 +111,8 @@ class OfflineGrader:
 
     def grade(self, question: Question, answer: str, *, hints_used: int = 0) -> Grade:
         prepared = self._prepare(question)
-        screening = self.screen(question, answer)
+        part = graded_part(answer)
+        screening = self.screen(question, part.text)
         grade = Grade(
             question_id=question.id,
             grader=self.name,
@@ -116,6 +120,7 @@ class OfflineGrader:
             hints_used=hints_used,
             ignored_instructions=screening.injections,
             model_answer=question.reference_answer.strip(),
+            length_note=part.note,
         )
         if screening.abstention is not None:
             grade.abstained = screening.abstention

@@ -18,6 +18,7 @@ except ImportError:  # pragma: no cover
     import sre_constants  # type: ignore[no-redef]
     import sre_parse  # type: ignore[no-redef]
 
+from interviewer.linear_regex import Found, LinearPattern, compile_linear
 from interviewer.models import REGEX_CUE_PREFIX
 
 STOPWORDS = frozenset(
@@ -147,10 +148,10 @@ class Cue:
 
     source: str
     stems: frozenset[str] = frozenset()
-    pattern: re.Pattern[str] | None = None
+    pattern: LinearPattern | None = None
     required: tuple[frozenset[str], ...] = ()
 
-    def search(self, sentence: Sentence) -> re.Match[str] | None:
+    def search(self, sentence: Sentence) -> Found | None:
         if self.pattern is None:
             return None
         if not self.could_match(sentence.lowered):
@@ -223,10 +224,10 @@ def _candidates(items: Iterable) -> list[frozenset[str]]:  # type: ignore[type-a
 def compile_cue(source: str) -> Cue:
     if source.startswith(REGEX_CUE_PREFIX):
         pattern = source[len(REGEX_CUE_PREFIX) :]
-        return Cue(source, pattern=re.compile(pattern, re.I | re.M), required=required_literals(pattern))
+        return Cue(source, pattern=compile_linear(pattern), required=required_literals(pattern))
     stems = frozenset(content_stems(source))
     if not stems:  # a cue made only of small words ("can be") is matched literally
-        return Cue(source, pattern=re.compile(r"\b" + re.escape(source.lower()) + r"\b", re.I))
+        return Cue(source, pattern=compile_linear(r"\b" + re.escape(source.lower()) + r"\b"))
     return Cue(source, stems=stems)
 
 

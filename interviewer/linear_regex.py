@@ -1,0 +1,331 @@
+"""The bank's regular expressions on a linear-time engine (RE2), look-arounds included.
+
+Python's ``re`` backtracks: a bank pattern such as ``\\bdel\\w*\\b[^.;,]*?\\bslice\\b[^.;,]*?...``
+takes seconds on one hostile sentence. RE2 matches in time linear in the text, but it has no
+look-arounds, and about a quarter of the bank's patterns use them to say what must *not* be
+near a match ("not", "never", "whether"). So a pattern is compiled in two parts:
+
+- the *skeleton*: the pattern with every look-around taken out and an empty capturing group
+  left where it stood, run on RE2. A match of the pattern is always a match of its skeleton.
+- the *checks*: each look-around, run on RE2 at the position its group marks. A look-behind
+  looks at the few characters before (Python only allows fixed-width ones), a look-ahead
+  anchors at the position, and a *tempered* repetition ``(?:(?!X)[^.;])*`` (repeat something,
+  as long as X does not start there) captures what it repeated and checks that no X starts
+  inside it.
+
+A skeleton match that fails a check is tried again from the next position, a bounded number
+of times, so the work stays linear in the text. RE2 settles on one way to match where Python
+would backtrack into another, so a match that only a different split of the text would allow
+can be missed; the tests compare both engines on the bank's own texts.
+
+A pattern this cannot express (a back-reference, a look-around inside a look-around, or a
+look-around inside a repetition other than the tempered form) is refused with the reason, and
+``interviewer bank validate`` reports it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+import re2
+
+try:  # the parser moved in Python 3.11
+    from re import _constants as sre_constants  # type: ignore[attr-defined]
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover
+    import sre_constants  # type: ignore[no-redef]
+    import sre_parse  # type: ignore[no-redef]
+
+RETRIES = 16  # skeleton matches tried after one fails a check, per search
+_C = sre_constants
+_REPEATS = {_C.MAX_REPEAT, _C.MIN_REPEAT, _C.POSSESSIVE_REPEAT}
+_LOOKS = {_C.ASSERT, _C.ASSERT_NOT}
+_AT = {
+    _C.AT_BEGINNING: "^",
+    _C.AT_BEGINNING_STRING: r"\A",
+    _C.AT_END: "$",
+    _C.AT_END_STRING: r"\z",
+    _C.AT_BOUNDARY: r"\b",
+    _C.AT_NON_BOUNDARY: r"\B",
+}
+_CATEGORIES = {
+    _C.CATEGORY_DIGIT: r"\d",
+    _C.CATEGORY_NOT_DIGIT: r"\D",
+    _C.CATEGORY_SPACE: r"\s",
+    _C.CATEGORY_NOT_SPACE: r"\S",
+    _C.CATEGORY_WORD: r"\w",
+    _C.CATEGORY_NOT_WORD: r"\W",
+}
+_FLAGS = ((re.I, "i"), (re.M, "m"), (re.S, "s"))
+
+
+class UnsupportedPattern(ValueError):
+    """A pattern the linear engine cannot run, with the reason."""
+
+
+@dataclass(frozen=True)
+class _Check:
+    group: int  # the skeleton's capturing group that marks where the look-around stood
+    kind: Literal["ahead", "behind", "none within", "same as"]
+    wanted: bool  # a positive look-around must match; a negative one must not
+    pattern: re2._Regexp | None  # type: ignore[name-defined]
+    width: int = 0  # of a look-behind
+    earlier: int = 0  # for "same as": the group whose text a back-reference repeats
+
+    def holds(self, match: re2._Match) -> bool:  # type: ignore[name-defined]
+        text, start, end = match.string, match.start(self.group), match.end(self.group)
+        if self.kind == "same as":
+            said, again = match.group(self.earlier), match.group(self.group)
+            return said is not None and again is not None and said.casefold() == again.casefold()
+        if start < 0:
+            return True  # the part of the pattern holding the look-around did not take part in the match
+        if self.kind == "behind":
+            found = start >= self.width and self.pattern.fullmatch(text, start - self.width, start) is not None
+        elif self.kind == "ahead":
+            found = self.pattern.match(text, start) is not None
+        else:
+            hit = self.pattern.search(text, start) if start < end else None
+            found = hit is not None and hit.start() < end
+        return found == self.wanted
+
+
+@dataclass(frozen=True)
+class Found:
+    """Where a linear pattern matched (the part of ``re.Match`` the graders use)."""
+
+    text: str
+    span: tuple[int, int]
+
+    def start(self) -> int:
+        return self.span[0]
+
+    def end(self) -> int:
+        return self.span[1]
+
+    def group(self, index: int = 0) -> str:
+        if index:
+            raise IndexError("a linear pattern keeps only the whole match")
+        return self.text[self.span[0] : self.span[1]]
+
+
+class LinearPattern:
+    """A compiled bank pattern: search in linear time, with the look-arounds checked."""
+
+    def __init__(self, source: str, flags: int = 0) -> None:
+        self.source = source
+        builder = _Builder(flags)
+        try:
+            parsed = sre_parse.parse(source, flags)
+        except re.error as exc:
+            raise UnsupportedPattern(f"not a valid regular expression: {exc}") from exc
+        builder.flags = flags | parsed.state.flags
+        builder.referenced = _referenced(parsed)
+        body = builder.build(parsed)
+        self.skeleton = _compile(_flag_prefix(builder.flags) + body)
+        self.checks = tuple(builder.checks)
+
+    def search(self, text: str, pos: int = 0) -> Found | None:
+        for _ in range(RETRIES + 1):
+            match = self.skeleton.search(text, pos)
+            if match is None:
+                return None
+            if all(check.holds(match) for check in self.checks):
+                return Found(text, (match.start(), match.end()))
+            if match.start() >= len(text):
+                return None
+            pos = match.start() + 1
+        return None
+
+
+@lru_cache(maxsize=8192)
+def compile_linear(source: str, flags: int = re.I | re.M) -> LinearPattern:
+    return LinearPattern(source, flags)
+
+
+def unsupported(source: str) -> str | None:
+    """Why the linear engine cannot run the pattern, or None when it can."""
+    try:
+        compile_linear(source)
+    except UnsupportedPattern as exc:
+        return str(exc)
+    return None
+
+
+def _compile(pattern: str) -> re2._Regexp:  # type: ignore[name-defined]
+    options = re2.Options()
+    options.log_errors = False
+    try:
+        return re2.compile(pattern, options)
+    except re2.error as exc:
+        raise UnsupportedPattern(f"RE2 cannot compile it: {exc}") from exc
+
+
+def _flag_prefix(flags: int) -> str:
+    letters = "".join(letter for flag, letter in _FLAGS if flags & flag)
+    return f"(?{letters})" if letters else ""
+
+
+class _Builder:
+    """Writes an RE2 skeleton from Python's parse of a pattern, collecting the look-arounds as checks."""
+
+    def __init__(self, flags: int) -> None:
+        self.flags = flags
+        self.checks: list[_Check] = []
+        self.groups = 0
+        self.referenced: set[int] = set()  # the pattern's groups that a back-reference repeats
+        self.captured: dict[int, tuple[int, list]] = {}  # such a group: its skeleton group and what it matches
+
+    def build(self, items: sre_parse.SubPattern | list, inside_repeat: bool = False) -> str:
+        return "".join(self._item(op, value, inside_repeat) for op, value in items)
+
+    def _marker(self) -> int:
+        self.groups += 1
+        return self.groups
+
+    def _item(self, op: int, value: object, inside_repeat: bool) -> str:
+        if op == _C.LITERAL:
+            return _literal(value)  # type: ignore[arg-type]
+        if op == _C.NOT_LITERAL:
+            return "[^" + _class_literal(value) + "]"  # type: ignore[arg-type]
+        if op == _C.ANY:
+            return "."
+        if op == _C.IN:
+            return _char_class(value)  # type: ignore[arg-type]
+        if op == _C.AT:
+            return _AT[value]  # type: ignore[index]
+        if op == _C.CATEGORY:
+            return _CATEGORIES[value]  # type: ignore[index]
+        if op == _C.BRANCH:
+            return "(?:" + "|".join(self.build(branch, inside_repeat) for branch in value[1]) + ")"  # type: ignore[index]
+        if op == _C.SUBPATTERN:
+            number, add, remove, body = value  # type: ignore[misc]
+            if number in self.referenced:
+                group = self._marker()
+                self.captured[number] = (group, body)
+                return "(" + self.build(body, inside_repeat) + ")"
+            outer = self.flags
+            self.flags = (outer | add) & ~remove  # a look-around inside reads the text with the group's flags
+            try:
+                built = self.build(body, inside_repeat)
+            finally:
+                self.flags = outer
+            return "(?" + _scoped_flags(add, remove) + ":" + built + ")"
+        if op in _REPEATS:
+            return self._repeat(op, value, inside_repeat)  # type: ignore[arg-type]
+        if op in _LOOKS:
+            if inside_repeat:
+                raise UnsupportedPattern("a look-around inside a repetition (other than (?:(?!X)[^.])*)")
+            return self._look(op, value)  # type: ignore[arg-type]
+        if op == _C.GROUPREF and value in self.captured and not inside_repeat:
+            earlier, body = self.captured[value]  # type: ignore[index]
+            group = self._marker()
+            self.checks.append(_Check(group, "same as", True, None, earlier=earlier))
+            return "(" + self.build(body) + ")"  # what the group matched, then checked to be the same text
+        if op in (_C.GROUPREF, _C.GROUPREF_EXISTS):
+            raise UnsupportedPattern("a back-reference RE2 cannot check (inside a repetition or a condition)")
+        raise UnsupportedPattern(f"a construct RE2 does not have ({op})")
+
+    def _repeat(self, op: int, value: tuple[int, int, list], inside_repeat: bool) -> str:
+        low, high, body = value
+        body = list(body)
+        if len(body) == 1 and body[0][0] == _C.SUBPATTERN and body[0][1][0] is None:
+            body = list(body[0][1][-1])  # (?:...) around the repeated part
+        tempered = body and body[0][0] == _C.ASSERT_NOT and body[0][1][0] == 1
+        if tempered and inside_repeat:
+            raise UnsupportedPattern("a tempered repetition inside another repetition")
+        if tempered:
+            group = self._marker()
+            forbidden = self._look_body(body[0][1][1])
+            self.checks.append(_Check(group, "none within", False, forbidden))
+            rest = self.build(body[1:], inside_repeat=True)
+            return "(" + "(?:" + rest + ")" + _quantifier(op, low, high) + ")"
+        return "(?:" + self.build(body, inside_repeat=True) + ")" + _quantifier(op, low, high)
+
+    def _look(self, op: int, value: tuple[int, list]) -> str:
+        direction, body = value
+        group = self._marker()
+        pattern = self._look_body(body)
+        if direction == 1:
+            self.checks.append(_Check(group, "ahead", op == _C.ASSERT, pattern))
+        else:
+            low, high = sre_parse.SubPattern(sre_parse.State(), list(body)).getwidth()
+            if low != high:
+                raise UnsupportedPattern("a look-behind of varying width")
+            self.checks.append(_Check(group, "behind", op == _C.ASSERT, pattern, width=low))
+        return "()"
+
+    def _look_body(self, body: list) -> re2._Regexp:  # type: ignore[name-defined]
+        inner = _Builder(self.flags)
+        text = inner.build(body)
+        if inner.checks:
+            raise UnsupportedPattern("a look-around inside a look-around")
+        return _compile(_flag_prefix(self.flags) + "(?:" + text + ")")
+
+
+def _referenced(items: sre_parse.SubPattern | list) -> set[int]:
+    found: set[int] = set()
+    for op, value in items:
+        if op == _C.GROUPREF:
+            found.add(value)
+        elif op in _REPEATS:
+            found |= _referenced(value[2])
+        elif op in _LOOKS:
+            found |= _referenced(value[1])
+        elif op == _C.SUBPATTERN:
+            found |= _referenced(value[-1])
+        elif op == _C.BRANCH:
+            for branch in value[1]:
+                found |= _referenced(branch)
+    return found
+
+
+def _quantifier(op: int, low: int, high: int) -> str:
+    if high == _C.MAXREPEAT:
+        quantifier = {0: "*", 1: "+"}.get(low, f"{{{low},}}")
+    elif (low, high) == (0, 1):
+        quantifier = "?"
+    elif low == high:
+        quantifier = f"{{{low}}}"
+    else:
+        quantifier = f"{{{low},{high}}}"
+    if high != _C.MAXREPEAT and high > 1000:
+        raise UnsupportedPattern("a repetition count over 1000")
+    return quantifier + ("?" if op == _C.MIN_REPEAT else "")
+
+
+def _scoped_flags(add: int, remove: int) -> str:
+    on = "".join(letter for flag, letter in _FLAGS if add & flag)
+    off = "".join(letter for flag, letter in _FLAGS if remove & flag)
+    return on + ("-" + off if off else "")
+
+
+def _literal(code: int) -> str:
+    return re.escape(chr(code)) if 32 <= code < 127 or code > 159 else f"\\x{{{code:x}}}"
+
+
+def _class_literal(code: int) -> str:
+    char = chr(code)
+    if not (32 <= code < 127 or code > 159):
+        return f"\\x{{{code:x}}}"
+    return "\\" + char if char in "\\]^-[" else char
+
+
+def _char_class(items: list[tuple[int, object]]) -> str:
+    parts = []
+    negate = False
+    for op, value in items:
+        if op == _C.NEGATE:
+            negate = True
+        elif op == _C.LITERAL:
+            parts.append(_class_literal(value))  # type: ignore[arg-type]
+        elif op == _C.RANGE:
+            low, high = value  # type: ignore[misc]
+            parts.append(_class_literal(low) + "-" + _class_literal(high))
+        elif op == _C.CATEGORY:
+            parts.append(_CATEGORIES[value])  # type: ignore[index]
+        else:
+            raise UnsupportedPattern(f"a character-class item RE2 does not have ({op})")
+    return "[" + ("^" if negate else "") + "".join(parts) + "]"
