@@ -59,13 +59,21 @@ def choose() -> None:
         st.rerun()
 
 
+ANSWER_KEY = "drill_answer"
+
+
 def drill(interviewer: Interviewer) -> None:
     attempt = interviewer.state.attempts[-1]
     question = context.bank().get(attempt.question_id)
     st.subheader(question.prompt)
     if message := st.session_state.pop("flash", None):
         st.error(message)
-    if unsent := st.session_state.pop("unsent", None):
+    unsent = st.session_state.pop("unsent", None)
+    if interviewer.state.status != "in_progress" and not unsent:
+        # sent from a page that still showed the question while another tab graded the drill: the input is not
+        # drawn now, so its value is read from the session state, or it would be dropped without a word
+        unsent = st.session_state.get(ANSWER_KEY)
+    if unsent:
         st.caption("Not sent yet: here is what you wrote, to copy and send again.")
         st.code(unsent, language=None)
     moved_on = context.moved_on_elsewhere(interviewer)
@@ -79,7 +87,7 @@ def drill(interviewer: Interviewer) -> None:
         hints = [t.text for t in interviewer.state.transcript if t.kind == "hint" and t.at >= attempt.asked_at]
         for hint in hints:
             st.info(hint, icon=":material/lightbulb:")
-        answer = st.chat_input("Your explanation")
+        answer = st.chat_input("Your explanation", key=ANSWER_KEY)
         if answer:
             try:
                 if moved_on:  # the page showed a state another tab has since changed

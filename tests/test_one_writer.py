@@ -120,6 +120,7 @@ def test_two_drill_tabs_the_stale_explanation_is_refused_and_kept(tmp_path, monk
     # the drill was graded in tab one, so tab two now shows the grade: its explanation has nowhere to go
     assert any("another tab" in m.value for m in [*two.error, *two.info]), [i.value for i in two.info]
     assert two.metric and two.metric[0].label == "Score"
+    assert any(c.value == ANSWER_B for c in two.code), "the unsent explanation is on the page to copy"
     store = TranscriptStore(f"sqlite:///{tmp_path / 'interviews.db'}")
     [attempt] = store.load(session_id if isinstance(session_id, str) else session_id[0]).attempts
     assert attempt.answers == [ANSWER_A], "only the first tab's explanation is stored"

@@ -125,3 +125,20 @@ def test_a_read_only_database_file_is_a_message(tmp_path: Path) -> None:
     with pytest.raises(StorageError, match="writable"):
         store = TranscriptStore(f"sqlite:///{path}")
         store.close()
+
+
+def test_a_database_sqlite_opens_read_only_refuses_the_move_with_a_message(tmp_path: Path, bank) -> None:  # type: ignore[no-untyped-def]
+    """The read-only case as root too: SQLite itself opens the file read-only (root would write a 0o444 file), so
+    the save meets SQLite's real "attempt to write a readonly database" and the move is refused with advice."""
+    from interviewer.engine import Interviewer, NotSaved
+    from interviewer.grading.offline import OfflineGrader
+    from interviewer.models import SessionConfig
+
+    path = tmp_path / "interviews.db"
+    TranscriptStore(f"sqlite:///{path}").close()
+    read_only = TranscriptStore(f"sqlite:///file:{path}?mode=ro&uri=true")
+    config = SessionConfig(question_ids=["lists-vs-tuples"], question_count=1)
+    with pytest.raises(NotSaved, match=r"cannot be written.*readonly.*writable by the app"):
+        Interviewer.start(config, bank, OfflineGrader(bank.mistakes), sink=read_only)
+    read_only.close()
+    assert TranscriptStore(f"sqlite:///{path}").list_sessions() == [], "nothing of the refused move was written"
