@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from interviewer.drills import drill_queue, reschedule
-from interviewer.engine import MOVED_ON, Interviewer, InterviewError, NotSaved, SessionMovedOn
+from interviewer.engine import MOVED_ON, Interviewer, InterviewError, SessionMovedOn
 from interviewer.models import PLAN_DAYS, SessionConfig
 from ui import context
 from ui.sidebar import draw_sidebar
@@ -95,10 +95,9 @@ def drill(interviewer: Interviewer) -> None:
                 with st.spinner("Grading…"):
                     interviewer.answer(answer)
                 record(interviewer)
-            except InterviewError as exc:
+            except InterviewError as exc:  # refused (too long, moved on, not saved): shown to send again
                 st.session_state["flash"] = str(exc)
-                if isinstance(exc, NotSaved | SessionMovedOn):
-                    st.session_state["unsent"] = answer
+                st.session_state["unsent"] = answer
             st.rerun()
         return
     grade = attempt.grade

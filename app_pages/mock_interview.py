@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from interviewer.engine import MOVED_ON, Interviewer, InterviewError, NotSaved, SessionMovedOn
+from interviewer.engine import MOVED_ON, Interviewer, InterviewError, SessionMovedOn
 from interviewer.models import DIFFICULTIES, PLAN_DAYS, SessionConfig
 from interviewer.report import build_report
 from interviewer.sandbox import availability
@@ -90,10 +90,9 @@ def act(interviewer: Interviewer, move, *args) -> None:  # type: ignore[no-untyp
     try:
         with st.spinner("The interviewer is thinking…"):
             move(*args)
-    except InterviewError as exc:
+    except InterviewError as exc:  # refused (too long, moved on, not saved): what was typed is shown to send again
         st.session_state["flash"] = str(exc)
-        if isinstance(exc, NotSaved | SessionMovedOn):
-            keep_unsent(args)
+        keep_unsent(args)
     st.rerun()
 
 

@@ -100,6 +100,35 @@ def _escaped(text: str) -> str:
     return text.replace("\n", "  \n")
 
 
+_FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]*\2[ \t]*$|\Z)", re.M | re.S)
+_LINKING = re.compile(r"[!\[\]<>]|(?<=[A-Za-z]):(?=//)|(?<=\bwww)\.", re.I)
+
+
+def inert_markdown(text: str) -> str:
+    """The interviewer's text (from the bank or a model, which may quote the candidate) as Markdown that keeps
+    its formatting, code blocks and code spans, but can show no image, link, autolink or HTML: nothing it
+    says makes a viewer's browser fetch or follow anything."""
+    parts = []
+    position = 0
+    for fence in _FENCE.finditer(text):
+        parts.append(_unlinked(text[position : fence.start()]))
+        parts.append(fence.group(0))
+        position = fence.end()
+    parts.append(_unlinked(text[position:]))
+    return "".join(parts)
+
+
+def _unlinked(text: str) -> str:
+    parts = []
+    position = 0
+    for span in CODE_SPAN.finditer(text):
+        parts.append(_LINKING.sub(lambda m: "\\" + m.group(0), text[position : span.start()]))
+        parts.append(span.group(0))
+        position = span.end()
+    parts.append(_LINKING.sub(lambda m: "\\" + m.group(0), text[position:]))
+    return "".join(parts)
+
+
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 

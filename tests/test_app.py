@@ -151,6 +151,26 @@ def test_an_empty_answer_is_refused_with_a_message() -> None:
     assert "empty" in app.error[0].value
 
 
+def test_an_over_long_answer_is_refused_and_the_text_is_kept_to_send_again(app_env: Path) -> None:
+    """The engine says "your text has not been discarded": the page must keep that promise, in both pages."""
+    from interviewer.engine import MAX_ANSWER_CHARS
+
+    too_long = "Tuples are immutable. " * (MAX_ANSWER_CHARS // 22 + 1)
+    app = start_mock(new_app(), count=1)
+    asked = len(chat(app))
+    app.chat_input[0].set_value(too_long).run()
+    assert not app.exception
+    assert any("the limit is" in e.value for e in app.error), [e.value for e in app.error]
+    assert any(c.value == too_long for c in app.code), "the refused answer is on the page to shorten and resend"
+    assert len(chat(app)) == asked
+    drill = new_app()
+    drill.switch_page("app_pages/drill.py").run()
+    drill = click(drill, "Start the next concept")
+    drill.chat_input[0].set_value(too_long).run()
+    assert any("the limit is" in e.value for e in drill.error), [e.value for e in drill.error]
+    assert any(c.value == too_long for c in drill.code)
+
+
 def test_a_drill_with_retry(app_env: Path) -> None:
     app = new_app()
     app.switch_page("app_pages/drill.py").run()

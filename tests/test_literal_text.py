@@ -96,11 +96,11 @@ def test_the_app_shows_an_answer_exactly(tmp_path, monkeypatch) -> None:  # type
 
     monkeypatch.setenv("INTERVIEWER_DATA_DIR", str(tmp_path))
     app = start_mock(new_app(), count=1)
-    hostile = "Tuples are immutable ![t](http://127.0.0.1:9555/x)\\r\\r**then** <b>bold</b> [link](http://e/)"
+    hostile = "Tuples are immutable ![t](http://127.0.0.1:9555/x)\r\r**then** <b>bold</b> [link](http://e/)"
     app.chat_input[0].set_value(hostile).run()
-    page = "\\n".join(m.value for m in app.markdown) + "\\n".join(c.value for c in app.caption)
+    page = "\n".join(m.value for m in app.markdown) + "\n".join(c.value for c in app.caption)
     for message in app.chat_message:
-        page += "\\n".join(md.value for md in message.markdown)
+        page += "\n".join(md.value for md in message.markdown)
     out = rendered(page)
     assert "<img" not in out and "<a " not in out and "<b>" not in out and "<strong>then" not in out, out
 
@@ -110,3 +110,49 @@ def test_undoing_the_escapes_gives_back_the_text(text: str) -> None:
     from interviewer.formatting import unescaped_markdown
 
     assert unescaped_markdown(literal_markdown(text)) == text.replace("\r", "\n")
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_the_interviewers_text_keeps_its_formatting_but_fetches_and_links_nothing(text: str) -> None:
+    """A model's follow-up may quote the candidate; the interviewer's turns keep Markdown (bold, code) but no
+    image, link or HTML can render from them."""
+    from interviewer.formatting import inert_markdown
+    from ui.views import md
+
+    out = rendered(md(inert_markdown(text)))
+    assert "<img" not in out and "<a " not in out and "<script" not in out and "<b>" not in out, out
+    assert "http\\://" in inert_markdown("see http://x.example/") and "www\\." in inert_markdown("www.x.example")
+
+
+def test_the_interviewers_formatting_and_code_survive() -> None:
+    from interviewer.formatting import inert_markdown
+
+    text = "Why is **this** slow? Look at `items[0]` and:\n```python\nprint([x for x in data][0])\n```\n"
+    out = rendered(inert_markdown(text))
+    assert "<strong>this</strong>" in out and "<code>items[0]</code>" in out
+    assert "print([x for x in data][0])" in html.unescape(out) and "<pre><code" in out
+
+
+def test_a_transcript_whose_interviewer_turn_quotes_an_image_renders_none(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The turn as a model could write it, stored and then drawn by the interview page."""
+    from interviewer.models import Turn, utc_now
+    from interviewer.store import TranscriptStore
+    from tests.test_app import new_app, start_mock
+
+    monkeypatch.setenv("INTERVIEWER_DATA_DIR", str(tmp_path))
+    app = start_mock(new_app(), count=2)
+    session_id = app.query_params["session"]
+    session_id = session_id if isinstance(session_id, str) else session_id[0]
+    store = TranscriptStore(f"sqlite:///{tmp_path / 'interviews.db'}")
+    state = store.load(session_id)
+    quoted = "You wrote ![t](http://127.0.0.1:9555/x) and [here](http://e/): what did you mean by <b>that</b>?"
+    state.transcript.append(
+        Turn(seq=len(state.transcript), role="interviewer", kind="follow_up", text=quoted, at=utc_now())
+    )
+    store.save(state)
+    store.close()
+    again = new_app(session=session_id)
+    page = "\n".join(md.value for message in again.chat_message for md in message.markdown)
+    assert "what did you mean" in page
+    out = rendered(page)
+    assert "<img" not in out and "<a " not in out and "<b>" not in out, out

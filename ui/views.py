@@ -8,7 +8,7 @@ import re
 import streamlit as st
 
 from interviewer.engine import Interviewer
-from interviewer.formatting import CODE_SPAN, credit_note, literal_markdown
+from interviewer.formatting import CODE_SPAN, credit_note, inert_markdown, literal_markdown
 from interviewer.llm.base import TextStream
 from interviewer.models import Grade, SandboxReport, Turn, TurnKind
 from interviewer.report import SessionReport
@@ -29,7 +29,7 @@ def draw_turn(turn: Turn) -> None:
         elif turn.kind == "feedback":
             st.caption(turn.text)
         else:
-            st.markdown(turn.text if turn.role == "interviewer" else literal_markdown(turn.text))
+            st.markdown(md(inert_markdown(turn.text)) if turn.role == "interviewer" else literal_markdown(turn.text))
 
 
 def draw_transcript(turns: list[Turn]) -> None:
@@ -42,7 +42,9 @@ def streaming_voice(interviewer: Interviewer) -> None:
 
     def voice(kind: TurnKind, words: TextStream) -> str:
         with st.chat_message("assistant"):
-            st.write_stream(words)
+            shown = st.empty()
+            for _ in words:  # the whole reply so far is redrawn, so a link split across chunks is still inert
+                shown.markdown(md(inert_markdown(words.text)))
         return words.text
 
     interviewer.voice = voice
