@@ -53,7 +53,8 @@ def main() -> None:
                 texts.append(text)
     for path in ANSWER_FILES:
         texts += [json.loads(line)["answer"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    texts += [line.split("\t")[-1] for line in (ROOT / "tests" / "data" / "right_sentences.tsv").read_text().splitlines()]
+    right = (ROOT / "tests" / "data" / "right_sentences.tsv").read_text(encoding="utf-8")
+    texts += [line.split("\t")[-1] for line in right.splitlines()]
     sentences = sorted({s.text for text in texts for s in split_sentences(text)})
 
     refused = [p for p in sorted(patterns) if unsupported(p)]
@@ -68,11 +69,15 @@ def main() -> None:
                 disagreements.append((pattern, sentence))
     elapsed = time.perf_counter() - started
 
-    print(f"{len(patterns):,} distinct patterns ({with_looks:,} with look-arounds or back-references), "
-          f"{len(sentences):,} distinct sentences")
+    print(
+        f"{len(patterns):,} distinct patterns ({with_looks:,} with look-arounds or back-references), "
+        f"{len(sentences):,} distinct sentences"
+    )
     print(f"  refused by the linear engine: {len(refused)}")
-    print(f"  disagreements with Python's re (match or start): {len(disagreements)} "
-          f"in {len({p for p, _ in disagreements})} patterns ({elapsed:.0f} s)")
+    print(
+        f"  disagreements with Python's re (match or start): {len(disagreements)} "
+        f"in {len({p for p, _ in disagreements})} patterns ({elapsed:.0f} s)"
+    )
     for pattern, sentence in disagreements[:10]:
         print(f"    {pattern[:80]!r} on {sentence[:80]!r}")
 
