@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from interviewer.engine import MOVED_ON, Interviewer, InterviewError, SessionMovedOn
+from interviewer.formatting import label
 from interviewer.models import DIFFICULTIES, PLAN_DAYS, SessionConfig
 from interviewer.report import build_report
 from interviewer.sandbox import availability
@@ -34,7 +35,9 @@ def setup() -> None:
         by = st.radio("Choose questions by", ["Plan day", "Topics"], horizontal=True)
         day = st.selectbox("Plan day", sorted(PLAN_DAYS), format_func=lambda d: f"Day {d}: {PLAN_DAYS[d]}")
         askable = [*SessionConfig().kinds, *CODE_KINDS]
-        topics = st.multiselect("Topics", sorted({q.topic for q in bank.questions.values() if q.kind in askable}))
+        topics = st.multiselect(
+            "Topics", sorted({q.topic for q in bank.questions.values() if q.kind in askable}), format_func=label
+        )
         difficulties = st.multiselect("Difficulty", DIFFICULTIES, placeholder="Any")
         count = st.slider("Questions", 1, 10, 3)
         per_question = st.number_input("Minutes per question (0: untimed)", 0, 60, 5)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
 from interviewer.export import to_json, to_markdown
+from interviewer.formatting import label
 from interviewer.report import build_report
 from ui import context
 from ui.sidebar import draw_sidebar
@@ -14,6 +16,8 @@ from ui.views import draw_report, draw_transcript
 st.title("Review")
 draw_sidebar(None)
 store, bank, user = context.store(), context.bank(), context.user()
+if message := st.session_state.pop("review_flash", None):
+    st.success(message)
 sessions = store.list_sessions(user=user)
 if not sessions:
     st.info("No sessions yet. Your mock interviews and drills will appear here.")
@@ -23,8 +27,8 @@ table = pd.DataFrame(
     [
         {
             "date": s.created_at.strftime("%Y-%m-%d %H:%M"),
-            "mode": s.mode,
-            "topics": ", ".join(s.topics),
+            "mode": label(s.mode),
+            "topics": ", ".join(label(t) for t in s.topics),
             "score": s.score,
             "questions": s.question_count,
             "status": s.status.replace("_", " "),
@@ -34,16 +38,33 @@ table = pd.DataFrame(
 )
 st.dataframe(table, hide_index=True, width="stretch")
 
-labels = {s.id: f"{s.created_at:%Y-%m-%d %H:%M} · {s.mode} · {', '.join(s.topics) or 'mixed'}" for s in sessions}
+labels: dict[str, str] = {}
+for s in sessions:  # two sessions started in the same minute on the same topics are told apart by a number
+    text = f"{s.created_at:%Y-%m-%d %H:%M} · {label(s.mode)} · {', '.join(label(t) for t in s.topics) or 'mixed'}"
+    same = sum(1 for other in labels.values() if other == text or other.startswith(text + " #"))
+    labels[s.id] = f"{text} #{same + 1}" if same else text
 chosen = st.selectbox("Open a session", list(labels), format_func=labels.__getitem__)
 state = store.load(chosen, user=user)
 report = build_report(state, bank)
-left, right, resume = st.columns(3)
+left, right, resume, remove = st.columns(4)
 left.download_button("Export Markdown", to_markdown(state, bank), f"interview-{chosen}.md", "text/markdown")
 right.download_button("Export JSON", to_json(state, bank), f"interview-{chosen}.json", "application/json")
 if state.status == "in_progress":
     target = "app_pages/mock_interview.py" if state.config.mode == "mock" else "app_pages/drill.py"
     resume.page_link(target, label="Resume", icon=":material/play_arrow:", query_params={"session": chosen})
+if remove.button("Delete", icon=":material/delete:"):
+    st.session_state["confirm_delete"] = chosen
+if st.session_state.get("confirm_delete") == chosen:
+    st.warning(f"Delete {labels[chosen]}? Its transcript, answers and grades are removed for good.")
+    yes, no = st.columns(2)
+    if yes.button("Yes, delete it", type="primary"):
+        store.delete(chosen, user=user)
+        st.session_state.pop("confirm_delete")
+        st.session_state["review_flash"] = f"Deleted {labels[chosen]}."
+        st.rerun()
+    if no.button("Keep it"):
+        st.session_state.pop("confirm_delete")
+        st.rerun()
 tab_report, tab_transcript = st.tabs(["Report", "Transcript"])
 with tab_report:
     draw_report(report)
@@ -55,10 +76,21 @@ rows = []
 for summary in sessions:
     for item in build_report(store.load(summary.id, user=user), bank).questions:
         if item.score is not None:
-            rows.append({"date": summary.created_at.date(), "topic": item.topic, "score": item.score})
+            rows.append({"date": summary.created_at.date(), "topic": label(item.topic), "score": item.score})
 if rows:
-    progress = pd.DataFrame(rows).groupby(["date", "topic"])["score"].mean().unstack("topic")
-    st.line_chart(progress, y_label="average score (0-5)")
+    # points as well as lines: a topic practised on one day only is still seen
+    progress = pd.DataFrame(rows).groupby(["date", "topic"], as_index=False)["score"].mean()
+    chart = (
+        alt.Chart(progress)
+        .mark_line(point=alt.OverlayMarkDef(size=80))
+        .encode(
+            x=alt.X("date:T", title="day", axis=alt.Axis(format="%Y-%m-%d", tickCount="day")),
+            y=alt.Y("score:Q", title="average score (0-5)", scale=alt.Scale(domain=[0, 5])),
+            color=alt.Color("topic:N", title="topic"),
+            tooltip=["date:T", "topic:N", alt.Tooltip("score:Q", format=".1f")],
+        )
+    )
+    st.altair_chart(chart, width="stretch")
 
 
 def point_statement(question_id: str, point_id: str) -> str:

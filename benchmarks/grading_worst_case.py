@@ -12,7 +12,11 @@ have something to look at. Shapes:
 - ``code``: a code fence full of lines that use the question's words;
 - ``letters``: runs of one letter with a stray mark (what trips backtracking patterns);
 - ``pattern bait``: one long sentence of the strings the question's regex cues need, over and
-  over (on Python's ``re`` this took one cue 7.8 s per sentence).
+  over (on Python's ``re`` this took one cue 7.8 s per sentence);
+- ``CJK stops``: one letter per sentence ended by the Chinese full stop, which needs no space
+  after it (the most sentences per character);
+- ``line separators``: a code block of one-character lines ended by U+2028;
+- ``NFKC growth``: the reference answer, then U+FDFA, one character that becomes eighteen.
 
 Run: .venv/bin/python benchmarks/grading_worst_case.py [--questions N] [--limit CHARS]
 Target: every grade under 50 ms (issue 13).
@@ -81,6 +85,9 @@ def shapes(question: Question, limit: int) -> dict[str, str]:
         "code": "```python\n" + fill(code_line, limit - 20) + "\n```",
         "letters": fill(lambda: "a" * rng.randint(20, 60) + rng.choice("!?;:") + "\n", limit),
         "pattern bait": fill(lambda: bait(question) + " ", limit),
+        "CJK stops": fill(lambda: rng.choice("abcdefghijklmnopqrstuvwxyz") + "\u3002", limit),
+        "line separators": "```\n" + fill(lambda: "x\u2028", limit - 10) + "\n```",
+        "NFKC growth": question.reference_answer.strip() + " " + "\ufdfa" * limit,
     }
 
 
@@ -109,7 +116,7 @@ def main() -> None:
             best = float("inf")
             for _ in range(3):
                 start = time.perf_counter()
-                grader.grade(question, answer)
+                grader.grade(question, answer[: args.limit])
                 best = min(best, (time.perf_counter() - start) * 1000)
             by_shape.setdefault(shape, []).append((best, question.id))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,6 +25,8 @@ from interviewer.store import SessionNotFound, StorageError, TranscriptStore
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader (``| head``) went away
 GRADERS = ("offline", "openai")
 
 
@@ -34,7 +37,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        return args.run(args)
+        code = args.run(args)
+        sys.stdout.flush()  # a closed pipe shows here, where it is handled, not in Python's flush at exit
+        return code
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # whoever read the output stopped (``interviewer bank show gil | head``): nothing is wrong, so say nothing;
+        # stdout is pointed at /dev/null so that Python's own flush at exit does not complain either
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except (BankError, StorageError) as exc:
         print(exc, file=sys.stderr)
         return EXIT_PROBLEMS
@@ -203,7 +216,8 @@ def _practice(args: argparse.Namespace) -> int:
             interviewer = Interviewer.start(
                 config, bank, grader, sink=store, history=history, turns=turns, user=args.user
             )
-        run_practice(interviewer, sys.stdin.readline, sys.stdout)
+        if run_practice(interviewer, sys.stdin.readline, sys.stdout):
+            return EXIT_INTERRUPTED
     except SessionNotFound:
         print(f"error: no saved session {args.resume!r}", file=sys.stderr)
         return EXIT_USAGE

@@ -28,6 +28,14 @@ def format_question(question: Question) -> str:
     return "\n".join(lines)
 
 
+_NAMES = {"oop": "OOP", "data_structures": "Data structures", "trade_offs": "Trade-offs"}
+
+
+def label(name: str) -> str:
+    """A topic, mode or dimension id as a reader should see it: "data_structures" is "Data structures"."""
+    return _NAMES.get(name) or name.replace("_", " ").replace("-", " ").capitalize()
+
+
 def credit_note(point: PointVerdict) -> str:
     """The point's weight, and its credit when that differs from what its verdict usually earns."""
     if point.credit == VERDICT_CREDIT[point.verdict]:

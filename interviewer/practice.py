@@ -48,14 +48,31 @@ def read_message(read_line: Callable[[], str], out: TextIO) -> str | None:
         lines.append(line)
 
 
-def run(interviewer: Interviewer, read_line: Callable[[], str], out: TextIO) -> None:
-    """Drive the interview until it finishes or input ends (the session stays resumable)."""
+def run(interviewer: Interviewer, read_line: Callable[[], str], out: TextIO) -> bool:
+    """Drive the interview until it finishes or input ends (the session stays resumable). Ctrl-C stops it the
+    same way, with the resume command; returns whether it was interrupted."""
+    try:
+        _drive(interviewer, read_line, out)
+    except KeyboardInterrupt:
+        # every move is saved as it is made, and an answer before it is graded (a grade cut short completes
+        # when the session is resumed): only a message not yet sent is lost
+        out.write(f"\n\nInterrupted. {_saved(interviewer)}\n")
+        out.flush()
+        return True
+    return False
+
+
+def _saved(interviewer: Interviewer) -> str:
+    return f"Everything you sent is saved. Resume with: interviewer practice --resume {interviewer.state.id}"
+
+
+def _drive(interviewer: Interviewer, read_line: Callable[[], str], out: TextIO) -> None:
     out.write(HELP + "\n")
     show(interviewer.resume() or interviewer.state.transcript[-1:], out)
     while interviewer.state.status != "finished":
         message = read_message(read_line, out)
         if message is None:
-            out.write(f"\nSession saved. Resume it with: interviewer practice --resume {interviewer.state.id}\n")
+            out.write(f"\n{_saved(interviewer)}\n")
             return
         command, _, argument = message.partition(" ")
         try:

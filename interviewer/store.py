@@ -28,6 +28,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     create_engine,
+    delete,
     event,
     func,
     select,
@@ -428,6 +429,17 @@ class TranscriptStore:
             state = SessionState.model_validate_json(row.state)
             state.version = row.version or 0  # the row's version is the one a save is compared with
             return state
+
+    def delete(self, session_id: str, user: str | None = None) -> None:
+        """Delete a session and everything stored with it (turns, answers, grades, point results), in one
+        transaction; a session of another user is reported as not found and left alone."""
+        with self._sessions.begin() as db:
+            row = db.get(SessionRow, session_id)
+            if row is None or (user is not None and row.user != user):
+                raise SessionNotFound(f"no session {session_id!r}")
+            for table in (PointResultRow, GradeRow, AnswerRow, TurnRow):  # children first, whatever the cascade
+                db.execute(delete(table).where(table.session_id == session_id))
+            db.delete(row)
 
     def list_sessions(self, user: str | None = None, limit: int = 200) -> list[SessionSummary]:
         """Newest first; only ``user``'s sessions when one is given."""

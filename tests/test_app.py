@@ -220,6 +220,37 @@ def test_review_shows_a_stored_session_and_both_exports(app_env: Path) -> None:
     assert any(s.value == "Weakest rubric points" for s in app.subheader)
 
 
+def test_review_deletes_a_session_only_after_confirming(app_env: Path) -> None:
+    kept, doomed = stored_session(app_env), stored_session(app_env)
+    app = new_app()
+    app.switch_page("app_pages/review.py").run()
+    app.selectbox[0].set_value(doomed).run()
+    app = click(app, "Delete")
+    assert any("removed for good" in w.value for w in app.warning)
+    app = click(app, "Keep it")
+    store = TranscriptStore(f"sqlite:///{app_env / 'interviews.db'}")
+    assert {s.id for s in store.list_sessions()} == {kept, doomed}, "nothing is deleted without a yes"
+    app.selectbox[0].set_value(doomed).run()
+    app = click(app, "Delete")
+    app = click(app, "Yes, delete it")
+    assert not app.exception
+    assert any("Deleted" in m.value for m in app.success)
+    assert [s.id for s in store.list_sessions()] == [kept]
+    assert store.answers(doomed) == [] and store.answers(kept), "its answers went with it, the other's stayed"
+    store.close()
+
+
+def test_the_progress_chart_shows_a_single_day_as_points_with_readable_topics(app_env: Path) -> None:
+    stored_session(app_env)
+    app = new_app()
+    app.switch_page("app_pages/review.py").run()
+    [chart] = app.get("arrow_vega_lite_chart")
+    spec = chart.proto.spec
+    assert '"point"' in spec, "a line of one day draws nothing without its points"
+    topics = {row for row in app.dataframe[0].value["topics"]}
+    assert all("_" not in t for t in topics), topics
+
+
 def test_review_with_no_sessions() -> None:
     app = new_app()
     app.switch_page("app_pages/review.py").run()

@@ -39,7 +39,8 @@ def test_a_long_answer_is_cut_at_a_sentence_end_and_the_note_says_how_much_was_r
     part = graded_part(answer)
     assert len(part.text) <= GRADED_CHARS and part.text.rstrip().endswith(".")
     assert part.note is not None
-    assert "7,000 words" in part.note and f"first {len(part.text.split()):,}" in part.note
+    assert "40,000 characters (7,000 words)" in part.note
+    assert f"first {len(part.text):,} characters ({len(part.text.split()):,} words" in part.note
 
 
 def test_one_word_sentences_are_capped_by_count() -> None:
@@ -85,3 +86,82 @@ def test_the_whole_answer_is_kept_and_the_export_carries_the_note(bank: Bank, cl
     assert any(turn.text == answer for turn in interviewer.state.transcript), "the answer is stored as written"
     markdown = to_markdown(interviewer.state, bank)
     assert "the grade reads its first" in markdown
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "a\u3002" * 1_500,  # full stops of Chinese and Japanese need no space after them
+        "```\n" + "x\u2028" * 1_495 + "\n```",  # a line separator ends a line of code
+        "Tuples.\rLists.\r" * 400,  # old Mac line ends
+    ],
+)
+def test_the_sentence_cap_counts_every_break_the_grader_splits_at(answer: str) -> None:
+    from interviewer.grading.text import split_sentences
+
+    part = graded_part(answer)
+    assert len(split_sentences(part.text)) <= GRADED_SENTENCES
+    assert part.note is not None
+
+
+def test_characters_that_grow_under_normalisation_are_cut_after_they_grow() -> None:
+    """U+FDFA is one character and eighteen after NFKC: the window measures the text the graders read."""
+    part = graded_part("Tuples are immutable. " + "\ufdfa" * 2_990)
+    assert len(part.text) <= GRADED_CHARS
+    assert part.note is not None
+
+
+def test_notes_are_right_about_odd_answers() -> None:
+    token = graded_part("x" * 50_000)
+    assert token.note is not None and "(1 word)" in token.note
+    invisible = graded_part("Tuples are immutable." + "\u200b" * 5_000 + "\x00" * 5_000)
+    assert invisible.note is None, "nothing readable was left unread"
+    assert graded_part("Tuples are immutable\rLists are mutable").text == "Tuples are immutable\nLists are mutable"
+
+
+def test_an_output_round_reads_no_further_than_the_window(bank: Bank, grader: OfflineGrader) -> None:
+    """Red team: a filler answer past the window, then "It prints ...", had its output point covered."""
+    import contextlib
+    import io
+
+    from interviewer.grading.coding import grade_output_round
+
+    question = bank.get("output-shallow-copy-nested")
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(question.snippet, {})  # the bank's own snippet, as the sandbox would run it
+    filler = "I am not sure what this prints, so let me think about lists and copies for a while. " * 40
+    plain = grade_output_round(question, filler, printed.getvalue(), hints_used=0, discussion_grader=grader)
+    late = filler + "It prints " + " ".join(printed.getvalue().split())
+    padded = grade_output_round(question, late, printed.getvalue(), hints_used=0, discussion_grader=grader)
+    assert padded.score == plain.score and padded.length_note
+
+
+def test_a_coding_round_reads_no_further_than_the_window_and_keeps_the_note(bank: Bank, grader: OfflineGrader) -> None:
+    """Red team: an assumption stated after the window raised the round from 1.75 to 2.95, and the note was lost."""
+    from interviewer.grading.coding import grade_coding_round
+    from interviewer.models import CaseResult, SandboxReport
+
+    question = bank.get("code-chunked")
+    assert question.coding is not None
+    report = SandboxReport(
+        isolation="rlimits",
+        results=[CaseResult(index=i, call="x", status="passed") for i, _ in enumerate(question.coding.hidden_tests)],
+    )
+    filler = "I loop over the items and build each chunk, appending it to the result list when it is full. " * 40
+
+    def round_grade(discussion: str):  # type: ignore[no-untyped-def]
+        return grade_coding_round(
+            question,
+            question.coding.reference_solution,
+            report,
+            discussion,
+            clarifications_asked=0,
+            hints_used=0,
+            discussion_grader=grader,
+            mistakes=bank.mistakes,
+        )
+
+    plain, late = round_grade(filler), round_grade(filler + "I assume the size is positive.")
+    assert late.score == plain.score
+    assert late.length_note is not None

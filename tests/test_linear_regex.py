@@ -56,6 +56,29 @@ def test_every_bank_pattern_matches_where_pythons_re_does_on_the_banks_own_texts
 
 
 @pytest.mark.parametrize(
+    "sentence",
+    [
+        # a greedy "(?:(?!not)[^.])*" runs to the last of two ends; Python backtracks to the first, clean one
+        "Decorators have no runtime overhead, they don't slow the call down because the wrapper adds no cost.",
+        "Decorators add no overhead since they run once at definition time and don't wrap anything at call time, "
+        "so they have zero cost.",
+        "The GIL guarantees the cached function runs only once, so there's no race and no duplicate work.",
+        "Passing a list raises a ValueError, it doesn't raise a KeyError.",
+        "If you pass a list the cached function raises a ValueError, and you won't see a KeyError, but a dict "
+        "raises a KeyError.",
+        # "(?!.*not).*?prints": no start before the "not" can pass, and Python finds the one after it
+        "Most people are surprised here, but it does not matter: the loop prints [0, 0, 0].",
+    ],
+)
+def test_sentences_found_by_a_red_team_agree_on_every_bank_pattern(sentence: str) -> None:
+    bank = load_bank()
+    patterns = {p for question in bank.questions.values() for p in _patterns(question)}
+    for pattern in patterns:
+        expected, got = re.search(pattern, sentence, re.I | re.M), compile_linear(pattern).search(sentence)
+        assert (None if expected is None else expected.start()) == (None if got is None else got.start()), pattern
+
+
+@pytest.mark.parametrize(
     ("pattern", "bait"),
     [
         (

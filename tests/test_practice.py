@@ -67,3 +67,64 @@ def test_resume_of_an_unknown_session(data_dir: Path, monkeypatch, capsys) -> No
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     assert main(["practice", "--resume", "nope"]) == 2
     assert "no saved session" in capsys.readouterr().err
+
+
+def test_ctrl_c_in_a_real_terminal_session_prints_the_resume_command_and_no_traceback(data_dir: Path) -> None:
+    """A real SIGINT to a real process, mid-answer: the answer sent before it is kept and the session resumes."""
+    import os
+    import select
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    env = {**os.environ, "INTERVIEWER_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"}
+    command = [sys.executable, "-m", "interviewer", "practice", "--follow-ups", "0"]
+    process = subprocess.Popen(
+        [*command, "--question-id", "lists-vs-tuples", "--question-id", "gil"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert process.stdin is not None and process.stdout is not None
+    try:
+        process.stdin.write(b"Lists are mutable and tuples are immutable, so tuples can be dictionary keys.\n\n")
+        process.stdin.write(b"The GIL lets one thread")  # typing the second answer, not sent
+        process.stdin.flush()
+        seen, deadline = b"", time.monotonic() + 60
+        while b"Interpreter Lock" not in seen and time.monotonic() < deadline:
+            if select.select([process.stdout], [], [], 1)[0]:  # never block: the prompt has no newline
+                seen += os.read(process.stdout.fileno(), 4096)
+        assert b"Interpreter Lock" in seen, seen[-500:]  # the second question is asked: the first answer is stored
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    text = (seen + out).decode()
+    assert process.returncode == 130
+    assert "Traceback" not in err.decode() and "KeyboardInterrupt" not in err.decode(), err
+    session_id = re.search(r"--resume (\S+)", text).group(1)
+    store = TranscriptStore(Settings().resolved_database_url)
+    state = store.load(session_id)
+    store.close()
+    assert state.attempts[0].answers == [
+        "Lists are mutable and tuples are immutable, so tuples can be dictionary keys."
+    ]
+    assert state.status == "in_progress"
+
+
+def test_piping_into_head_is_quiet(data_dir: Path) -> None:
+    """``interviewer bank list | head -1``: the reader goes away early; no "Broken pipe" error, no traceback."""
+    import subprocess
+    import sys
+
+    for command in (["bank", "list"], ["bank", "show", "gil"]):
+        pipeline = subprocess.run(
+            f"{sys.executable} -m interviewer {' '.join(command)} | head -c 1 > /dev/null",
+            shell=True,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert pipeline.stderr == "", pipeline.stderr

@@ -371,3 +371,27 @@ def test_pool_settings_in_the_url_size_the_pool_and_stay_away_from_the_driver() 
         assert dict(engine.url.query) == {"sslmode": "require"}
     finally:
         engine.dispose()
+
+
+def test_deleting_a_session_removes_everything_of_it_and_nothing_else(backend_store, bank) -> None:  # type: ignore[no-untyped-def]
+    from interviewer.engine import Interviewer
+    from interviewer.grading.offline import OfflineGrader
+    from interviewer.models import SessionConfig
+    from interviewer.store import SessionNotFound
+
+    def finished(user: str | None) -> str:
+        config = SessionConfig(question_ids=["lists-vs-tuples"], question_count=1, max_follow_ups=0)
+        interviewer = Interviewer.start(config, bank, OfflineGrader(bank.mistakes), sink=backend_store, user=user)
+        interviewer.answer("Lists are mutable and tuples are immutable, so tuples can be dictionary keys.")
+        return interviewer.state.id
+
+    kept, doomed, theirs = finished("ann"), finished("ann"), finished("bob")
+    with pytest.raises(SessionNotFound):
+        backend_store.delete(theirs, user="ann")  # another user's session is not found, and stays
+    backend_store.delete(doomed, user="ann")
+    assert {s.id for s in backend_store.list_sessions()} == {kept, theirs}
+    assert backend_store.answers(doomed) == [] and backend_store.answers(kept)
+    history = backend_store.point_history(user="ann")
+    assert history and all(h.attempts == 1 for h in history), "the deleted session's points left the history"
+    with pytest.raises(SessionNotFound):
+        backend_store.load(doomed)

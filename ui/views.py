@@ -8,7 +8,7 @@ import re
 import streamlit as st
 
 from interviewer.engine import Interviewer
-from interviewer.formatting import CODE_SPAN, credit_note, inert_markdown, literal_markdown
+from interviewer.formatting import CODE_SPAN, credit_note, inert_markdown, label, literal_markdown
 from interviewer.llm.base import TextStream
 from interviewer.models import Grade, SandboxReport, Turn, TurnKind
 from interviewer.report import SessionReport
@@ -128,7 +128,7 @@ def draw_report(report: SessionReport) -> None:
     columns = st.columns(5)
     columns[0].metric("Overall", "n/a" if report.score is None else f"{report.score:.1f} / 5")
     for column, (name, value) in zip(columns[1:], report.dimensions.items(), strict=False):
-        column.metric(name.replace("_", " ").capitalize(), f"{value:.0%}")
+        column.metric(label(name), f"{value:.0%}")
     if report.next_steps:
         st.subheader("Next steps")
         for step in report.next_steps:

@@ -22,6 +22,7 @@ from interviewer.grading.round_checks import (
     timing_feedback,
 )
 from interviewer.grading.scoring import compute_score
+from interviewer.grading.window import graded_part
 from interviewer.models import CommonMistake, Grade, Growth, Question, SandboxReport
 
 # Shares of a coding round's score; the discussion's own rubric points carry the rest.
@@ -56,6 +57,7 @@ def grade_coding_round(
     if question.coding is None:
         raise ValueError(f"{question.id} is not a coding question")
     talk = discussion_grader.grade(question, discussion, hints_used=hints_used)
+    discussion = graded_part(discussion).text  # the round's own checks read what the discussion grader read
     readability = review(code)
     round_weight = sum(p.weight for p in talk.points) / DISCUSSION_SHARE if talk.points else 1.0
     tests_weight, readability_weight, clarified_weight = (
@@ -125,6 +127,7 @@ def grade_coding_round(
         hint_penalty=talk.hint_penalty,
         ignored_instructions=talk.ignored_instructions,
         warnings=talk.warnings,
+        length_note=talk.length_note,
         usage=talk.usage,
         feedback=feedback,
         model_answer=f"{question.reference_answer.strip()}\n\n{solution}",
@@ -148,7 +151,7 @@ def grade_output_round(
     """
     talk = discussion_grader.grade(question, answer, hints_used=hints_used)
     expected = _normalised_lines(expected_output)
-    said = " ".join(answer.split())
+    said = " ".join(graded_part(answer).text.split())  # what the discussion grader read, no more
     found, position = [], 0
     for line in expected:
         index = said.find(line, position)

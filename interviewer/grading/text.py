@@ -62,10 +62,13 @@ _per_thread = threading.local()  # a snowball stemmer keeps state while it works
 
 
 _ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_LINE_BREAK = re.compile(r"\r\n?|[\x0b\x0c\x85\u2028\u2029]")
 
 
 def normalize(text: str) -> str:
-    """Unicode-normalised, with control characters removed (newlines and tabs kept)."""
+    """Unicode-normalised, with control characters removed; every kind of line break ("\\r", "\\r\\n", U+2028)
+    becomes a newline, so that no two lines run into one word."""
+    text = _LINE_BREAK.sub("\n", text)
     if text.isascii():  # NFKC leaves ASCII as it is
         return _ASCII_CONTROL.sub("", text)
     text = unicodedata.normalize("NFKC", text)
@@ -114,7 +117,16 @@ class Sentence:
 
 def split_sentences(text: str) -> list[Sentence]:
     """Split an answer into sentences; lines of code count as sentences of their own."""
-    text = normalize(text)
+    sentences = []
+    for piece in sentence_pieces(normalize(text)):
+        tokens = tuple(words(piece))
+        sentences.append(Sentence(piece, frozenset(content_stems(piece)), tokens))
+    return sentences
+
+
+def sentence_pieces(text: str) -> list[str]:
+    """The sentences of normalised text, each a substring of it, in order (``split_sentences`` without the
+    stemming)."""
     pieces: list[str] = []
     last = 0
     for block in _BLOCK.finditer(text):
@@ -128,13 +140,12 @@ def split_sentences(text: str) -> list[Sentence]:
             lines = lines[1:]  # the fence's language tag; any other text on that line is the candidate's
         pieces.extend(line for line in lines if line.strip())
     pieces.extend(_SENTENCE_END.split(text[last:]))
-    sentences = []
+    found = []
     for piece in pieces:
         cleaned = piece.strip().lstrip("-*•>").strip() if not piece.startswith(("    ", "\t")) else piece.rstrip()
         if cleaned and any(ch.isalnum() for ch in cleaned):
-            tokens = tuple(words(cleaned))
-            sentences.append(Sentence(cleaned, frozenset(content_stems(cleaned)), tokens))
-    return sentences
+            found.append(cleaned)
+    return found
 
 
 @dataclass(frozen=True)
