@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from interviewer.drills import drill_queue, reschedule
+from interviewer.drills import drill_queue
 from interviewer.engine import MOVED_ON, Interviewer, InterviewError, SessionMovedOn
 from interviewer.models import PLAN_DAYS, SessionConfig
 from ui import context
@@ -12,23 +12,10 @@ from ui.sidebar import draw_sidebar
 from ui.views import draw_grade
 
 st.title("Explanation drill")
-st.caption("Explain the concept as you would to an interviewer. Concepts you explain poorly come back soon.")
-
-
-def record(interviewer: Interviewer) -> None:
-    """Move the concept in the schedule by the grade just given."""
-    attempt = interviewer.state.attempts[-1]
-    if attempt.grade is None:
-        return
-    cards = {c.question_id: c for c in context.store().drill_cards(context.user())}
-    card = reschedule(
-        cards.get(attempt.question_id),
-        attempt.question_id,
-        context.user() or "",
-        attempt.grade.score,
-        context.clock()(),
-    )
-    context.store().save_drill_card(card)
+st.caption(
+    "Explain the concept as you would to an interviewer. Concepts you explain poorly, here or in a mock "
+    "interview, come back soon."
+)
 
 
 def choose() -> None:
@@ -94,7 +81,7 @@ def drill(interviewer: Interviewer) -> None:
                     raise SessionMovedOn(MOVED_ON)
                 with st.spinner("Grading…"):
                     interviewer.answer(answer)
-                record(interviewer)
+                context.learn(interviewer)
             except InterviewError as exc:  # refused (too long, moved on, not saved): shown to send again
                 st.session_state["flash"] = str(exc)
                 st.session_state["unsent"] = answer

@@ -523,6 +523,8 @@ class DrillCard(BaseModel):
     last_score: float = Field(default=0.0, ge=0, le=5)
     interval_days: float = Field(default=0.0, ge=0)
     due_at: datetime
+    memory: str | None = Field(default=None, description="The FSRS card (stability, difficulty, state) as JSON.")
+    reviewed_at: datetime | None = Field(default=None, description="When the answer last counted was graded.")
 
 
 # --- Sessions ---------------------------------------------------------------------
@@ -583,6 +585,7 @@ class Turn(BaseModel):
 
 
 AttemptStatus = Literal["asking", "grading", "graded", "skipped", "expired", "not_reached"]
+FINAL_STATUSES: tuple[AttemptStatus, ...] = ("graded", "expired", "skipped")  # the question is over
 
 
 class Attempt(BaseModel):

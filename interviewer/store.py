@@ -40,6 +40,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 
 from interviewer.migrations import upgrade_database
 from interviewer.models import (
+    FINAL_STATUSES,
     DrillCard,
     PointHistory,
     SessionMode,
@@ -48,8 +49,6 @@ from interviewer.models import (
     StaleSession,
     StorageError,
 )
-
-FINAL_STATUSES = ("graded", "expired", "skipped")
 
 # --- text that survives any database ---------------------------------------------------
 #
@@ -182,6 +181,8 @@ class DrillCardRow(Base):
     last_score: Mapped[float] = mapped_column(Float)
     interval_days: Mapped[float] = mapped_column(Float)
     due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    memory: Mapped[str | None] = mapped_column(EscapedText, nullable=True)
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class SessionSummary(BaseModel):
@@ -483,6 +484,8 @@ class TranscriptStore:
                     last_score=row.last_score,
                     interval_days=row.interval_days,
                     due_at=_aware(row.due_at),
+                    memory=row.memory,
+                    reviewed_at=_aware(row.reviewed_at) if row.reviewed_at else None,
                 )
                 for row in rows
             ]

@@ -251,6 +251,26 @@ def test_the_progress_chart_shows_a_single_day_as_points_with_readable_topics(ap
     assert all("_" not in t for t in topics), topics
 
 
+def test_a_mock_answer_moves_the_concept_in_the_drill_schedule(app_env: Path) -> None:
+    """Reported: a question scored 0 in a mock was listed as "new" in the drills."""
+    clock = FakeClock()
+    app = start_mock(new_app(clock), count=1)
+    question = chat(app)[-1][1]
+    for _ in range(3):  # the answer and the follow-ups it gets
+        if app.chat_input:
+            app.chat_input[0].set_value("I am not sure, something about memory maybe.").run()
+    store = TranscriptStore(f"sqlite:///{app_env / 'interviews.db'}")
+    [card] = store.drill_cards()
+    store.close()
+    assert card.reviews == 1 and card.memory, "the mock's grade is a review of that concept"
+    clock.advance(15 * 60)  # FSRS brings a concept that was not recalled back within minutes
+    drill = new_app(clock)
+    drill.switch_page("app_pages/drill.py").run()
+    listed = [m.value for m in drill.markdown if m.value.startswith("- ")]
+    assert listed and "last" in listed[0] and "(new)" not in listed[0], listed
+    assert listed[0][2:40] in question, "the weak concept from the mock comes first"
+
+
 def test_review_with_no_sessions() -> None:
     app = new_app()
     app.switch_page("app_pages/review.py").run()

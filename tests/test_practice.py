@@ -46,6 +46,8 @@ def test_a_full_terminal_interview_is_graded_and_stored(data_dir: Path, monkeypa
     assert state.status == "finished"
     assert state.attempts[0].hints_used == 1
     assert len(state.attempts[0].answers) == 2
+    [card] = store.drill_cards()
+    assert card.question_id == "lists-vs-tuples" and card.reviews == 1, "the drill schedule learns from it"
     store.close()
 
 

@@ -62,15 +62,49 @@ def test_json_export_round_trips_the_session(small_bank: Bank, clock: FakeClock)
     assert data["report"]["questions"][0]["question_id"] == "tuples"
 
 
-def test_reschedule_grows_intervals_and_brings_weak_concepts_back_soon(clock: FakeClock) -> None:
+def test_scores_map_to_fsrs_ratings() -> None:
+    from fsrs import Rating
+
+    from interviewer.drills import rating
+
+    assert [rating(s) for s in (0.0, 1.9, 2.0, 2.9, 3.0, 4.4, 4.5, 5.0)] == [
+        Rating.Again, Rating.Again, Rating.Hard, Rating.Hard, Rating.Good, Rating.Good, Rating.Easy, Rating.Easy
+    ]  # fmt: skip
+
+
+def test_fsrs_brings_weak_concepts_back_soon_and_spaces_strong_ones_further_each_time(clock: FakeClock) -> None:
     now = clock()
     weak = reschedule(None, "tuples", "ana", 1.0, now)
-    assert weak.due_at == now + timedelta(minutes=10) and weak.reviews == 1
-    fair = reschedule(weak, "tuples", "ana", 3.0, now)
-    assert fair.interval_days == 1.0
-    strong = reschedule(fair, "tuples", "ana", 4.5, now)
-    stronger = reschedule(strong, "tuples", "ana", 5.0, now)
-    assert strong.interval_days == 2.5 and stronger.interval_days == 6.25 and stronger.reviews == 4
+    assert weak.due_at - now <= timedelta(minutes=10) and weak.reviews == 1 and weak.memory
+    easy = reschedule(None, "tuples", "ana", 5.0, now)
+    assert easy.interval_days >= 1
+    card, intervals = None, []
+    moment = now
+    for _ in range(4):  # answered well each time it comes due
+        card = reschedule(card, "tuples", "ana", 4.0, moment)
+        intervals.append(card.interval_days)
+        moment = card.due_at
+    assert intervals == sorted(intervals) and intervals[-1] > intervals[0] * 3, intervals
+    forgotten = reschedule(card, "tuples", "ana", 0.5, moment)
+    assert forgotten.due_at - moment < timedelta(days=1), "a lapse brings it back soon"
+
+
+def test_every_graded_answer_of_a_mock_moves_its_concept_once(bank: Bank, clock: FakeClock) -> None:
+    from interviewer.drills import learn_from
+    from interviewer.engine import Interviewer
+    from interviewer.grading.offline import OfflineGrader
+
+    config = SessionConfig(question_ids=["lists-vs-tuples", "gil"], question_count=2, max_follow_ups=0)
+    interviewer = Interviewer.start(config, bank, OfflineGrader(bank.mistakes), clock=clock)
+    interviewer.answer("Lists are mutable and tuples are immutable, so tuples can be dictionary keys.")
+    first = learn_from(interviewer.state, {}, "ana")
+    assert [c.question_id for c in first] == ["lists-vs-tuples"]
+    cards = {c.question_id: c for c in first}
+    assert learn_from(interviewer.state, cards, "ana") == [], "a grade counts once"
+    clock.advance(60)
+    interviewer.skip()
+    [skipped] = learn_from(interviewer.state, cards, "ana")
+    assert skipped.question_id == "gil" and skipped.last_score == 0 and skipped.due_at - clock() < timedelta(hours=1)
 
 
 def test_drill_queue_puts_due_weakest_first_then_new_then_later(small_bank: Bank, clock: FakeClock) -> None:
@@ -91,5 +125,6 @@ def test_store_keeps_drill_cards_per_user(store: TranscriptStore, clock: FakeClo
     store.save_drill_card(card)
     store.save_drill_card(reschedule(card, "tuples", "ana", 5.0, clock()))
     [stored] = store.drill_cards("ana")
-    assert stored.reviews == 2 and stored.interval_days == 2.5
+    latest = reschedule(card, "tuples", "ana", 5.0, clock())
+    assert stored.reviews == 2 and stored.memory == latest.memory and stored.due_at == latest.due_at
     assert store.drill_cards("ben") == [] and store.drill_cards(None) == []

@@ -237,9 +237,13 @@ def open_like_the_previous_version(url: str, *, without: tuple[str, ...] = ()) -
 
 
 def close_as_the_previous_version(legacy: TranscriptStore) -> None:
-    """Take out what later revisions added (sessions.version, 0002), as that version's schema lacked it."""
+    """Take out what later revisions added (sessions.version, 0002; the drill cards' FSRS memory, 0003), as that
+    version's schema lacked them."""
     with legacy.engine.begin() as connection:
         connection.execute(text("ALTER TABLE sessions DROP COLUMN version"))
+        if inspect(connection).has_table("drill_cards"):
+            connection.execute(text("ALTER TABLE drill_cards DROP COLUMN memory"))
+            connection.execute(text("ALTER TABLE drill_cards DROP COLUMN reviewed_at"))
     legacy.close()
 
 

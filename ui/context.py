@@ -16,6 +16,7 @@ from pydantic import SecretStr
 
 from interviewer.backend import Backend, make_backend
 from interviewer.bank import DEFAULT_BANK_DIR, Bank, load_bank
+from interviewer.drills import learn_from
 from interviewer.engine import Clock, Interviewer
 from interviewer.llm.base import LLMError
 from interviewer.models import SessionConfig, utc_now
@@ -174,3 +175,10 @@ def start_interviewer(config: SessionConfig) -> Interviewer:
 
 def leave_session() -> None:
     st.query_params.pop(SESSION_PARAM, None)
+
+
+def learn(interviewer: Interviewer) -> None:
+    """Move the drill schedule by every grade the session has given since it last did (mocks and drills alike)."""
+    cards = {c.question_id: c for c in store().drill_cards(user())}
+    for card in learn_from(interviewer.state, cards, user() or ""):
+        store().save_drill_card(card)
