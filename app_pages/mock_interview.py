@@ -43,6 +43,11 @@ def setup() -> None:
         per_question = st.number_input("Minutes per question (0: untimed)", 0, 60, 5)
         total = st.number_input("Minutes in total (0: untimed)", 0, 180, 0)
         follow_ups = st.toggle("Follow-up questions", value=settings.max_follow_ups > 0)
+        instant = st.toggle(
+            "Tell me my score after each answer",
+            value=False,
+            help="Practice mode. In a real interview, as by default, scores come in the report at the end.",
+        )
         coding = st.toggle(
             'Include coding rounds and "what does this print?" questions',
             value=False,
@@ -76,6 +81,7 @@ def setup() -> None:
         per_question_seconds=per_question * 60 or None,
         total_seconds=total * 60 or None,
         expiry_policy=policy,
+        instant_feedback=instant,
         kinds=session_kinds(coding, by == "Plan day" and day == 4, topics, sandbox.available),
     )
     context.start_interviewer(config)
@@ -122,7 +128,17 @@ def interview(interviewer: Interviewer) -> None:
     if skip.button("Skip", icon=":material/skip_next:", width="stretch"):
         act(interviewer, interviewer.skip)
     if end.button("End interview", icon=":material/stop:", width="stretch"):
-        act(interviewer, interviewer.finish)
+        st.session_state["confirm_end"] = interviewer.state.id
+    if st.session_state.get("confirm_end") == interviewer.state.id:
+        left = sum(1 for a in interviewer.state.attempts if a.status in ("asking", "not_reached"))
+        st.warning(f"End the interview now? The questions not yet answered ({left}) are marked as not reached.")
+        yes, no = st.columns(2)
+        if yes.button("Yes, end it", type="primary"):
+            st.session_state.pop("confirm_end")
+            act(interviewer, interviewer.finish)
+        if no.button("Keep going"):
+            st.session_state.pop("confirm_end")
+            st.rerun()
     with st.expander("Ask the interviewer a clarifying question"), st.form("clarify", clear_on_submit=True):
         request = st.text_input("Your question", placeholder="e.g. What do the latency metrics show?")
         if st.form_submit_button("Ask"):

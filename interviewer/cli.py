@@ -100,6 +100,11 @@ def _parser() -> argparse.ArgumentParser:
     practice.add_argument("--questions", type=int, default=3, help="number of questions")
     practice.add_argument("--question-id", action="append", default=[], help="ask exactly these questions")
     practice.add_argument("--follow-ups", type=int, help="follow-ups per question (default from settings)")
+    practice.add_argument(
+        "--instant-feedback",
+        action="store_true",
+        help="say the score after each answer (practice); by default, as in a real interview, only at the end",
+    )
     practice.add_argument("--per-question-seconds", type=float)
     practice.add_argument("--total-seconds", type=float)
     practice.add_argument("--drill", action="store_true", help="explanation drill: instant feedback, no follow-ups")
@@ -213,6 +218,7 @@ def _practice(args: argparse.Namespace) -> int:
                 per_question_seconds=args.per_question_seconds or settings.per_question_seconds,
                 total_seconds=args.total_seconds or settings.total_seconds,
                 expiry_policy=settings.expiry_policy,
+                instant_feedback=args.instant_feedback,
             )
             interviewer = Interviewer.start(
                 config, bank, grader, sink=store, history=history, turns=turns, user=args.user

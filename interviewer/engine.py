@@ -60,6 +60,7 @@ from interviewer.turns import OfflineTurns, TurnWriter
 
 MAX_ANSWER_CHARS = 50_000
 MAX_QUESTION_CHARS = 2_000
+NEXT = "Thank you."  # what a real interviewer says after an answer: the score waits for the report
 Clock = Callable[[], datetime]
 CodeRunner = Callable[..., SandboxReport]
 GrowthMeter = Callable[[Question, str], Growth | None]
@@ -550,7 +551,9 @@ class Interviewer:
         attempt.status = status
         attempt.ended_at = self.clock()
         if attempt.grade is not None and status in ("graded", "expired"):
-            self._turn("interviewer", "feedback", summarize_grade(attempt.grade), attempt.question_id)
+            config = self.state.config
+            said = summarize_grade(attempt.grade) if config.instant_feedback or config.mode == "drill" else NEXT
+            self._turn("interviewer", "feedback", said, attempt.question_id)
 
     def _unanswered_grade(self, attempt: Attempt, reason: str) -> Grade:
         question = self.bank.get(attempt.question_id)

@@ -552,6 +552,11 @@ class SessionConfig(BaseModel):
     per_question_seconds: float | None = Field(default=None, gt=0)
     total_seconds: float | None = Field(default=None, gt=0)
     expiry_policy: ExpiryPolicy = "grade_answer_so_far"
+    instant_feedback: bool = Field(
+        default=False,
+        description="Say the score after each answer (practice). Off, as in a real interview, the scores come in "
+        "the report at the end; drills always say it.",
+    )
     seed: int | None = None
 
 

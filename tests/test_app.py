@@ -93,7 +93,7 @@ def test_a_short_mock_interview_with_follow_up_hint_and_report() -> None:
     assert not app.exception
     assert any("Interview complete" in s.value for s in app.success)
     assert app.metric[0].label == "Overall"
-    assert [m.label for m in app.metric[1:5]] == ["Structure", "Concrete example", "Trade offs", "Concision"]
+    assert [m.label for m in app.metric[1:5]] == ["Structure", "Concrete example", "Trade-offs", "Concision"]
     assert any(e.label.startswith("1. ") for e in app.expander)
     assert "hint(s)" in " ".join(c.value for c in app.caption)
 
@@ -244,7 +244,7 @@ def test_the_progress_chart_shows_a_single_day_as_points_with_readable_topics(ap
     stored_session(app_env)
     app = new_app()
     app.switch_page("app_pages/review.py").run()
-    [chart] = app.get("arrow_vega_lite_chart")
+    [chart] = [*app.get("vega_lite_chart"), *app.get("arrow_vega_lite_chart")]
     spec = chart.proto.spec
     assert '"point"' in spec, "a line of one day draws nothing without its points"
     topics = {row for row in app.dataframe[0].value["topics"]}
@@ -269,6 +269,19 @@ def test_a_mock_answer_moves_the_concept_in_the_drill_schedule(app_env: Path) ->
     listed = [m.value for m in drill.markdown if m.value.startswith("- ")]
     assert listed and "last" in listed[0] and "(new)" not in listed[0], listed
     assert listed[0][2:40] in question, "the weak concept from the mock comes first"
+
+
+def test_ending_an_interview_asks_first(app_env: Path) -> None:
+    app = start_mock(new_app(), count=2)
+    asked = len(chat(app))
+    app = click(app, "End interview")
+    assert any("End the interview now?" in w.value for w in app.warning)
+    app = click(app, "Keep going")
+    assert len(chat(app)) == asked and app.chat_input, "the interview goes on"
+    app = click(app, "End interview")
+    app = click(app, "Yes, end it")
+    assert not app.exception
+    assert any(m.label == "Overall" for m in app.metric), "the report"
 
 
 def test_review_with_no_sessions() -> None:

@@ -362,3 +362,20 @@ def test_session_ids_never_look_like_command_line_options(monkeypatch) -> None: 
     ids = iter(["-starts-with-dash-aaaaaa", "ok-id-bbbbbbbbbbbbbbbbbb"])
     monkeypatch.setattr(secrets, "token_urlsafe", lambda n: next(ids))
     assert new_session_id() == "ok-id-bbbbbbbbbbbbbbbbbb"
+
+
+def test_a_mock_keeps_the_score_for_the_report_unless_practice_feedback_is_asked_for(
+    small_bank: Bank, clock: FakeClock
+) -> None:
+    """As in a real interview: "Thank you." after an answer, the scores in the report; drills always say it."""
+    real = start(small_bank, clock, max_follow_ups=0)
+    turns = real.answer(STRONG_TUPLES)
+    [feedback] = [t for t in turns if t.kind == "feedback"]
+    assert "Score" not in feedback.text and feedback.text == "Thank you."
+    assert real.state.attempts[0].grade is not None, "graded all the same, for the report"
+    practice = start(small_bank, clock, max_follow_ups=0, instant_feedback=True)
+    [said] = [t for t in practice.answer(STRONG_TUPLES) if t.kind == "feedback"]
+    assert said.text.startswith("Score ")
+    drill = start(small_bank, clock, max_follow_ups=0, mode="drill", question_ids=["tuples"])
+    [told] = [t for t in drill.answer(STRONG_TUPLES) if t.kind == "feedback"]
+    assert told.text.startswith("Score ")
