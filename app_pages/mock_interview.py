@@ -10,6 +10,7 @@ from interviewer.models import DIFFICULTIES, PLAN_DAYS, SessionConfig
 from interviewer.report import build_report
 from interviewer.sandbox import availability
 from ui import context
+from ui.clock import draw_clock
 from ui.sidebar import draw_sidebar
 from ui.views import draw_report, draw_test_results, draw_transcript, streaming_voice
 
@@ -113,6 +114,7 @@ def keep_unsent(args: tuple) -> None:  # type: ignore[type-arg]
 
 
 def interview(interviewer: Interviewer) -> None:
+    draw_clock(interviewer)
     draw_transcript(interviewer.state.transcript)
     context.mark_shown(interviewer)
     if message := st.session_state.pop("flash", None):
@@ -148,7 +150,8 @@ def interview(interviewer: Interviewer) -> None:
     if question is not None and question.kind == "coding" and attempt is not None and attempt.code_report is None:
         coding_round(interviewer, question, attempt)
         return
-    if answer := st.chat_input("Your answer"):
+    # a box of its own per question: what was typed for one question and never sent is not left under the next
+    if answer := st.chat_input("Your answer", key=f"answer-{interviewer.state.id}-{len(interviewer.state.attempts)}"):
         act(interviewer, interviewer.answer, answer)
 
 

@@ -21,6 +21,7 @@ When the total limit passes, the session ends after expiring the current questio
 
 from __future__ import annotations
 
+import math
 import random
 import secrets
 from collections.abc import Callable, Sequence
@@ -60,6 +61,7 @@ from interviewer.turns import OfflineTurns, TurnWriter
 
 MAX_ANSWER_CHARS = 50_000
 MAX_QUESTION_CHARS = 2_000
+LAST_MINUTE, LAST_SECONDS = 60, 10  # when the clock warns
 NEXT = "Thank you."  # what a real interviewer says after an answer: the score waits for the report
 Clock = Callable[[], datetime]
 CodeRunner = Callable[..., SandboxReport]
@@ -102,6 +104,28 @@ class SessionSink(Protocol):
 class TimeLeft:
     question_seconds: float | None
     total_seconds: float | None
+
+    def _least(self) -> tuple[float, str] | None:
+        named = {"for this question": self.question_seconds, "in the interview": self.total_seconds}
+        clocks = [(seconds, what) for what, seconds in named.items() if seconds is not None]
+        return min(clocks) if clocks else None
+
+    @property
+    def urgent(self) -> bool:
+        least = self._least()
+        return least is not None and least[0] <= LAST_SECONDS
+
+    def warning(self) -> str | None:
+        """What to tell the candidate as the clock nears zero: under a minute left, then the last ten seconds."""
+        least = self._least()
+        if least is None:
+            return None
+        seconds, what = least
+        if seconds <= LAST_SECONDS:
+            return f"{math.ceil(seconds)} seconds left {what}: send what you have now."
+        if seconds <= LAST_MINUTE:
+            return f"Under a minute left {what}."
+        return None
 
 
 def new_session_id() -> str:
@@ -213,9 +237,11 @@ class Interviewer:
             raise InvalidMove(str(exc)) from exc
         attempt.code = code
         attempt.example_runs += 1
-        summary = report.load_error or f"Examples: {report.passed} of {report.total} passed."
         self._turn("candidate", "code_run", code, question.id)
-        self._turn("system", "code_run", summary, question.id)
+        if report.load_error:
+            self._turn("system", "code_error", report.load_error, question.id)
+        else:
+            self._turn("system", "code_run", f"Examples: {report.passed} of {report.total} passed.", question.id)
         self._save()
         return report
 
@@ -233,7 +259,7 @@ class Interviewer:
         try:
             report = self.code_runner(code, task.function, task.hidden_tests, time_limit=task.time_limit_seconds)
         except SandboxUnavailable as exc:
-            self._turn("system", "code_run", f"The code could not be run. {exc}", question.id)
+            self._turn("system", "code_error", f"The code could not be run. {exc}", question.id)
             self._save()
             raise InvalidMove(str(exc)) from exc
         attempt.code_report = report
@@ -631,7 +657,7 @@ class Interviewer:
         try:
             return self.code_runner(attempt.code, task.function, task.hidden_tests, time_limit=task.time_limit_seconds)
         except SandboxUnavailable as exc:
-            self._turn("system", "code_run", f"The code could not be run. {exc}", attempt.question_id)
+            self._turn("system", "code_error", f"The code could not be run. {exc}", attempt.question_id)
             return None
 
     def _end_session(self) -> None:

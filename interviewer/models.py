@@ -575,6 +575,7 @@ TurnKind = Literal[
     "expiry",
     "summary",
     "code_run",
+    "code_error",
     "code_submission",
 ]
 

@@ -125,6 +125,22 @@ def test_timer_expiry_uses_the_engine_rules() -> None:
     assert chat(app)[-1][1] != first_question  # the next question was asked
 
 
+def test_the_page_shows_where_the_interview_stands_and_warns_before_time_runs_out() -> None:
+    """At the top of the page, not only in the sidebar (which a phone folds away)."""
+    clock = FakeClock()
+    app = start_mock(new_app(clock=clock), count=2, minutes=2)
+    assert any(m.value.startswith("**Question 1 of 2") and "this question 02:00" in m.value for m in app.markdown)
+    assert not app.warning
+    clock.advance(70)
+    app = app.run()
+    assert any("Under a minute left for this question" in w.value for w in app.warning)
+    clock.advance(45)
+    app = app.run()
+    assert any("seconds left for this question" in e.value for e in app.error)
+    untimed = start_mock(new_app(), count=3)
+    assert any(c.value == "Question 1 of 3" for c in untimed.caption)
+
+
 def test_a_refresh_resumes_the_interview(app_env: Path) -> None:
     app = start_mock(new_app(), count=2)
     app.chat_input[0].set_value(WEAK).run()

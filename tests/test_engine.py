@@ -379,3 +379,15 @@ def test_a_mock_keeps_the_score_for_the_report_unless_practice_feedback_is_asked
     drill = start(small_bank, clock, max_follow_ups=0, mode="drill", question_ids=["tuples"])
     [told] = [t for t in drill.answer(STRONG_TUPLES) if t.kind == "feedback"]
     assert told.text.startswith("Score ")
+
+
+def test_the_clock_warns_at_a_minute_and_at_ten_seconds() -> None:
+    from interviewer.engine import TimeLeft
+
+    assert TimeLeft(None, None).warning() is None
+    assert TimeLeft(300, None).warning() is None
+    assert TimeLeft(59, 900).warning() == "Under a minute left for this question."
+    assert TimeLeft(400, 45).warning() == "Under a minute left in the interview."
+    urgent = TimeLeft(9.2, 30)
+    assert urgent.warning() == "10 seconds left for this question: send what you have now." and urgent.urgent
+    assert not TimeLeft(59, None).urgent

@@ -18,9 +18,18 @@ AVATARS = {"interviewer": "assistant", "candidate": "user", "system": "assistant
 VERDICT_ICONS = {"covered": ":green[covered]", "partial": ":orange[partial]", "missing": ":red[missed]"}
 
 
+SYSTEM_ICONS = {
+    "expiry": ":material/timer:",
+    "code_run": ":material/terminal:",
+    "code_error": ":material/error:",
+    "summary": ":material/flag:",
+}
+
+
 def draw_turn(turn: Turn) -> None:
     if turn.role == "system":
-        st.info(turn.text, icon=":material/timer:")
+        icon = SYSTEM_ICONS.get(turn.kind, ":material/info:")
+        (st.warning if turn.kind == "code_error" else st.info)(literal_markdown(turn.text), icon=icon)
         return
     with st.chat_message(AVATARS[turn.role]):
         if turn.kind in ("code_run", "code_submission"):
