@@ -159,7 +159,8 @@ def coding_round(interviewer: Interviewer, question, attempt) -> None:  # type: 
     """The editor: run the examples as often as wanted, then submit; the discussion follows in the chat."""
     task = question.coding
     st.markdown("**Examples**")
-    st.code("\n".join(f"{t.call}  # -> {t.expected or 'raises ' + str(t.raises)}" for t in task.examples), "python")
+    examples = "\n".join(f"{t.call}  # -> {t.expected or 'raises ' + str(t.raises)}" for t in task.examples)
+    st.code(examples, "python", wrap_lines=True)  # long calls wrap instead of running off the right edge
     code = st.text_area(
         "Your code",
         value=attempt.code or f"{task.signature}\n    ...\n",

@@ -593,7 +593,8 @@ class Interviewer:
             score=compute_score(points),
             points=points,
             hints_used=attempt.hints_used,
-            feedback=[reason] + [f"A strong answer would say: {p.statement}" for p in question.rubric],
+            # the points, each shown missing, already say what a strong answer would: the feedback does not repeat them
+            feedback=[reason, "The model answer below shows what a strong answer says."],
             model_answer=question.reference_answer.strip(),
         )
 

@@ -69,10 +69,22 @@ class OfflineTurns:
 
     def summary(self, session: SessionState, bank: Bank) -> TextStream:
         score = session.score
-        graded = sum(1 for a in session.attempts if a.grade is not None)
         if score is None:
             return said("That's the end of the session.")
-        return said(f"That's the end of the session: {graded} question(s) graded, average {score:.1f} out of 5.")
+        return said(f"That's the end of the session: {_questions_told(session)}, average {score:.1f} out of 5.")
+
+
+def _questions_told(session: SessionState) -> str:
+    """ "2 questions answered, 1 skipped": what the average is over, counted by what happened to each."""
+    counts = {"graded": 0, "expired": 0, "skipped": 0}
+    for attempt in session.attempts:
+        if attempt.status in counts:
+            counts[attempt.status] += 1
+    answered = counts["graded"]
+    parts = [f"{answered} question{'' if answered == 1 else 's'} answered"]
+    parts += [f"{counts['skipped']} skipped"] if counts["skipped"] else []
+    parts += [f"{counts['expired']} out of time"] if counts["expired"] else []
+    return ", ".join(parts)
 
 
 class LLMTurns:

@@ -391,3 +391,11 @@ def test_the_clock_warns_at_a_minute_and_at_ten_seconds() -> None:
     urgent = TimeLeft(9.2, 30)
     assert urgent.warning() == "10 seconds left for this question: send what you have now." and urgent.urgent
     assert not TimeLeft(59, None).urgent
+
+
+def test_the_closing_summary_counts_a_skipped_question_as_skipped(small_bank: Bank, clock: FakeClock) -> None:
+    interviewer = start(small_bank, clock, max_follow_ups=0)
+    interviewer.answer(STRONG_TUPLES)
+    turns = interviewer.skip()
+    [summary] = [t for t in turns if t.kind == "summary"]
+    assert "1 question answered, 1 skipped" in summary.text, summary.text
