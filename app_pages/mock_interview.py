@@ -32,12 +32,21 @@ def setup() -> None:
     bank = context.bank()
     settings = context.settings()
     sandbox = availability()
+    # outside the form, so that the choice enables the box it applies to (a form's widgets change nothing until sent)
+    by = st.radio("Choose questions by", ["Plan day", "Topics"], horizontal=True)
     with st.form("setup"):
-        by = st.radio("Choose questions by", ["Plan day", "Topics"], horizontal=True)
-        day = st.selectbox("Plan day", sorted(PLAN_DAYS), format_func=lambda d: f"Day {d}: {PLAN_DAYS[d]}")
+        day = st.selectbox(
+            "Plan day",
+            sorted(PLAN_DAYS),
+            format_func=lambda d: f"Day {d}: {PLAN_DAYS[d]}",
+            disabled=by != "Plan day",
+        )
         askable = [*SessionConfig().kinds, *CODE_KINDS]
         topics = st.multiselect(
-            "Topics", sorted({q.topic for q in bank.questions.values() if q.kind in askable}), format_func=label
+            "Topics",
+            sorted({q.topic for q in bank.questions.values() if q.kind in askable}),
+            format_func=label,
+            disabled=by != "Topics",
         )
         difficulties = st.multiselect("Difficulty", DIFFICULTIES, placeholder="Any")
         count = st.slider("Questions", 1, 10, 3)
@@ -113,6 +122,19 @@ def keep_unsent(args: tuple) -> None:  # type: ignore[type-arg]
         st.session_state["unsent"] = args[0]
 
 
+def answer_box(interviewer: Interviewer) -> str:
+    """A box of its own per question, so that what was typed for one question and never sent is not left under the
+    next. On a page another tab has overtaken, the box this page showed: what was sent from it is read (and then
+    refused as moved on, and kept to send again), not lost with a box that is no longer drawn."""
+    state = interviewer.state
+    shown = st.session_state.setdefault("answer_boxes", {})
+    key = f"answer-{state.id}-{len(state.attempts)}"
+    if context.moved_on_elsewhere(interviewer) and state.id in shown:
+        key = shown[state.id]
+    shown[state.id] = key
+    return key
+
+
 def interview(interviewer: Interviewer) -> None:
     draw_clock(interviewer)
     draw_transcript(interviewer.state.transcript)
@@ -150,8 +172,7 @@ def interview(interviewer: Interviewer) -> None:
     if question is not None and question.kind == "coding" and attempt is not None and attempt.code_report is None:
         coding_round(interviewer, question, attempt)
         return
-    # a box of its own per question: what was typed for one question and never sent is not left under the next
-    if answer := st.chat_input("Your answer", key=f"answer-{interviewer.state.id}-{len(interviewer.state.attempts)}"):
+    if answer := st.chat_input("Your answer", key=answer_box(interviewer)):
         act(interviewer, interviewer.answer, answer)
 
 

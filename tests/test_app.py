@@ -50,7 +50,7 @@ def new_app(clock: FakeClock | None = None, session: str | None = None) -> AppTe
 
 
 def start_mock(app: AppTest, *, count: int = 2, minutes: int = 0, topics: list[str] | None = None) -> AppTest:
-    app.radio[0].set_value("Topics")
+    app.radio[0].set_value("Topics").run()  # the topics box is enabled once topics are chosen
     app.multiselect[0].set_value(topics or ["data_structures"])
     app.slider[0].set_value(count)
     app.number_input[0].set_value(minutes)
@@ -298,6 +298,18 @@ def test_ending_an_interview_asks_first(app_env: Path) -> None:
     app = click(app, "Yes, end it")
     assert not app.exception
     assert any(m.label == "Overall" for m in app.metric), "the report"
+
+
+def test_setup_enables_only_the_box_the_choice_uses() -> None:
+    """Reported: Topics stayed active while "Plan day" was chosen, and was silently ignored."""
+    app = new_app()
+    topics = next(m for m in app.multiselect if m.label == "Topics")
+    day = next(s for s in app.selectbox if s.label == "Plan day")
+    assert topics.disabled and not day.disabled
+    app.radio[0].set_value("Topics").run()
+    topics = next(m for m in app.multiselect if m.label == "Topics")
+    day = next(s for s in app.selectbox if s.label == "Plan day")
+    assert not topics.disabled and day.disabled
 
 
 def test_review_with_no_sessions() -> None:
