@@ -514,6 +514,17 @@ class PointHistory(BaseModel):
     mean_credit: float = Field(ge=0, le=1)
 
 
+class SavedSettings(BaseModel):
+    """The model settings a user chose on the Settings page, kept across visits. There is no key field: a key is
+    never stored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    backend: Literal["offline", "openai"] | None = None
+    model: str | None = Field(default=None, max_length=200)
+    base_url: str | None = Field(default=None, max_length=2000)
+
+
 class DrillCard(BaseModel):
     """One concept in a candidate's explanation-drill schedule."""
 

@@ -43,11 +43,13 @@ from interviewer.models import (
     FINAL_STATUSES,
     DrillCard,
     PointHistory,
+    SavedSettings,
     SessionMode,
     SessionState,
     SessionStatus,
     StaleSession,
     StorageError,
+    utc_now,
 )
 
 # --- text that survives any database ---------------------------------------------------
@@ -183,6 +185,16 @@ class DrillCardRow(Base):
     due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     memory: Mapped[str | None] = mapped_column(EscapedText, nullable=True)
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class UserSettingsRow(Base):
+    __tablename__ = "user_settings"
+
+    user: Mapped[str] = mapped_column(EscapedString(255), primary_key=True)
+    backend: Mapped[str | None] = mapped_column(EscapedString(16), nullable=True)
+    model: Mapped[str | None] = mapped_column(EscapedString(200), nullable=True)
+    base_url: Mapped[str | None] = mapped_column(EscapedText, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class SessionSummary(BaseModel):
@@ -489,6 +501,16 @@ class TranscriptStore:
                 )
                 for row in rows
             ]
+
+    def saved_settings(self, user: str) -> SavedSettings | None:
+        """A user's model settings from an earlier visit, if any (never a key: none is stored)."""
+        with self._sessions() as db:
+            row = db.get(UserSettingsRow, user)
+            return None if row is None else SavedSettings(backend=row.backend, model=row.model, base_url=row.base_url)
+
+    def save_settings(self, user: str, chosen: SavedSettings) -> None:
+        with self._sessions.begin() as db:
+            db.merge(UserSettingsRow(user=user, updated_at=utc_now(), **chosen.model_dump()))
 
     def save_drill_card(self, card: DrillCard) -> None:
         with self._sessions.begin() as db:

@@ -9,6 +9,7 @@ exactly where the interview was.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 from typing import Any
 
 import streamlit as st
@@ -19,7 +20,7 @@ from interviewer.bank import DEFAULT_BANK_DIR, Bank, load_bank
 from interviewer.drills import learn_from
 from interviewer.engine import Clock, Interviewer
 from interviewer.llm.base import LLMError
-from interviewer.models import SessionConfig, utc_now
+from interviewer.models import SavedSettings, SessionConfig, StorageError, utc_now
 from interviewer.settings import Settings, with_overrides
 from interviewer.store import SessionNotFound, TranscriptStore
 
@@ -45,10 +46,43 @@ def settings() -> Settings:
     """The environment's settings with this browser session's choices on top (none when the operator has locked
     the settings); the operator's key never follows a session to another server (``with_overrides``)."""
     base = Settings()
-    overrides = st.session_state.get(OVERRIDES, {})
-    if not overrides or settings_locked(base):
+    if settings_locked(base):
+        return base
+    if OVERRIDES not in st.session_state:  # a new browser session (a refresh): this user's choices of last time
+        owner = settings_owner()
+        saved = _saved_settings(base, owner) if owner is not None else None
+        st.session_state[OVERRIDES] = saved.model_dump(exclude_none=True) if saved else {}
+    overrides = st.session_state[OVERRIDES]
+    if not overrides:
         return base
     return with_overrides(base, overrides)
+
+
+def _saved_settings(base: Settings, owner: str) -> SavedSettings | None:
+    try:
+        return _store(base.resolved_database_url).saved_settings(owner)
+    except StorageError:
+        return None  # the app says what is wrong with the database elsewhere; settings fall back to the defaults
+
+
+def settings_owner() -> str | None:
+    """Whose saved settings this browser session uses: the signed-in user; with no sign-in, the one local user when
+    the page is opened from this machine; else nobody (a visitor of a server others use keeps the choice to this
+    browser session, so that no visitor can point everyone's answers at a server of their choosing)."""
+    if (who := user()) is not None:
+        return who
+    return "" if _from_this_machine() else None
+
+
+def _from_this_machine() -> bool:
+    address = getattr(st.context, "ip_address", None)
+    try:
+        parsed = ipaddress.ip_address(address) if address else None
+    except ValueError:
+        return False
+    if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped is not None:
+        parsed = parsed.ipv4_mapped  # "::ffff:127.0.0.1"
+    return parsed is not None and parsed.is_loopback
 
 
 def settings_locked(base: Settings | None = None) -> bool:
@@ -99,6 +133,9 @@ def set_overrides(**values: object) -> None:
             current[name] = SecretStr(value) if name == "api_key" and isinstance(value, str) else value
     st.session_state[OVERRIDES] = current
     st.session_state.pop("_backend", None)
+    if (owner := settings_owner()) is not None:
+        chosen = SavedSettings(**{k: v for k, v in current.items() if k in SavedSettings.model_fields})
+        store().save_settings(owner, chosen)  # never the key: SavedSettings has no field for it
 
 
 def clock() -> Clock:
