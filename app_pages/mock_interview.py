@@ -136,8 +136,12 @@ def answer_box(interviewer: Interviewer) -> str:
 
 
 def interview(interviewer: Interviewer) -> None:
-    draw_clock(interviewer)
-    draw_transcript(interviewer.state.transcript)
+    # keyed containers: the clock's fragment reruns every second on its own, and must never be taken for (or
+    # take the place of) what the setup form or the transcript drew at the same position in another run
+    with st.container(key="clock"):
+        draw_clock(interviewer)
+    with st.container(key="transcript"):
+        draw_transcript(interviewer.state.transcript)
     context.mark_shown(interviewer)
     if message := st.session_state.pop("flash", None):
         st.error(message)

@@ -12,6 +12,7 @@ from datetime import datetime
 from pydantic import BaseModel
 
 from interviewer.bank import Bank
+from interviewer.formatting import label
 from interviewer.models import PLAN_DAYS, Grade, Growth, SandboxReport, SessionState, TokenUsage
 
 WEAK_SCORE = 3.0
@@ -126,7 +127,7 @@ def next_steps(questions: list[QuestionReport], topic_scores: dict[str, float]) 
                 day=day,
                 day_name=PLAN_DAYS.get(day, ""),
                 topic=topic,
-                reason=f"{topic} averaged {score:.1f}/5.{focus}",
+                reason=f"{label(topic)} averaged {score:.1f}/5.{focus}",
             )
         )
     if not steps and questions:

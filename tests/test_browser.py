@@ -141,8 +141,9 @@ def test_a_coding_round_in_the_browser(app_url: str) -> None:
         page.goto(app_url)
         page.get_by_role("button", name="Start the interview").wait_for()
         page.get_by_text("Topics", exact=True).first.click()
+        page.wait_for_function("document.querySelector('input[role=combobox]')?.disabled === true")
         page.get_by_role("combobox").nth(1).click()
-        page.get_by_role("option", name="coding").click()
+        page.get_by_role("option", name="Coding").click()
         page.keyboard.press("Escape")
         slider = page.get_by_role("slider")
         slider.focus()
@@ -203,4 +204,39 @@ def test_two_tabs_on_one_interview(app_url: str) -> None:
         assert two.locator('[data-testid="stChatMessage"]').get_by_text(stale_answer).count() == 0, (
             "the stale move shows in the chat as if it had happened"
         )
+        browser.close()
+
+
+def test_the_question_stays_on_the_page_after_an_answer_on_a_timed_interview_chosen_by_topic(app_url: str) -> None:
+    """Seen in a screenshot: with the ticking clock at the top of the page, the first question vanished once it was
+    answered (the clock's fragment took the place the setup form had held); keyed containers keep each in its
+    place."""
+    with playwright_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(30_000)
+        page.goto(app_url)
+        page.get_by_role("button", name="Start the interview").wait_for()
+        page.get_by_text("Topics", exact=True).first.click()
+        page.wait_for_function(  # the choice reruns the page, which then disables the plan-day box
+            "document.querySelector('input[role=combobox]')?.disabled === true"
+        )
+        page.get_by_role("combobox").nth(1).click()
+        page.get_by_role("option", name="Data structures").click()
+        page.keyboard.press("Escape")
+        slider = page.get_by_role("slider")
+        slider.focus()
+        slider.press("ArrowLeft")  # 3 questions -> 2
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=ARTIFACTS / "8-setup-by-topic.png", full_page=True)
+        page.get_by_role("button", name="Start the interview").click()
+        page.get_by_placeholder("Your answer").wait_for()
+        messages = page.locator('[data-testid="stChatMessage"]')
+        question = messages.first.inner_text().split("\n")[-1][:40]
+        send_answer(page, "Lists are mutable and tuples are immutable, so a tuple of hashable items is hashable.")
+        page.wait_for_function("document.querySelectorAll('[data-testid=\"stChatMessage\"]').length >= 3")
+        time.sleep(3)  # a few ticks of the clock
+        texts = [messages.nth(i).inner_text() for i in range(messages.count())]
+        assert any(question in text for text in texts), texts
+        assert page.get_by_text("Question 1 of 2").count()
         browser.close()
