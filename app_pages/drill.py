@@ -70,6 +70,7 @@ def drill(interviewer: Interviewer) -> None:
     if interviewer.state.status == "in_progress":
         if st.button("Hint (-0.5)", icon=":material/lightbulb:"):
             interviewer.hint()
+            context.mark_shown(interviewer)
             st.rerun()
         hints = [t.text for t in interviewer.state.transcript if t.kind == "hint" and t.at >= attempt.asked_at]
         for hint in hints:
@@ -81,6 +82,7 @@ def drill(interviewer: Interviewer) -> None:
                     raise SessionMovedOn(MOVED_ON)
                 with st.spinner("Grading…"):
                     interviewer.answer(answer)
+                context.mark_shown(interviewer)  # this page's own move: not "moved on in another tab" next run
                 context.learn(interviewer)
             except InterviewError as exc:  # refused (too long, moved on, not saved): shown to send again
                 st.session_state["flash"] = str(exc)
@@ -94,6 +96,7 @@ def drill(interviewer: Interviewer) -> None:
     retry, following = st.columns(2)
     if retry.button("Try again", icon=":material/replay:", width="stretch"):
         interviewer.retry()
+        context.mark_shown(interviewer)
         st.rerun()
     if following.button("Next concept", type="primary", icon=":material/skip_next:", width="stretch"):
         context.leave_session()

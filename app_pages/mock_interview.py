@@ -109,6 +109,7 @@ def act(interviewer: Interviewer, move, *args) -> None:  # type: ignore[no-untyp
     try:
         with st.spinner("The interviewer is thinking…"):
             move(*args)
+        context.mark_shown(interviewer)  # this page's own move: not "moved on in another tab" next run
         context.learn(interviewer)  # every graded answer moves that concept in the drill schedule
     except InterviewError as exc:  # refused (too long, moved on, not saved): what was typed is shown to send again
         st.session_state["flash"] = str(exc)

@@ -194,6 +194,7 @@ def test_a_drill_with_retry(app_env: Path) -> None:
     app = click(app, "Start the next concept")
     app.chat_input[0].set_value(WEAK).run()
     assert not app.exception
+    assert not any("another tab" in i.value for i in app.info), "its own answer is not another tab's"
     first = float(app.metric[0].value.split(" / ")[0])
     app = click(app, "Try again")
     assert app.chat_input
