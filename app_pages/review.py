@@ -9,6 +9,7 @@ import streamlit as st
 from interviewer.export import to_json, to_markdown
 from interviewer.formatting import label
 from interviewer.report import build_report
+from interviewer.store import SessionNotFound
 from ui import context
 from ui.sidebar import draw_sidebar
 from ui.views import draw_report, draw_transcript
@@ -44,7 +45,11 @@ for s in sessions:  # two sessions started in the same minute on the same topics
     same = sum(1 for other in labels.values() if other == text or other.startswith(text + " #"))
     labels[s.id] = f"{text} #{same + 1}" if same else text
 chosen = st.selectbox("Open a session", list(labels), format_func=labels.__getitem__)
-state = store.load(chosen, user=user)
+try:
+    state = store.load(chosen, user=user)
+except SessionNotFound:  # deleted in another tab since the list was read
+    st.info("That session was just deleted. Choose another.")
+    st.stop()
 report = build_report(state, bank)
 left, right, resume, remove = st.columns(4)
 left.download_button("Export Markdown", to_markdown(state, bank), f"interview-{chosen}.md", "text/markdown")
@@ -74,7 +79,11 @@ with tab_transcript:
 st.header("Progress")
 rows = []
 for summary in sessions:
-    for item in build_report(store.load(summary.id, user=user), bank).questions:
+    try:
+        past = store.load(summary.id, user=user)
+    except SessionNotFound:  # deleted in another tab meanwhile
+        continue
+    for item in build_report(past, bank).questions:
         if item.score is not None:
             rows.append({"date": summary.created_at.date(), "topic": label(item.topic), "score": item.score})
 if rows:

@@ -68,7 +68,8 @@ if st.button("Test connection", icon=":material/network_check:"):
             (st.success if result.ok else st.error)(result.message)
 
 st.caption(
-    "Defaults come from the environment or `.env` (see `.env.example`). What you set here is kept for you across "
-    "visits when you are signed in, or use the app on this machine (backend, model and server; never the key, "
-    "which lasts for this browser session only); a visitor of a shared server keeps it for this browser session."
+    "Defaults come from the environment or `.env` (see `.env.example`). What you set here (backend, model and "
+    "server; never the key, which lasts for this browser session only) is kept across visits when you are signed "
+    "in, or when the operator has set INTERVIEWER_KEEP_SETTINGS=1 for an app that is theirs alone; otherwise it "
+    "lasts for this browser session."
 )

@@ -56,6 +56,12 @@ class Settings(BaseSettings):
         description="Whether visitors may change the backend, model, server and key in the app: locked, the "
         "settings page only shows them. Unset: locked when sign-in is on.",
     )
+    keep_settings: bool = Field(
+        default=False,
+        description="Whether, with no sign-in, the backend, model and server chosen on the settings page are kept "
+        "across visits (never the key). Set it only when the app is yours alone: without sign-in every visitor "
+        "would share them. Signed-in users always keep their own.",
+    )
 
     max_follow_ups: int = Field(default=1, ge=0, le=5)
     per_question_seconds: float | None = Field(default=None, gt=0)

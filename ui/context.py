@@ -9,7 +9,6 @@ exactly where the interview was.
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 from typing import Any
 
 import streamlit as st
@@ -66,23 +65,14 @@ def _saved_settings(base: Settings, owner: str) -> SavedSettings | None:
 
 
 def settings_owner() -> str | None:
-    """Whose saved settings this browser session uses: the signed-in user; with no sign-in, the one local user when
-    the page is opened from this machine; else nobody (a visitor of a server others use keeps the choice to this
-    browser session, so that no visitor can point everyone's answers at a server of their choosing)."""
+    """Whose saved settings this browser session uses: the signed-in user; with no sign-in, the one user of an app
+    its operator says is theirs alone (``INTERVIEWER_KEEP_SETTINGS``); else nobody, so that a visitor's choice
+    lasts for their browser session and no visitor can point other visitors' answers at a server of their
+    choosing. (Guessing "the local user" from the client's address does not work: Streamlit hides loopback
+    addresses, and behind a proxy on the same host every visitor comes from there.)"""
     if (who := user()) is not None:
         return who
-    return "" if _from_this_machine() else None
-
-
-def _from_this_machine() -> bool:
-    address = getattr(st.context, "ip_address", None)
-    try:
-        parsed = ipaddress.ip_address(address) if address else None
-    except ValueError:
-        return False
-    if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped is not None:
-        parsed = parsed.ipv4_mapped  # "::ffff:127.0.0.1"
-    return parsed is not None and parsed.is_loopback
+    return "" if Settings().keep_settings else None
 
 
 def settings_locked(base: Settings | None = None) -> bool:
