@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -40,10 +42,11 @@ table = pd.DataFrame(
 st.dataframe(table, hide_index=True, width="stretch")
 
 labels: dict[str, str] = {}
+seen: Counter[str] = Counter()
 for s in sessions:  # two sessions started in the same minute on the same topics are told apart by a number
     text = f"{s.created_at:%Y-%m-%d %H:%M} · {label(s.mode)} · {', '.join(label(t) for t in s.topics) or 'mixed'}"
-    same = sum(1 for other in labels.values() if other == text or other.startswith(text + " #"))
-    labels[s.id] = f"{text} #{same + 1}" if same else text
+    seen[text] += 1
+    labels[s.id] = f"{text} #{seen[text]}" if seen[text] > 1 else text
 chosen = st.selectbox("Open a session", list(labels), format_func=labels.__getitem__)
 try:
     state = store.load(chosen, user=user)

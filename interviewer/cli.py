@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from interviewer.backend import make_backend, make_client
 from interviewer.bank import DEFAULT_BANK_DIR, BankError, load_bank, read_bank
-from interviewer.drills import learn_from
+from interviewer.drills import learn
 from interviewer.engine import MAX_ANSWER_CHARS, Interviewer
 from interviewer.evaluation import EvalDataError, evaluate, read_records
 from interviewer.formatting import format_grade, format_question
@@ -224,9 +224,7 @@ def _practice(args: argparse.Namespace) -> int:
                 config, bank, grader, sink=store, history=history, turns=turns, user=args.user
             )
         interrupted = run_practice(interviewer, sys.stdin.readline, sys.stdout)
-        cards = {c.question_id: c for c in store.drill_cards(args.user)}
-        for card in learn_from(interviewer.state, cards, args.user or ""):
-            store.save_drill_card(card)  # the drill schedule learns from terminal interviews too
+        learn(store, interviewer.state, args.user)  # the drill schedule learns from terminal interviews too
         if interrupted:
             return EXIT_INTERRUPTED
     except SessionNotFound:

@@ -18,6 +18,7 @@ from fsrs import Card, Rating, Scheduler
 from interviewer.bank import Bank
 from interviewer.models import FINAL_STATUSES, DrillCard, Question, SessionConfig, SessionState
 from interviewer.selection import eligible
+from interviewer.store import TranscriptStore
 
 # a score of 0-5 as an FSRS rating: under 2 the concept was not recalled; 4.5 and over, recalled with ease
 AGAIN_BELOW, HARD_BELOW, GOOD_BELOW = 2.0, 3.0, 4.5
@@ -64,6 +65,14 @@ def learn_from(state: SessionState, cards: Mapping[str, DrillCard], user: str) -
             card, attempt.question_id, user, attempt.grade.score, attempt.ended_at
         )
     return list(updated.values())
+
+
+def learn(store: TranscriptStore, state: SessionState, user: str | None) -> None:
+    """Move the stored schedule by every grade the session has given since it last did (mocks and drills, the
+    app and the terminal alike)."""
+    cards = {c.question_id: c for c in store.drill_cards(user)}
+    for card in learn_from(state, cards, user or ""):
+        store.save_drill_card(card)
 
 
 def drill_queue(bank: Bank, config: SessionConfig, cards: Iterable[DrillCard], now: datetime) -> list[Question]:

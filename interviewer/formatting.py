@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from interviewer.grading.scoring import VERDICT_CREDIT
 from interviewer.models import PLAN_DAYS, Grade, PointVerdict, Question
@@ -92,13 +93,18 @@ def literal_markdown(text: str) -> str:
     links, images, HTML, emphasis, lists, headings, directives or autolinks), line breaks kept, leading spaces
     kept without starting a code block. Code in backticks stays a code span, which Markdown shows literally."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _outside(CODE_SPAN, text, _escaped)
+
+
+def _outside(kept: re.Pattern[str], text: str, change: Callable[[str], str]) -> str:
+    """The text with ``change`` applied to every stretch between matches of ``kept``, which stay as they are."""
     parts = []
     position = 0
-    for span in CODE_SPAN.finditer(text):
-        parts.append(_escaped(text[position : span.start()]))
-        parts.append(span.group(0))
-        position = span.end()
-    parts.append(_escaped(text[position:]))
+    for found in kept.finditer(text):
+        parts.append(change(text[position : found.start()]))
+        parts.append(found.group(0))
+        position = found.end()
+    parts.append(change(text[position:]))
     return "".join(parts)
 
 
@@ -116,25 +122,11 @@ def inert_markdown(text: str) -> str:
     """The interviewer's text (from the bank or a model, which may quote the candidate) as Markdown that keeps
     its formatting, code blocks and code spans, but can show no image, link, autolink or HTML: nothing it
     says makes a viewer's browser fetch or follow anything."""
-    parts = []
-    position = 0
-    for fence in _FENCE.finditer(text):
-        parts.append(_unlinked(text[position : fence.start()]))
-        parts.append(fence.group(0))
-        position = fence.end()
-    parts.append(_unlinked(text[position:]))
-    return "".join(parts)
+    return _outside(_FENCE, text, lambda prose: _outside(CODE_SPAN, prose, _unlinked))
 
 
 def _unlinked(text: str) -> str:
-    parts = []
-    position = 0
-    for span in CODE_SPAN.finditer(text):
-        parts.append(_LINKING.sub(lambda m: "\\" + m.group(0), text[position : span.start()]))
-        parts.append(span.group(0))
-        position = span.end()
-    parts.append(_LINKING.sub(lambda m: "\\" + m.group(0), text[position:]))
-    return "".join(parts)
+    return _LINKING.sub(lambda m: "\\" + m.group(0), text)
 
 
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")

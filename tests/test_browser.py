@@ -92,6 +92,17 @@ def send_answer(page, text: str) -> None:  # type: ignore[no-untyped-def]
     box.press("Enter")
 
 
+def choose_topic(page, topic: str) -> None:  # type: ignore[no-untyped-def]
+    """On the setup page: questions by topic, this one."""
+    page.get_by_role("button", name="Start the interview").wait_for()
+    page.get_by_text("Topics", exact=True).first.click()
+    # the choice reruns the page, which then disables the plan-day box and enables the topics box
+    page.wait_for_function("document.querySelector('input[role=combobox]')?.disabled === true")
+    page.get_by_role("combobox").nth(1).click()
+    page.get_by_role("option", name=topic).click()
+    page.keyboard.press("Escape")
+
+
 def test_two_question_interview_with_a_reload(app_url: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     with playwright_api.sync_playwright() as pw:
@@ -139,12 +150,7 @@ def test_a_coding_round_in_the_browser(app_url: str) -> None:
         page = browser.new_page(viewport={"width": 1280, "height": 1300})
         page.set_default_timeout(30_000)
         page.goto(app_url)
-        page.get_by_role("button", name="Start the interview").wait_for()
-        page.get_by_text("Topics", exact=True).first.click()
-        page.wait_for_function("document.querySelector('input[role=combobox]')?.disabled === true")
-        page.get_by_role("combobox").nth(1).click()
-        page.get_by_role("option", name="Coding").click()
-        page.keyboard.press("Escape")
+        choose_topic(page, "Coding")
         slider = page.get_by_role("slider")
         slider.focus()
         slider.press("ArrowLeft")
@@ -216,14 +222,7 @@ def test_the_question_stays_on_the_page_after_an_answer_on_a_timed_interview_cho
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.set_default_timeout(30_000)
         page.goto(app_url)
-        page.get_by_role("button", name="Start the interview").wait_for()
-        page.get_by_text("Topics", exact=True).first.click()
-        page.wait_for_function(  # the choice reruns the page, which then disables the plan-day box
-            "document.querySelector('input[role=combobox]')?.disabled === true"
-        )
-        page.get_by_role("combobox").nth(1).click()
-        page.get_by_role("option", name="Data structures").click()
-        page.keyboard.press("Escape")
+        choose_topic(page, "Data structures")
         slider = page.get_by_role("slider")
         slider.focus()
         slider.press("ArrowLeft")  # 3 questions -> 2

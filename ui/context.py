@@ -14,9 +14,9 @@ from typing import Any
 import streamlit as st
 from pydantic import SecretStr
 
+from interviewer import drills
 from interviewer.backend import Backend, make_backend
 from interviewer.bank import DEFAULT_BANK_DIR, Bank, load_bank
-from interviewer.drills import learn_from
 from interviewer.engine import Clock, Interviewer
 from interviewer.llm.base import LLMError
 from interviewer.models import SavedSettings, SessionConfig, StorageError, utc_now
@@ -206,6 +206,4 @@ def leave_session() -> None:
 
 def learn(interviewer: Interviewer) -> None:
     """Move the drill schedule by every grade the session has given since it last did (mocks and drills alike)."""
-    cards = {c.question_id: c for c in store().drill_cards(user())}
-    for card in learn_from(interviewer.state, cards, user() or ""):
-        store().save_drill_card(card)
+    drills.learn(store(), interviewer.state, user())
