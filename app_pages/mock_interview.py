@@ -11,6 +11,7 @@ from interviewer.report import build_report
 from interviewer.sandbox import availability
 from ui import context
 from ui.clock import draw_clock
+from ui.editor import code_box
 from ui.sidebar import draw_sidebar
 from ui.views import draw_report, draw_test_results, draw_transcript, streaming_voice
 
@@ -175,24 +176,30 @@ def interview(interviewer: Interviewer) -> None:
     question = interviewer.current_question
     attempt = interviewer.state.current
     if question is not None and question.kind == "coding" and attempt is not None and attempt.code_report is None:
-        coding_round(interviewer, question, attempt)
+        coding_round(interviewer.state.id, len(interviewer.state.attempts))
         return
     if answer := st.chat_input("Your answer", key=answer_box(interviewer)):
         act(interviewer, interviewer.answer, answer)
 
 
-def coding_round(interviewer: Interviewer, question, attempt) -> None:  # type: ignore[no-untyped-def]
-    """The editor: run the examples as often as wanted, then submit; the discussion follows in the chat."""
-    task = question.coding
+@st.fragment
+def coding_round(session_id: str, number: int) -> None:
+    """The editor: run the examples as often as wanted, then submit; the discussion follows in the chat.
+
+    A fragment, so that the editor's saves (a pause in typing, a click elsewhere) rerun only this part of the page.
+    The session is read afresh each time: the clock's own fragment may have moved it on meanwhile."""
+    interviewer = context.open_interviewer(session_id, resume=False)
+    attempt = interviewer.state.current if interviewer is not None else None
+    if interviewer is None or attempt is None or len(interviewer.state.attempts) != number or attempt.code_report:
+        st.rerun(scope="app")  # the question this editor belongs to is over: show where the session stands
+    assert interviewer is not None and attempt is not None
+    task = context.bank().get(attempt.question_id).coding
+    assert task is not None
     st.markdown("**Examples**")
     examples = "\n".join(f"{t.call}  # -> {t.expected or 'raises ' + str(t.raises)}" for t in task.examples)
     st.code(examples, "python", wrap_lines=True)  # long calls wrap instead of running off the right edge
-    code = st.text_area(
-        "Your code",
-        value=attempt.code or f"{task.signature}\n    ...\n",
-        height=300,
-        key=f"code-{interviewer.state.id}-{len(interviewer.state.attempts)}",
-    )
+    saved = attempt.code or f"{task.signature}\n    ...\n"
+    code = code_box(f"code-{session_id}-{number}", saved)
     run, submit = st.columns(2)
     if run.button("Run examples", icon=":material/play_arrow:", width="stretch"):
         try:
@@ -201,11 +208,33 @@ def coding_round(interviewer: Interviewer, question, attempt) -> None:  # type: 
             st.session_state["example_report"] = report
         except InterviewError as exc:
             st.session_state["flash"] = str(exc)
-        st.rerun()
+        st.rerun(scope="app")
     if submit.button("Submit code", type="primary", icon=":material/send:", width="stretch"):
         act(interviewer, interviewer.submit_code, code)
     if report := st.session_state.pop("example_report", None):
         draw_test_results(report)
+    if code != saved:  # typed since the last save (never the untouched template: that is not an answer)
+        save_draft(interviewer, code)
+
+
+def save_draft(interviewer: Interviewer, code: str) -> None:
+    """Keep the editor's code, so a reload shows it and the clock grades it. A page another tab has moved on
+    saves nothing (the code could land on another question); what was typed is shown to copy."""
+    if context.moved_on_elsewhere(interviewer):
+        problem = str(SessionMovedOn(MOVED_ON))
+    else:
+        try:
+            expired = interviewer.save_code(code)
+        except InterviewError as exc:
+            problem = str(exc)
+        else:
+            context.mark_shown(interviewer)  # this page's own save: not "moved on in another tab" next run
+            if expired:  # time had run out: the expiry is in the transcript
+                st.rerun(scope="app")
+            return
+    st.session_state["flash"] = problem
+    keep_unsent((code,))
+    st.rerun(scope="app")
 
 
 session_id = context.current_session_id()

@@ -16,6 +16,9 @@ passed, the next call expires the question before doing anything else:
 * ``mark_unanswered``: a late draft is recorded (never lost) but earns nothing; the
   question keeps the grade of answers submitted in time, or scores 0 if there were none.
 
+In a coding round the editor's code is saved as it is typed (:meth:`Interviewer.save_code`); under
+``grade_answer_so_far`` that code, run or not, meets the hidden tests when time runs out.
+
 When the total limit passes, the session ends after expiring the current question.
 """
 
@@ -244,6 +247,19 @@ class Interviewer:
             self._turn("system", "code_run", f"Examples: {report.passed} of {report.total} passed.", question.id)
         self._save()
         return report
+
+    def save_code(self, code: str) -> list[Turn]:
+        """Coding rounds: keep what is in the editor (no run, no turn), so a reload shows it and expiry grades it.
+        Time is checked first: code typed after the limit is not kept as the answer given in time."""
+        mark = len(self.state.transcript)
+        if self._enforce_time(draft=None):
+            return self.state.transcript[mark:]
+        _, attempt = self._coding_attempt(code or " ")  # an emptied editor is a draft too
+        kept = code if code.strip() else None
+        if kept != attempt.code:
+            attempt.code = kept
+            self._save()
+        return []
 
     def submit_code(self, code: str) -> list[Turn]:
         """Coding rounds: run the hidden tests, then ask about complexity and one improvement."""
@@ -632,7 +648,7 @@ class Interviewer:
         unsubmitted_code = question.coding is not None and attempt.code and attempt.code_report is None
         report = self._last_code_report(attempt) if policy == "grade_answer_so_far" and unsubmitted_code else None
         if report is not None:
-            self._turn("system", "expiry", f"Time is up: {limit} has run out. Grading the code you last ran.")
+            self._turn("system", "expiry", f"Time is up: {limit} has run out. Grading the code in your editor.")
             attempt.code_report = report
             self._save()
             self._grade(attempt)

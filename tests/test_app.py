@@ -362,6 +362,23 @@ def test_dunder_names_stay_literal_in_markdown() -> None:
     assert md("equality through __eq__ and `__hash__`") == "equality through \\_\\_eq\\_\\_ and `__hash__`"
 
 
+def editor_key(app: AppTest) -> str:
+    """The key of the code editor on the page (a custom component: AppTest reaches it through session state)."""
+    [key] = [k[: -len("-opening")] for k in app.session_state if k.endswith("-opening")]
+    return key
+
+
+def type_code(app: AppTest, code: str) -> AppTest:
+    """What the editor sends when typing pauses: the component's value, as its frontend sets it."""
+    value = {"id": f"edit{len(code)}", "type": "change", "lang": "python", "text": code, "selected": "", "cursor": ""}
+    app.session_state[editor_key(app)] = value
+    return app.run()
+
+
+def editor_opening(app: AppTest) -> str:
+    return app.session_state[editor_key(app) + "-opening"]
+
+
 @needs_sandbox
 def test_a_coding_round_in_the_browser_page() -> None:
     question = load_bank().get("code-merge-intervals")
@@ -369,8 +386,9 @@ def test_a_coding_round_in_the_browser_page() -> None:
     assert not app.exception
     [prompt] = [q for q in load_bank().questions.values() if q.prompt == chat(app)[0][1]]
     task = prompt.coding
-    assert app.text_area[0].value.startswith(task.signature)
-    app.text_area[0].input(task.reference_solution)
+    assert editor_opening(app).startswith(task.signature)
+    assert not app.text_area  # the code editor, not a plain text box
+    app = type_code(app, task.reference_solution)
     app = click(app, "Run examples")
     assert not app.exception
     assert any(f"{len(task.examples)} of {len(task.examples)} passed" in s.value for s in app.success)
@@ -384,6 +402,27 @@ def test_a_coding_round_in_the_browser_page() -> None:
     assert any("Interview complete" in s.value for s in app.success)
     assert any(c.language == "python" for c in app.code)  # the submitted code is in the report
     assert question.coding.function
+
+
+@needs_sandbox
+def test_the_code_in_the_editor_survives_a_reload_and_is_graded_when_time_runs_out(app_env: Path) -> None:
+    """Issue 14: code typed but never run is saved as it is typed: a new tab (a refresh) opens the editor with it,
+    and when the question's time runs out under the default policy, it meets the hidden tests."""
+    clock = FakeClock()
+    app = start_mock(new_app(clock), count=1, minutes=5, topics=["coding"])
+    [prompt] = [q for q in load_bank().questions.values() if q.prompt == chat(app)[0][1]]
+    untouched = editor_opening(app)
+    app = new_app(clock, session=app.query_params["session"])
+    assert editor_opening(app) == untouched  # the template is not saved as if it were an answer
+    app = type_code(app, prompt.coding.reference_solution)
+    assert not app.exception and not app.error
+
+    again = new_app(clock, session=app.query_params["session"])
+    assert editor_opening(again) == prompt.coding.reference_solution
+    clock.advance(301)
+    again.run()
+    assert any("Grading the code in your editor" in i.value for i in again.info)
+    assert any(m.value.startswith(":green[covered] **The code passes the hidden tests") for m in again.markdown)
 
 
 def test_without_a_sandbox_the_setup_says_so_and_offers_no_code(monkeypatch: pytest.MonkeyPatch) -> None:

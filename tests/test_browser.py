@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.ace_keyboard import type_python
 from tests.conftest import needs_sandbox
 
 ROOT = Path(__file__).parent.parent
@@ -92,6 +93,11 @@ def send_answer(page, text: str) -> None:  # type: ignore[no-untyped-def]
     box.press("Enter")
 
 
+def lines(code: str) -> list[str]:
+    """Code as lines without trailing spaces (the editor leaves the indentation on a blank line)."""
+    return [line.rstrip() for line in code.strip("\n").splitlines()]
+
+
 def choose_topic(page, topic: str) -> None:  # type: ignore[no-untyped-def]
     """On the setup page: questions by topic, this one."""
     page.get_by_role("button", name="Start the interview").wait_for()
@@ -157,24 +163,43 @@ def test_a_coding_round_in_the_browser(app_url: str) -> None:
         slider.press("ArrowLeft")  # 3 questions -> 1
         page.get_by_role("button", name="Start the interview").click()
 
-        editor = page.get_by_label("Your code")
-        editor.wait_for()
-        signature = editor.input_value().splitlines()[0]
+        ace = page.frame_locator("iframe[title*='code_editor']").locator(".ace_editor")
+        ace.wait_for()
+        signature = ace.evaluate("e => e.env.editor.getValue()").splitlines()[0]
         question = by_function[signature.split("def ", 1)[1].split("(", 1)[0]]
-        editor.fill(question.coding.reference_solution)
+        solution = question.coding.reference_solution
+        ace.click()
+        page.keyboard.press("Control+A")
+        page.keyboard.press("Delete")
+        type_python(page, solution)  # line by line: Enter, the editor's indentation, Tab and Shift-Tab
+        assert lines(ace.evaluate("e => e.env.editor.getValue()")) == lines(solution)
+        assert ace.locator(".ace_gutter-cell").count() >= len(solution.strip().splitlines())  # line numbers
+        assert "monospace" in ace.evaluate("e => getComputedStyle(e).fontFamily")
+        assert ace.locator(".ace_keyword").count() > 0  # Python highlighting
+        page.keyboard.press("Escape")  # from the keyboard: Escape stops editing, and Tab moves on
+        for _ in range(3):  # through the editor's scroll bars, when the code is wider or taller than the box
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.tagName") != "IFRAME":
+                break
+        assert "Run examples" in page.evaluate("document.activeElement.innerText")
+        page.screenshot(path=ARTIFACTS / "5-coding-editor.png", full_page=True)
         page.get_by_role("button", name="Run examples").click()
         examples = len(question.coding.examples)
         page.get_by_text(f"{examples} of {examples} passed", exact=True).wait_for()
+
+        page.reload()  # the code typed is kept
+        ace.wait_for()
+        assert lines(ace.evaluate("e => e.env.editor.getValue()")) == lines(solution)
         page.get_by_role("button", name="Submit code").click()
         page.get_by_text("hidden tests passed").first.wait_for()
-        page.screenshot(path=ARTIFACTS / "5-coding-submitted.png", full_page=True)
+        page.screenshot(path=ARTIFACTS / "6-coding-submitted.png", full_page=True)
 
         box = page.get_by_placeholder("Your answer")
         box.fill("One pass after the setup, so roughly linear time; I assumed the input fits in memory.")
         box.press("Enter")
         page.get_by_text("Interview complete").wait_for()
         page.get_by_text("hidden tests passed").first.wait_for()
-        page.screenshot(path=ARTIFACTS / "6-coding-report.png", full_page=True)
+        page.screenshot(path=ARTIFACTS / "7-coding-report.png", full_page=True)
         browser.close()
 
 

@@ -130,17 +130,69 @@ def test_correct_code_dominates_a_coding_round(bank: Bank, clock: FakeClock) -> 
     assert 3.0 <= grade.score < 4.5  # right code, thin discussion
 
 
+def timed(bank: Bank, clock: FakeClock, store: TranscriptStore | None = None, **limits) -> Interviewer:  # type: ignore[no-untyped-def]
+    config = SessionConfig(question_ids=[QUESTION], question_count=1, kinds=["coding"], **limits)
+    return Interviewer.start(config, bank, OfflineGrader(bank.mistakes), sink=store, clock=clock)
+
+
 def test_at_expiry_the_code_last_run_is_graded(bank: Bank, clock: FakeClock) -> None:
     question = bank.get(QUESTION)
-    config = SessionConfig(question_ids=[QUESTION], question_count=1, kinds=["coding"], per_question_seconds=600)
-    interviewer = Interviewer.start(config, bank, OfflineGrader(bank.mistakes), clock=clock)
+    interviewer = timed(bank, clock, per_question_seconds=600)
     interviewer.run_examples(question.coding.reference_solution)
     clock.advance(601)
     turns = interviewer.check_time()
-    assert "Grading the code you last ran" in turns[0].text
+    assert "Grading the code in your editor" in turns[0].text
     attempt = interviewer.state.attempts[0]
     assert attempt.status == "expired" and attempt.code_report.all_passed
     assert {p.point_id: p.credit for p in attempt.grade.points}["code-tests"] == 1.0
+
+
+def test_the_code_being_typed_is_kept_without_running_it_and_survives_a_reload(
+    bank: Bank, clock: FakeClock, store
+) -> None:
+    """Issue 14: the editor saves what is typed (no run, no transcript turn), so a refresh shows it again."""
+    interviewer = start(bank, clock, store)
+    draft = "def merge_intervals(intervals):\n    return sorted(intervals)\n"
+    assert interviewer.save_code(draft) == []
+    assert interviewer.state.attempts[0].example_runs == 0
+    assert not [t for t in interviewer.state.transcript if t.kind.startswith("code")]
+    reloaded = store.load(interviewer.state.id)
+    assert reloaded.attempts[0].code == draft
+
+
+def test_the_draft_in_the_editor_is_graded_when_time_runs_out(bank: Bank, clock: FakeClock) -> None:
+    """Issue 14: under the default policy, the code typed so far counts at expiry, run or not."""
+    question = bank.get(QUESTION)
+    interviewer = timed(bank, clock, per_question_seconds=600)
+    interviewer.run_examples("def merge_intervals(intervals):\n    return []\n")
+    interviewer.save_code(question.coding.reference_solution)  # typed after the last run
+    clock.advance(601)
+    turns = interviewer.check_time()
+    assert "Grading the code in your editor" in turns[0].text
+    attempt = interviewer.state.attempts[0]
+    assert attempt.status == "expired" and attempt.code_report.all_passed
+
+
+def test_code_typed_after_time_ran_out_is_not_kept_as_in_time(bank: Bank, clock: FakeClock) -> None:
+    question = bank.get(QUESTION)
+    interviewer = timed(bank, clock, per_question_seconds=600)
+    interviewer.save_code("def merge_intervals(intervals):\n    return []\n")
+    clock.advance(601)
+    interviewer.save_code(question.coding.reference_solution)  # the save that notices the expiry
+    attempt = interviewer.state.attempts[0]
+    assert attempt.status == "expired" and not attempt.code_report.all_passed
+    assert attempt.code != question.coding.reference_solution
+
+
+def test_saving_code_is_refused_where_there_is_no_editor(bank: Bank, clock: FakeClock) -> None:
+    question = bank.get(QUESTION)
+    interviewer = start(bank, clock)
+    with pytest.raises(InvalidMove, match="limit"):
+        interviewer.save_code("x" * 300_000)
+    interviewer.submit_code(question.coding.reference_solution)
+    with pytest.raises(InvalidMove, match="already submitted"):
+        interviewer.save_code("def merge_intervals(intervals):\n    return []\n")
+    assert interviewer.state.attempts[0].code == question.coding.reference_solution
 
 
 def test_a_coding_round_with_the_model_backend(bank: Bank, clock: FakeClock) -> None:
