@@ -11,7 +11,7 @@ from interviewer.report import build_report
 from interviewer.sandbox import availability
 from ui import context
 from ui.clock import draw_clock
-from ui.editor import code_box
+from ui.editor import code_box, mark_saved, unsaved
 from ui.sidebar import draw_sidebar
 from ui.views import draw_report, draw_test_results, draw_transcript, streaming_voice
 
@@ -144,6 +144,7 @@ def interview(interviewer: Interviewer) -> None:
         draw_clock(interviewer)
     with st.container(key="transcript"):
         draw_transcript(interviewer.state.transcript)
+    keep_code_from_a_closed_editor(interviewer)
     context.mark_shown(interviewer)
     if message := st.session_state.pop("flash", None):
         st.error(message)
@@ -182,6 +183,29 @@ def interview(interviewer: Interviewer) -> None:
         act(interviewer, interviewer.answer, answer)
 
 
+EDITORS_SHOWN = "editors_shown"
+
+
+def open_editor_key(interviewer: Interviewer) -> str | None:
+    """The key of the editor this run draws (None: the current question is not a coding round still being coded)."""
+    attempt = interviewer.state.current
+    if attempt is None or attempt.code_report is not None or context.bank().get(attempt.question_id).kind != "coding":
+        return None
+    return f"code-{interviewer.state.id}-{len(interviewer.state.attempts)}"
+
+
+def keep_code_from_a_closed_editor(interviewer: Interviewer) -> None:
+    """The editor this page last showed belongs to a question another tab has since moved past: what was typed in
+    it and never saved is shown to copy, with the reason (it is never saved as another question's code)."""
+    shown = st.session_state.get(EDITORS_SHOWN, {}).get(interviewer.state.id)
+    if shown is None or shown == open_editor_key(interviewer) or not context.moved_on_elsewhere(interviewer):
+        return
+    if (text := unsaved(shown)) is not None:
+        st.session_state["flash"] = str(SessionMovedOn(MOVED_ON))
+        keep_unsent((text,))
+        mark_saved(shown, text)  # shown once
+
+
 @st.fragment
 def coding_round(session_id: str, number: int) -> None:
     """The editor: run the examples as often as wanted, then submit; the discussion follows in the chat.
@@ -199,7 +223,9 @@ def coding_round(session_id: str, number: int) -> None:
     examples = "\n".join(f"{t.call}  # -> {t.expected or 'raises ' + str(t.raises)}" for t in task.examples)
     st.code(examples, "python", wrap_lines=True)  # long calls wrap instead of running off the right edge
     saved = attempt.code or f"{task.signature}\n    ...\n"
-    code = code_box(f"code-{session_id}-{number}", saved)
+    key = f"code-{session_id}-{number}"
+    st.session_state.setdefault(EDITORS_SHOWN, {})[session_id] = key
+    code = code_box(key, saved)
     run, submit = st.columns(2)
     if run.button("Run examples", icon=":material/play_arrow:", width="stretch"):
         try:
@@ -214,10 +240,10 @@ def coding_round(session_id: str, number: int) -> None:
     if report := st.session_state.pop("example_report", None):
         draw_test_results(report)
     if code != saved:  # typed since the last save (never the untouched template: that is not an answer)
-        save_draft(interviewer, code)
+        save_draft(interviewer, code, key)
 
 
-def save_draft(interviewer: Interviewer, code: str) -> None:
+def save_draft(interviewer: Interviewer, code: str, key: str) -> None:
     """Keep the editor's code, so a reload shows it and the clock grades it. A page another tab has moved on
     saves nothing (the code could land on another question); what was typed is shown to copy."""
     if context.moved_on_elsewhere(interviewer):
@@ -229,6 +255,7 @@ def save_draft(interviewer: Interviewer, code: str) -> None:
             problem = str(exc)
         else:
             context.mark_shown(interviewer)  # this page's own save: not "moved on in another tab" next run
+            mark_saved(key, code)
             if expired:  # time had run out: the expiry is in the transcript
                 st.rerun(scope="app")
             return

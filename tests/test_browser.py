@@ -173,7 +173,10 @@ def test_a_coding_round_in_the_browser(app_url: str) -> None:
         page.keyboard.press("Delete")
         type_python(page, solution)  # line by line: Enter, the editor's indentation, Tab and Shift-Tab
         assert lines(ace.evaluate("e => e.env.editor.getValue()")) == lines(solution)
-        assert ace.locator(".ace_gutter-cell").count() >= len(solution.strip().splitlines())  # line numbers
+        numbers = ace.locator(".ace_gutter-cell").all_inner_texts()  # the lines in view (the box shows up to 30)
+        first = int(numbers[0])
+        assert numbers == [str(n) for n in range(first, first + len(numbers))]
+        assert len(numbers) >= min(30, len(lines(solution)))
         assert "monospace" in ace.evaluate("e => getComputedStyle(e).fontFamily")
         assert ace.locator(".ace_keyword").count() > 0  # Python highlighting
         page.keyboard.press("Escape")  # from the keyboard: Escape stops editing, and Tab moves on
@@ -182,10 +185,10 @@ def test_a_coding_round_in_the_browser(app_url: str) -> None:
             if page.evaluate("document.activeElement.tagName") != "IFRAME":
                 break
         assert "Run examples" in page.evaluate("document.activeElement.innerText")
-        page.screenshot(path=ARTIFACTS / "5-coding-editor.png", full_page=True)
         page.get_by_role("button", name="Run examples").click()
         examples = len(question.coding.examples)
         page.get_by_text(f"{examples} of {examples} passed", exact=True).wait_for()
+        page.screenshot(path=ARTIFACTS / "5-coding-editor.png", full_page=True)
 
         page.reload()  # the code typed is kept
         ace.wait_for()

@@ -17,7 +17,7 @@ from interviewer.engine import Interviewer, InterviewError, SessionMovedOn
 from interviewer.grading.offline import OfflineGrader
 from interviewer.models import SessionConfig
 from interviewer.store import AnswerRow, GradeRow, TranscriptStore, TurnRow
-from tests.conftest import FakeClock
+from tests.conftest import FakeClock, needs_sandbox
 
 ANSWER_A = "Lists are mutable and tuples are immutable, so a tuple can be a dictionary key."
 ANSWER_B = "Tuples are hashable when their items are, lists are not; lists can grow in place."
@@ -124,4 +124,25 @@ def test_two_drill_tabs_the_stale_explanation_is_refused_and_kept(tmp_path, monk
     store = TranscriptStore(f"sqlite:///{tmp_path / 'interviews.db'}")
     [attempt] = store.load(session_id if isinstance(session_id, str) else session_id[0]).attempts
     assert attempt.answers == [ANSWER_A], "only the first tab's explanation is stored"
+    store.close()
+
+
+@needs_sandbox
+def test_a_stale_tab_code_never_lands_on_the_next_question(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Issue 14: the editor saves as it is typed. A tab still showing the first coding question, after another tab
+    moved on to the second, must not save its code as the second question's: it is refused and shown to copy."""
+    from tests.test_app import click, new_app, start_mock, type_code
+
+    monkeypatch.setenv("INTERVIEWER_DATA_DIR", str(tmp_path))
+    one = start_mock(new_app(), count=2, topics=["coding"])
+    session_id = one.query_params["session"]
+    two = new_app(session=session_id)
+    one = click(one, "Skip")  # tab one moves on to the second coding question
+    stale_code = "def late():\n    return 'typed in the stale tab'\n"
+    two = type_code(two, stale_code)
+    assert any("another tab" in e.value for e in two.error), [e.value for e in two.error]
+    assert any(c.value == stale_code.strip() for c in two.code), "the stale tab's code is on the page to copy"
+    store = TranscriptStore(f"sqlite:///{tmp_path / 'interviews.db'}")
+    first, second = store.load(session_id).attempts
+    assert first.code is None and second.code is None
     store.close()

@@ -50,3 +50,17 @@ def code_box(key: str, initial: str) -> str:
     if not value or not value.get("id"):  # nothing sent from the browser yet: the editor holds what it opened with
         return opening
     return str(value.get("text", ""))
+
+
+def mark_saved(key: str, code: str) -> None:
+    st.session_state[f"{key}-saved"] = code
+
+
+def unsaved(key: str) -> str | None:
+    """What the browser last sent from the editor ``key``, if it was never saved (None: nothing, or saved)."""
+    value = st.session_state.get(key)
+    if not isinstance(value, dict) or not value.get("id"):
+        return None
+    text = str(value.get("text", ""))
+    saved = st.session_state.get(f"{key}-saved", st.session_state.get(f"{key}-opening"))
+    return None if text == saved else text
