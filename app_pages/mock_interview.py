@@ -184,6 +184,7 @@ def interview(interviewer: Interviewer) -> None:
 
 
 EDITORS_SHOWN = "editors_shown"
+EXAMPLE_RUNS = "example_runs"  # editor key -> the results of its last "Run examples"
 
 
 def open_editor_key(interviewer: Interviewer) -> str | None:
@@ -231,13 +232,14 @@ def coding_round(session_id: str, number: int) -> None:
         try:
             with st.spinner("Running in the sandbox…"):
                 report = interviewer.run_examples(code)
-            st.session_state["example_report"] = report
+            st.session_state.setdefault(EXAMPLE_RUNS, {})[key] = report
         except InterviewError as exc:
             st.session_state["flash"] = str(exc)
         st.rerun(scope="app")
     if submit.button("Submit code", type="primary", icon=":material/send:", width="stretch"):
         act(interviewer, interviewer.submit_code, code)
-    if report := st.session_state.pop("example_report", None):
+    # the last run's results stay until the next run: a late save from the editor reruns this part of the page
+    if report := st.session_state.get(EXAMPLE_RUNS, {}).get(key):
         draw_test_results(report)
     if code != saved:  # typed since the last save (never the untouched template: that is not an answer)
         save_draft(interviewer, code, key)
