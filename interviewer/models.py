@@ -624,7 +624,7 @@ class Attempt(BaseModel):
     ended_at: datetime | None = None
     expired: bool = False
     grade: Grade | None = None
-    code: str | None = Field(default=None, description="Coding rounds: the latest code run or submitted.")
+    code: str | None = Field(default=None, description="Coding rounds: the code in the editor as last saved.")
     example_runs: int = 0
     code_report: SandboxReport | None = Field(default=None, description="Coding rounds: the hidden tests' results.")
     growth: Growth | None = Field(default=None, description="Coding rounds: how the code's time grew with n.")
