@@ -61,6 +61,7 @@ from interviewer.models import (
 from interviewer.sandbox import SandboxUnavailable, run_snippet, run_tests
 from interviewer.selection import WeakAreas, choose_question
 from interviewer.turns import OfflineTurns, TurnWriter
+from interviewer.voice.models import Delivery
 
 MAX_ANSWER_CHARS = 50_000
 MAX_QUESTION_CHARS = 2_000
@@ -211,8 +212,8 @@ class Interviewer:
 
     # --- the candidate's moves -------------------------------------------------------
 
-    def answer(self, text: str) -> list[Turn]:
-        """Take an answer to the current question or follow-up."""
+    def answer(self, text: str, delivery: Delivery | None = None) -> list[Turn]:
+        """Take an answer to the current question or follow-up (``delivery``: how it was spoken, if it was)."""
         text = self._check_answer_text(text)
         mark = len(self.state.transcript)
         if self._enforce_time(draft=text):
@@ -224,7 +225,7 @@ class Interviewer:
             raise InvalidMove(
                 "Submit your code first. Before that you can ask clarifying questions or run the examples."
             )
-        self._record_answer(attempt, text)
+        self._record_answer(attempt, text, delivery)
         self._save()  # the answer is durable before grading starts
         self._grade_and_continue(attempt)
         return self.state.transcript[mark:]
@@ -514,9 +515,11 @@ class Interviewer:
         self.state.attempts.append(attempt)
         self._turn("interviewer", "question", prompt, question.id)
 
-    def _record_answer(self, attempt: Attempt, text: str) -> None:
+    def _record_answer(self, attempt: Attempt, text: str, delivery: Delivery | None = None) -> None:
         now = self.clock()
         attempt.answers.append(text)
+        if delivery is not None:
+            attempt.deliveries += [None] * (len(attempt.answers) - 1 - len(attempt.deliveries)) + [delivery]
         attempt.answer_seconds.append(round((now - attempt.last_prompt_at).total_seconds(), 3))
         attempt.status = "grading"
         self._turn("candidate", "answer", text, attempt.question_id)

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from interviewer.linear_regex import unsupported
+from interviewer.voice.models import Delivery
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", max_length=80)]
 NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -631,6 +632,13 @@ class Attempt(BaseModel):
     expected_output: str | None = Field(
         default=None, description="Output questions: what the snippet printed when run in the sandbox."
     )
+    deliveries: list[Delivery | None] = Field(
+        default_factory=list, description="How each answer was spoken, by position in answers (None: typed)."
+    )
+
+    @property
+    def spoken(self) -> list[Delivery]:
+        return [d for d in self.deliveries if d is not None]
 
     @property
     def combined_answer(self) -> str:

@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from interviewer.bank import Bank
 from interviewer.formatting import label
 from interviewer.models import PLAN_DAYS, Grade, Growth, SandboxReport, SessionState, TokenUsage
+from interviewer.voice.models import Delivery
 
 WEAK_SCORE = 3.0
 DIMENSIONS = ("structure", "concrete_example", "trade_offs", "concision")
@@ -35,6 +36,7 @@ class QuestionReport(BaseModel):
     code: str | None = None
     code_report: SandboxReport | None = None
     growth: Growth | None = None
+    delivery: list[Delivery] = Field(default_factory=list, description="How the spoken answers were delivered.")
 
 
 class NextStep(BaseModel):
@@ -83,6 +85,7 @@ def build_report(state: SessionState, bank: Bank) -> SessionReport:
                 code=attempt.code,
                 code_report=attempt.code_report,
                 growth=attempt.growth,
+                delivery=attempt.spoken,
             )
         )
         if grade is None or attempt.status == "not_reached":

@@ -63,6 +63,20 @@ class Settings(BaseSettings):
         "would share them. Signed-in users always keep their own.",
     )
 
+    transcription_base_url: str | None = Field(
+        default=None,
+        description="An OpenAI-compatible transcription server (/v1/audio/transcriptions): OpenAI, or a local Whisper "
+        "server such as speaches, faster-whisper-server, LocalAI or vLLM. Unset: answering by voice is off.",
+    )
+    transcription_model: str = "whisper-1"
+    transcription_api_key: SecretStr | None = Field(
+        default=None,
+        description="The transcription server's key. Unset: the model key, only if both are the same server.",
+    )
+    keep_audio: bool = Field(
+        default=False, description="Keep each spoken answer's recording with the session (off: only the transcript)."
+    )
+
     max_follow_ups: int = Field(default=1, ge=0, le=5)
     per_question_seconds: float | None = Field(default=None, gt=0)
     total_seconds: float | None = Field(default=None, gt=0)
@@ -77,6 +91,15 @@ class Settings(BaseSettings):
         if self.backend is not None:
             return self.backend
         return "openai" if self.api_key and self.api_key.get_secret_value() else "offline"
+
+    @property
+    def transcription_key(self) -> SecretStr | None:
+        """The key to send to the transcription server: its own, or the model key when it is the same server."""
+        if self.transcription_api_key is not None:
+            return self.transcription_api_key
+        if self.transcription_base_url and same_server(self.transcription_base_url, self.base_url):
+            return self.api_key
+        return None
 
     @property
     def resolved_database_url(self) -> str:

@@ -43,6 +43,8 @@ __all__ = [
     "RecordedRequest",
     "Reply",
     "Responder",
+    "Route",
+    "RouteReply",
     "StreamReply",
 ]
 
@@ -138,6 +140,21 @@ class RecordedRequest:
     path: str
     headers: dict[str, str]
     body: Any
+    raw: bytes = b""
+
+
+@dataclass(frozen=True)
+class RouteReply:
+    """What an extra route answers (see ``FakeOpenAIServer(routes=...)``)."""
+
+    status: int
+    body: bytes
+    content_type: str = "application/json"
+    delay: float = 0.0
+
+
+Route: TypeAlias = Callable[[RecordedRequest], RouteReply]
+"""Answers one extra endpoint, such as ``"POST /v1/audio/transcriptions"`` (``interviewer/voice/fake_audio.py``)."""
 
 
 class FakeOpenAIServer:
@@ -147,7 +164,8 @@ class FakeOpenAIServer:
     :meth:`close` when done.
 
     Endpoints: ``POST /v1/chat/completions`` (scripted), ``GET /v1/models`` and
-    ``GET /v1/models/{id}``; anything else answers 404. With ``require_api_key`` set, every
+    ``GET /v1/models/{id}``, and any ``routes`` given ("METHOD /path" -> a function of the request);
+    anything else answers 404. With ``require_api_key`` set, every
     endpoint answers 401 unless the request carries ``Authorization: Bearer <key>``.
     """
 
@@ -157,8 +175,10 @@ class FakeOpenAIServer:
         responder: Responder | None = None,
         models: Sequence[str] = ("fake-model",),
         require_api_key: str | None = None,
+        routes: dict[str, Route] | None = None,
     ) -> None:
         self._responder = responder
+        self._routes = dict(routes or {})
         self._models = list(models)
         self._required_key = require_api_key
         self._lock = threading.Lock()
@@ -387,7 +407,8 @@ class _Handler(BaseHTTPRequestHandler):
             body = json.loads(raw) if raw else None
         except ValueError:
             body = None
-        self.owner._record(RecordedRequest(self.command, self.path, self._redacted_headers(), body))
+        request = RecordedRequest(self.command, self.path, self._redacted_headers(), body, raw)
+        self.owner._record(request)
 
         key = self.owner._required_key
         if key is not None and self.headers.get("Authorization") != f"Bearer {key}":
@@ -406,6 +427,10 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send_json(200, self._model_object(name))
             else:
                 self._send_error(404, f"The model '{name}' does not exist", code="model_not_found")
+        elif route := self.owner._routes.get(f"{self.command} {path}"):
+            reply = route(request)
+            if self._delay(reply.delay):
+                self._send_bytes(reply.status, reply.body, reply.content_type)
         else:
             self._send_error(404, f"FakeOpenAIServer: no route for {self.command} {path or '/'}")
 

@@ -1,0 +1,109 @@
+"""Speech to text through an OpenAI-compatible transcription endpoint (``POST /v1/audio/transcriptions``).
+
+OpenAI's Whisper and the local servers that copy its API (speaches, faster-whisper-server, LocalAI, vLLM) accept
+the recording as a multipart upload and, with ``response_format=verbose_json`` and word timestamps, say when each
+word was spoken. A server that ignores the timestamp request still gives the text; delivery feedback then says
+pauses could not be measured. The key goes only to the transcription server (``Settings.transcription_key``)."""
+
+from __future__ import annotations
+
+import io
+import wave
+from typing import Any
+
+import openai
+
+from interviewer.llm.openai_compat import NO_KEY_PLACEHOLDER, describe_error
+from interviewer.redaction import remember
+from interviewer.settings import Settings
+from interviewer.voice.models import SpokenWord, Transcript
+
+MAX_RECORDING_BYTES = 25 * 1024 * 1024  # OpenAI's upload limit; about 13 minutes of 16-bit mono 16 kHz WAV
+# Whisper drops "um" and "uh" unless its prompt shows them; a prompt in that style keeps them (OpenAI's
+# speech-to-text guide, "Prompting"), which the filler count needs
+VERBATIM_PROMPT = "Umm, let me think, like, hmm... Okay, so, uh, here is what I'm, you know, thinking."
+
+
+class TranscriptionError(RuntimeError):
+    """The recording could not be transcribed; the message says why and what to check (never the key)."""
+
+
+class Transcriber:
+    """A client for one transcription server."""
+
+    def __init__(self, base_url: str, model: str, api_key: str | None, timeout: float, max_retries: int) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.model = model
+        self.timeout = timeout
+        if api_key:
+            remember(api_key)  # scrubbed from any error text that echoes it
+        self._client = openai.OpenAI(
+            api_key=api_key or NO_KEY_PLACEHOLDER, base_url=self.base_url, timeout=timeout, max_retries=max_retries
+        )
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Transcriber | None:
+        """None when no transcription server is configured (answering by voice is then off)."""
+        if not settings.transcription_base_url:
+            return None
+        key = settings.transcription_key
+        return cls(
+            settings.transcription_base_url,
+            settings.transcription_model,
+            key.get_secret_value() if key else None,
+            settings.timeout_seconds,
+            settings.max_retries,
+        )
+
+    def transcribe(self, audio: bytes, filename: str = "answer.wav") -> Transcript:
+        if not audio:
+            raise TranscriptionError("The recording is empty: record your answer again.")
+        if len(audio) > MAX_RECORDING_BYTES:
+            raise TranscriptionError(
+                f"The recording is {len(audio) / 1e6:.0f} MB; the limit is {MAX_RECORDING_BYTES / 1e6:.0f} MB. "
+                "Record a shorter answer, or type it."
+            )
+        try:
+            reply = self._client.audio.transcriptions.create(
+                file=(filename, audio, "audio/wav"),
+                model=self.model,
+                response_format="verbose_json",
+                timestamp_granularities=["word"],
+                prompt=VERBATIM_PROMPT,
+            )
+        except openai.OpenAIError as exc:
+            raise TranscriptionError(describe_error(exc, self.base_url, self.model, self.timeout)) from exc
+        return parse_reply(reply)
+
+
+def parse_reply(reply: Any) -> Transcript:
+    """The server's reply (an SDK object, a dict, or plain text from a server that ignored the format asked for)."""
+    if isinstance(reply, str):
+        return Transcript(text=reply.strip())
+    data = reply if isinstance(reply, dict) else reply.model_dump()
+    text = data.get("text")
+    if not isinstance(text, str):
+        raise TranscriptionError("The transcription server's reply has no text. Is the URL a transcription server?")
+    words = []
+    for item in data.get("words") or []:
+        try:
+            words.append(SpokenWord(word=str(item["word"]), start=float(item["start"]), end=float(item["end"])))
+        except (KeyError, TypeError, ValueError):
+            continue  # a malformed word loses its timing, not the answer
+    words.sort(key=lambda w: w.start)
+    duration = data.get("duration")
+    return Transcript(
+        text=text.strip(),
+        words=words,
+        duration=float(duration) if isinstance(duration, int | float) and duration >= 0 else None,
+        language=data.get("language") if isinstance(data.get("language"), str) else None,
+    )
+
+
+def wav_seconds(audio: bytes) -> float | None:
+    """The length of a WAV recording (what the browser's recorder sends), or None for another format."""
+    try:
+        with wave.open(io.BytesIO(audio)) as recording:
+            return recording.getnframes() / float(recording.getframerate())
+    except (wave.Error, EOFError, ZeroDivisionError):
+        return None

@@ -1,0 +1,144 @@
+"""Answering by voice: transcription through an OpenAI-compatible server (the fake one on 127.0.0.1, fed real
+speech made by espeak-ng), the key going only to that server, failures as messages, and delivery figures."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import SecretStr
+
+from interviewer.bank import Bank
+from interviewer.engine import Interviewer
+from interviewer.grading.offline import OfflineGrader
+from interviewer.llm.fake_server import FakeOpenAIServer
+from interviewer.models import SessionConfig
+from interviewer.report import build_report
+from interviewer.settings import Settings
+from interviewer.voice.delivery import LONG_PAUSE_SECONDS, filler_counts, measure, notes
+from interviewer.voice.fake_audio import FakeAudio, Heard, Refused, timed_words
+from interviewer.voice.models import Transcript
+from interviewer.voice.transcription import Transcriber, TranscriptionError, parse_reply, wav_seconds
+from tests.conftest import FakeClock
+from tests.spoken_audio import needs_speech, seconds_of, speech_wav
+
+ANSWER = "Lists are mutable and tuples are immutable, so a tuple can be a dictionary key."
+
+
+def transcriber(server: FakeOpenAIServer, key: str | None = "stt-key") -> Transcriber:
+    return Transcriber(server.base_url, "whisper-1", key, timeout=5, max_retries=0)
+
+
+@needs_speech
+def test_a_recording_is_sent_as_a_file_with_the_model_and_word_timestamps_asked_for() -> None:
+    audio = speech_wav(ANSWER)
+    fake = FakeAudio()
+    fake.script(Heard(ANSWER, timed_words(ANSWER), duration=seconds_of(audio)))
+    with FakeOpenAIServer(routes=fake.routes, require_api_key="stt-key") as server:
+        heard = transcriber(server).transcribe(audio)
+        [request] = server.requests
+    assert heard.text == ANSWER and len(heard.words) == len(ANSWER.split())
+    assert request.path == "/v1/audio/transcriptions"
+    assert request.headers["authorization"] == "Bearer ***"  # it carried the key (the server checked it)
+    assert audio in request.raw, "the recording itself is uploaded, unchanged"
+    for field, value in (
+        ("model", b"whisper-1"),
+        ("response_format", b"verbose_json"),
+        ("timestamp_granularities[]", b"word"),
+    ):
+        assert f'name="{field}"'.encode() in request.raw and value in request.raw
+
+
+def test_the_model_key_goes_to_the_transcription_server_only_when_it_is_the_same_server() -> None:
+    key = SecretStr("sk-model-key-123456")
+    elsewhere = Settings(_env_file=None, api_key=key, base_url=None, transcription_base_url="http://127.0.0.1:9000/v1")
+    assert elsewhere.transcription_key is None
+    openai_both = Settings(_env_file=None, api_key=key, transcription_base_url="https://api.openai.com/v1")
+    assert openai_both.transcription_key == key
+    own = Settings(
+        _env_file=None, api_key=key, transcription_base_url="http://127.0.0.1:9000/v1", transcription_api_key="local"
+    )
+    assert own.transcription_key.get_secret_value() == "local"
+    assert Transcriber.from_settings(Settings(_env_file=None)) is None  # no server: voice is off
+
+
+def test_server_failures_are_messages_that_never_show_the_key() -> None:
+    fake = FakeAudio()
+    fake.script(Refused(500, "model crashed; request had Authorization: Bearer stt-key-abcdef123456"))
+    with FakeOpenAIServer(routes=fake.routes) as server:
+        with pytest.raises(TranscriptionError) as failure:
+            transcriber(server, key="stt-key-abcdef123456").transcribe(b"RIFF....WAVE")
+        port = server.port
+    assert "500" in str(failure.value) and "stt-key-abcdef123456" not in str(failure.value)
+    down = Transcriber(f"http://127.0.0.1:{port}/v1", "whisper-1", None, timeout=2, max_retries=0)
+    with pytest.raises(TranscriptionError, match="Cannot connect"):
+        down.transcribe(b"RIFF....WAVE")
+    with pytest.raises(TranscriptionError, match="empty"):
+        down.transcribe(b"")
+    with pytest.raises(TranscriptionError, match="limit"):
+        down.transcribe(b"x" * (26 * 1024 * 1024))
+
+
+def test_replies_without_timestamps_or_with_broken_words_still_give_the_text() -> None:
+    assert parse_reply("  just text  ").text == "just text"
+    plain = parse_reply({"text": "no words here"})
+    assert plain.words == [] and plain.duration is None
+    mixed = parse_reply({"text": "a b", "words": [{"word": "a", "start": 0, "end": 0.2}, {"word": "b"}, "junk"]})
+    assert [w.word for w in mixed.words] == ["a"]
+    with pytest.raises(TranscriptionError, match="no text"):
+        parse_reply({"segments": []})
+
+
+@needs_speech
+def test_the_length_of_a_real_recording() -> None:
+    audio = speech_wav("One two three.", 1.5, "Four.")
+    assert abs(wav_seconds(audio) - seconds_of(audio)) < 0.01
+    assert wav_seconds(b"not a wav file") is None
+
+
+def test_pace_fillers_and_pauses_from_word_timestamps() -> None:
+    text = "So um a list is mutable and uh you know a tuple is not so it can be a key in a dict or a set"
+    words = timed_words(text, words_per_second=2.5, pauses={10: 4.0})
+    transcript = Transcript(text=text, words=[w.__dict__ for w in words])
+    delivery = measure(transcript, recording_seconds=14.0, allowed_seconds=300)
+    assert delivery.words == len(text.split())
+    speaking = words[-1].end - words[0].start
+    assert delivery.words_per_minute == pytest.approx(len(words) / speaking * 60, abs=0.1)
+    assert delivery.fillers == {"um": 1, "uh": 1, "you know": 1}
+    [pause] = delivery.long_pauses
+    assert pause.seconds >= LONG_PAUSE_SECONDS and pause.after_word == text.split()[9]
+    assert delivery.talk_seconds == 14.0 and delivery.allowed_seconds == 300
+    said = " ".join(notes(delivery))
+    assert "pause" in said and "filler" in said  # 3 fillers in 25 words is well above 5 per 100
+
+
+def test_a_steady_answer_gets_no_delivery_notes_and_a_rushed_one_does() -> None:
+    text = " ".join(["Tuples are immutable so they can be hashed and used as keys."] * 3)
+    steady = measure(Transcript(text=text, words=[w.__dict__ for w in timed_words(text, 2.5)]), 15.0, None)
+    assert 140 <= steady.words_per_minute <= 160 and notes(steady) == []
+    rushed = measure(Transcript(text=text, words=[w.__dict__ for w in timed_words(text, 4.0)]), 9.0, None)
+    assert any("slow down" in n for n in notes(rushed))
+    slow = measure(Transcript(text=text, words=[w.__dict__ for w in timed_words(text, 1.5)]), 25.0, None)
+    assert any("slower" in n for n in notes(slow))
+    long_talk = measure(Transcript(text=text, words=[]), 100.0, allowed_seconds=120)
+    assert not long_talk.timestamps and long_talk.long_pauses == []
+    assert any("most of the question's time" in n for n in notes(long_talk))
+
+
+def test_filler_words_are_told_apart_from_the_same_words_used_in_earnest() -> None:
+    assert filler_counts("I like tuples, and it looks like a list; what would you like?") == {}
+    assert filler_counts("The umbrella and the hummus, erroneously humming along.") == {}
+    assert filler_counts("Ummm, so, like, it is, uh, basically, you know, a hash map. Erm, I mean, yes.") == {
+        "um": 1, "like": 1, "uh": 1, "basically": 1, "you know": 1, "er": 1, "i mean": 1,
+    }  # fmt: skip
+
+
+def test_a_spoken_answer_keeps_its_delivery_with_the_answer_and_in_the_report(bank: Bank, store) -> None:  # type: ignore[no-untyped-def]
+    config = SessionConfig(question_ids=["lists-vs-tuples", "dict-set-hashing"], question_count=2, max_follow_ups=0)
+    interviewer = Interviewer.start(config, bank, OfflineGrader(bank.mistakes), sink=store, clock=FakeClock())
+    delivery = measure(Transcript(text=ANSWER, words=[w.__dict__ for w in timed_words(ANSWER)]), 6.0, None)
+    interviewer.answer(ANSWER, delivery)  # spoken
+    interviewer.answer("A dict is a hash table: keys are hashed to find their slot.")  # typed
+    spoken, typed = store.load(interviewer.state.id).attempts
+    assert spoken.deliveries == [delivery] and spoken.answers == [ANSWER]
+    assert typed.deliveries == [] and typed.spoken == []
+    first, second = build_report(store.load(interviewer.state.id), bank).questions
+    assert first.delivery == [delivery] and second.delivery == []
