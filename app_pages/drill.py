@@ -7,9 +7,11 @@ import streamlit as st
 from interviewer.drills import drill_queue
 from interviewer.engine import MOVED_ON, Interviewer, InterviewError, SessionMovedOn
 from interviewer.models import PLAN_DAYS, SessionConfig
+from interviewer.voice.models import Delivery
 from ui import context
 from ui.sidebar import draw_sidebar
-from ui.views import draw_grade
+from ui.views import draw_delivery, draw_grade
+from ui.voice import spoken_answer
 
 st.title("Explanation drill")
 st.caption(
@@ -49,6 +51,20 @@ def choose() -> None:
 ANSWER_KEY = "drill_answer"
 
 
+def send(interviewer: Interviewer, moved_on: bool, answer: str, delivery: Delivery | None = None) -> None:
+    try:
+        if moved_on:  # the page showed a state another tab has since changed
+            raise SessionMovedOn(MOVED_ON)
+        with st.spinner("Grading…"):
+            interviewer.answer(answer, delivery)
+        context.mark_shown(interviewer)  # this page's own move: not "moved on in another tab" next run
+        context.learn(interviewer)
+    except InterviewError as exc:  # refused (too long, moved on, not saved): shown to send again
+        st.session_state["flash"] = str(exc)
+        st.session_state["unsent"] = answer
+    st.rerun()
+
+
 def drill(interviewer: Interviewer) -> None:
     attempt = interviewer.state.attempts[-1]
     question = context.bank().get(attempt.question_id)
@@ -75,23 +91,15 @@ def drill(interviewer: Interviewer) -> None:
         hints = [t.text for t in interviewer.state.transcript if t.kind == "hint" and t.at >= attempt.asked_at]
         for hint in hints:
             st.info(hint, icon=":material/lightbulb:")
-        answer = st.chat_input("Your explanation", key=ANSWER_KEY)
-        if answer:
-            try:
-                if moved_on:  # the page showed a state another tab has since changed
-                    raise SessionMovedOn(MOVED_ON)
-                with st.spinner("Grading…"):
-                    interviewer.answer(answer)
-                context.mark_shown(interviewer)  # this page's own move: not "moved on in another tab" next run
-                context.learn(interviewer)
-            except InterviewError as exc:  # refused (too long, moved on, not saved): shown to send again
-                st.session_state["flash"] = str(exc)
-                st.session_state["unsent"] = answer
-            st.rerun()
+        if spoken := spoken_answer(interviewer):
+            send(interviewer, moved_on, *spoken)
+        if answer := st.chat_input("Your explanation", key=ANSWER_KEY):
+            send(interviewer, moved_on, answer)
         return
     grade = attempt.grade
     if grade is not None:
         st.metric("Score", f"{grade.score:.1f} / 5")
+        draw_delivery(attempt.spoken)
         draw_grade(grade, attempt.combined_answer)
     retry, following = st.columns(2)
     if retry.button("Try again", icon=":material/replay:", width="stretch"):

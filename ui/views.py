@@ -13,6 +13,8 @@ from interviewer.llm.base import TextStream
 from interviewer.models import Grade, SandboxReport, Turn, TurnKind
 from interviewer.report import SessionReport
 from interviewer.sandbox import ISOLATION_NOTES
+from interviewer.voice.delivery import notes as delivery_notes
+from interviewer.voice.models import Delivery
 
 AVATARS = {"interviewer": "assistant", "candidate": "user", "system": "assistant"}
 VERDICT_ICONS = {"covered": ":green[covered]", "partial": ":orange[partial]", "missing": ":red[missed]"}
@@ -157,8 +159,27 @@ def draw_report(report: SessionReport) -> None:
                 draw_test_results(item.code_report)
             if item.growth is not None:
                 (st.warning if item.growth.slower or item.growth.too_slow else st.caption)(item.growth.summary())
+            draw_delivery(item.delivery)
             if item.grade is not None:
                 draw_grade(item.grade, item.answer)
     if report.usage.calls:
         cost = "unknown" if report.usage.cost_usd is None else f"${report.usage.cost_usd:.4f}"
         st.caption(f"Model use: {report.usage.calls} calls, {report.usage.prompt_tokens:,} prompt tokens, cost {cost}")
+
+
+def draw_delivery(deliveries: list[Delivery]) -> None:
+    """How each spoken answer was delivered: the figures, and a note where one is well outside the usual range."""
+    for delivery in deliveries:
+        parts = [f"{delivery.words} words in {delivery.talk_seconds:.0f} s"]
+        if delivery.allowed_seconds:
+            parts[0] += f" of the {delivery.allowed_seconds:.0f} s allowed"
+        if delivery.words_per_minute is not None:
+            parts.append(f"{delivery.words_per_minute:.0f} words a minute")
+        parts.append(f"{sum(delivery.fillers.values())} filler word(s)")
+        if delivery.timestamps:
+            parts.append(f"{len(delivery.long_pauses)} long pause(s)")
+        else:
+            parts.append("pauses not measured (the server gave no word timings)")
+        st.caption("Spoken: " + " · ".join(parts))
+        for note in delivery_notes(delivery):
+            st.info(note, icon=":material/record_voice_over:")

@@ -1,0 +1,118 @@
+"""Answering out loud in the app (AppTest): record, see the transcript, correct it, send; a failing or missing
+transcription server is a message and the recording is kept to try again."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from interviewer.llm.fake_server import FakeOpenAIServer
+from interviewer.store import TranscriptStore
+from interviewer.voice.fake_audio import FakeAudio, Heard, Refused, timed_words
+from tests.spoken_audio import needs_speech, seconds_of, speech_wav
+from tests.test_app import chat, new_app, start_mock
+
+SAID = "Lists are mutable so um you can append to them while tuples are immutable and so they are hashable"
+MEANT = "Lists are mutable, so you can append to them, while tuples are immutable, and so they are hashable."
+
+
+@pytest.fixture(autouse=True)
+def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("INTERVIEWER_DATA_DIR", str(tmp_path))
+    for name in ("OPENAI_API_KEY", "INTERVIEWER_API_KEY", "INTERVIEWER_BACKEND", "INTERVIEWER_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("INTERVIEWER_TRANSCRIPTION_BASE_URL", raising=False)
+    monkeypatch.setenv("INTERVIEWER_MAX_FOLLOW_UPS", "0")  # one answer ends a one-question interview
+    return tmp_path
+
+
+@pytest.fixture
+def audio_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[FakeOpenAIServer, FakeAudio]]:
+    fake = FakeAudio()
+    with FakeOpenAIServer(routes=fake.routes) as server:
+        monkeypatch.setenv("INTERVIEWER_TRANSCRIPTION_BASE_URL", server.base_url)
+        monkeypatch.setenv("INTERVIEWER_MAX_RETRIES", "0")
+        yield server, fake
+
+
+def record(app: AppTest, audio: bytes) -> AppTest:
+    app.audio_input[0].set_value(("answer.wav", audio, "audio/wav"))
+    return app.run()
+
+
+def send(app: AppTest, text: str) -> AppTest:
+    [box] = [t for t in app.text_area if t.label.startswith("What was heard")]
+    box.set_value(text)
+    [button] = [b for b in app.button if b.label == "Send this answer"]
+    button.click()
+    return app.run()
+
+
+@needs_speech
+def test_a_spoken_answer_is_transcribed_corrected_sent_graded_and_its_delivery_reported(
+    audio_server: tuple[FakeOpenAIServer, FakeAudio], app_env: Path
+) -> None:
+    server, fake = audio_server
+    audio = speech_wav(SAID)
+    fake.script(Heard(SAID, timed_words(SAID, words_per_second=2.4), duration=seconds_of(audio)))
+    app = start_mock(new_app(), count=1)
+    app = record(app, audio)
+    assert not app.exception
+    [box] = [t for t in app.text_area if t.label.startswith("What was heard")]
+    assert box.value == SAID, "the transcript is shown to correct before anything is sent"
+    assert not [text for role, text in chat(app) if role == "user"], "nothing is sent before the candidate says so"
+    app = send(app, MEANT)
+    assert not app.exception
+    assert any(MEANT in text for role, text in chat(app) if role == "user"), "the corrected text is the answer"
+    assert any("Interview complete" in s.value for s in app.success)
+    spoken = [c.value for c in app.caption if c.value.startswith("Spoken:")]
+    assert spoken and "words a minute" in spoken[0] and "1 filler word(s)" in spoken[0]
+    store = TranscriptStore(f"sqlite:///{app_env / 'interviews.db'}")
+    [attempt] = store.load(app.query_params["session"]).attempts
+    assert attempt.answers == [MEANT] and attempt.deliveries[0].fillers == {"um": 1}
+    store.close()
+    assert len(server.requests) == 1, "transcribed once, however often the page reran"
+
+
+@needs_speech
+def test_a_failing_server_is_a_message_and_the_recording_is_kept_to_try_again(
+    audio_server: tuple[FakeOpenAIServer, FakeAudio],
+) -> None:
+    server, fake = audio_server
+    audio = speech_wav(SAID)
+    fake.script(Refused(503, "the model is loading"), Heard(SAID, timed_words(SAID)))
+    app = start_mock(new_app(), count=1)
+    app = record(app, audio)
+    assert any("503" in e.value and "recording is kept" in e.value for e in app.error), [e.value for e in app.error]
+    assert not [t for t in app.text_area if t.label.startswith("What was heard")]
+    [again] = [b for b in app.button if b.label == "Transcribe again"]
+    again.click()
+    app = app.run()
+    [box] = [t for t in app.text_area if t.label.startswith("What was heard")]
+    assert box.value == SAID
+    assert [r.raw.count(audio) for r in server.requests] == [1, 1], "the same recording was sent again"
+
+
+def test_without_a_transcription_server_the_voice_panel_says_what_is_needed() -> None:
+    app = start_mock(new_app(), count=1)
+    assert not app.audio_input
+    assert any("INTERVIEWER_TRANSCRIPTION_BASE_URL" in c.value for c in app.caption)
+    assert app.chat_input, "typed answers work as always"
+
+
+@needs_speech
+def test_a_drill_can_be_answered_out_loud(audio_server: tuple[FakeOpenAIServer, FakeAudio]) -> None:
+    _, fake = audio_server
+    fake.script(Heard(SAID, timed_words(SAID)))
+    app = new_app()
+    app.switch_page("app_pages/drill.py").run()
+    [start] = [b for b in app.button if b.label == "Start the next concept"]
+    start.click()
+    app = record(app.run(), speech_wav(SAID))
+    app = send(app, MEANT)
+    assert not app.exception
+    assert app.metric and app.metric[0].label == "Score"
+    assert any(c.value.startswith("Spoken:") for c in app.caption)
