@@ -73,9 +73,6 @@ class Settings(BaseSettings):
         default=None,
         description="The transcription server's key. Unset: the model key, only if both are the same server.",
     )
-    keep_audio: bool = Field(
-        default=False, description="Keep each spoken answer's recording with the session (off: only the transcript)."
-    )
 
     max_follow_ups: int = Field(default=1, ge=0, le=5)
     per_question_seconds: float | None = Field(default=None, gt=0)

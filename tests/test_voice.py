@@ -77,6 +77,22 @@ def test_server_failures_are_messages_that_never_show_the_key() -> None:
         down.transcribe(b"x" * (26 * 1024 * 1024))
 
 
+def test_a_model_that_cannot_give_timestamps_is_asked_again_for_the_text_alone() -> None:
+    fake = FakeAudio()
+    fake.script(Refused(400, "response_format 'verbose_json' is not compatible with model"), Heard(ANSWER))
+    with FakeOpenAIServer(routes=fake.routes) as server:
+        heard = transcriber(server).transcribe(b"RIFF....WAVE")
+        first, second = server.requests
+    assert heard.text == ANSWER and heard.words == []
+    assert b"verbose_json" in first.raw and b"verbose_json" not in second.raw
+    other = FakeAudio()
+    other.script(Refused(400, "the audio file could not be decoded"))
+    with FakeOpenAIServer(routes=other.routes) as server:
+        with pytest.raises(TranscriptionError, match="could not be decoded"):
+            transcriber(server).transcribe(b"RIFF....WAVE")
+        assert len(server.requests) == 1, "any other refusal is not retried"
+
+
 def test_replies_without_timestamps_or_with_broken_words_still_give_the_text() -> None:
     assert parse_reply("  just text  ").text == "just text"
     plain = parse_reply({"text": "no words here"})

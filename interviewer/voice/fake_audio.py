@@ -73,6 +73,8 @@ class FakeAudio:
             reply = self.heard.popleft() if self.heard else Refused(500, "FakeAudio: no scripted transcript left")
         if isinstance(reply, Refused):
             return _error(reply.status, reply.message, reply.delay)
+        if b"verbose_json" not in request.raw:  # plain "json": the text alone, as OpenAI answers
+            return RouteReply(200, json.dumps({"text": reply.text}).encode(), delay=reply.delay)
         payload: dict[str, object] = {"text": reply.text, "language": "english"}
         if reply.duration is not None:
             payload["duration"] = reply.duration

@@ -64,16 +64,31 @@ class Transcriber:
                 "Record a shorter answer, or type it."
             )
         try:
-            reply = self._client.audio.transcriptions.create(
-                file=(filename, audio, "audio/wav"),
-                model=self.model,
-                response_format="verbose_json",
-                timestamp_granularities=["word"],
-                prompt=VERBATIM_PROMPT,
-            )
+            try:
+                reply = self._request(filename, audio, timestamps=True)
+            except openai.BadRequestError as exc:
+                if not _refuses_timestamps(exc):
+                    raise
+                reply = self._request(filename, audio, timestamps=False)  # e.g. gpt-4o-transcribe: text only
         except openai.OpenAIError as exc:
             raise TranscriptionError(describe_error(exc, self.base_url, self.model, self.timeout)) from exc
         return parse_reply(reply)
+
+    def _request(self, filename: str, audio: bytes, *, timestamps: bool) -> Any:
+        extra: dict[str, Any] = (
+            {"response_format": "verbose_json", "timestamp_granularities": ["word"]}
+            if timestamps
+            else {"response_format": "json"}
+        )
+        return self._client.audio.transcriptions.create(
+            file=(filename, audio, "audio/wav"), model=self.model, prompt=VERBATIM_PROMPT, **extra
+        )
+
+
+def _refuses_timestamps(exc: openai.BadRequestError) -> bool:
+    """A 400 about the reply format or timestamps: the model cannot give word timings, but can give the text."""
+    message = str(exc).lower()
+    return "verbose_json" in message or "timestamp" in message or "response_format" in message
 
 
 def parse_reply(reply: Any) -> Transcript:
