@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -56,11 +57,13 @@ def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 90) -> fl
     raise TimeoutError(f"streamlit was not healthy within {timeout} s")
 
 
-@pytest.fixture
-def app_url(tmp_path: Path) -> Iterator[str]:
+@contextlib.contextmanager
+def running_app(tmp_path: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """``streamlit run app.py`` on a free port with a fresh data directory and no key; its URL."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.endswith("API_KEY") and k != "INTERVIEWER_BACKEND"}
     env["INTERVIEWER_DATA_DIR"] = str(tmp_path)
+    env.update(extra_env or {})
     log = (tmp_path / "streamlit.log").open("w")
     process = subprocess.Popen(
         [
@@ -81,6 +84,12 @@ def app_url(tmp_path: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@pytest.fixture
+def app_url(tmp_path: Path) -> Iterator[str]:
+    with running_app(tmp_path) as url:
+        yield url
 
 
 def assistant_messages(page) -> int:  # type: ignore[no-untyped-def]

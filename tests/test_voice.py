@@ -134,6 +134,9 @@ def test_a_steady_answer_gets_no_delivery_notes_and_a_rushed_one_does() -> None:
     assert any("slow down" in n for n in notes(rushed))
     slow = measure(Transcript(text=text, words=[w.__dict__ for w in timed_words(text, 1.5)]), 25.0, None)
     assert any("slower" in n for n in notes(slow))
+    one_um = "Um, tuples are immutable, so they can be hashed."
+    short = measure(Transcript(text=one_um, words=[w.__dict__ for w in timed_words(one_um, 2.5)]), 4.0, None)
+    assert short.fillers == {"um": 1} and notes(short) == [], "one filler in a short answer is no pattern"
     long_talk = measure(Transcript(text=text, words=[]), 100.0, allowed_seconds=120)
     assert not long_talk.timestamps and long_talk.long_pauses == []
     assert any("most of the question's time" in n for n in notes(long_talk))

@@ -29,23 +29,25 @@ def spoken_answer(interviewer: Interviewer) -> tuple[str, Delivery] | None:
     if attempt is None:
         return None
     key = f"voice-{state.id}-{len(state.attempts)}-{len(attempt.answers)}"  # a fresh recorder for each answer
-    with st.expander("Answer out loud", icon=":material/mic:"):
-        transcriber = Transcriber.from_settings(context.settings())
-        if transcriber is None:
-            st.caption(NEEDS_SERVER)
-            return None
-        recording = st.audio_input("Record your answer", key=f"{key}-audio")
-        if recording is None:
-            st.caption("Speak your answer, stop the recording, then check the transcript before sending it.")
-            return None
-        audio = recording.getvalue()
-        heard = _transcribed(key, audio, transcriber, state.config.per_question_seconds)
-        if heard is None:
-            return None
-        with st.form(f"{key}-form", border=False):
-            text = st.text_area("What was heard: correct it if needed, then send", key=f"{key}-text", height=150)
-            if st.form_submit_button("Send this answer", type="primary", icon=":material/send:"):
-                return text, heard
+    transcriber = Transcriber.from_settings(context.settings())
+    if transcriber is None:
+        st.caption(f":material/mic_off: {NEEDS_SERVER}")
+        return None
+    recording = st.audio_input(
+        "Answer out loud",
+        key=f"{key}-audio",
+        help="Speak your answer, stop the recording, then check the transcript before sending it.",
+    )
+    if recording is None:
+        return None
+    audio = recording.getvalue()
+    heard = _transcribed(key, audio, transcriber, state.config.per_question_seconds)
+    if heard is None:
+        return None
+    with st.form(f"{key}-form"):
+        text = st.text_area("What was heard: correct it if needed, then send", key=f"{key}-text", height=150)
+        if st.form_submit_button("Send this answer", type="primary", icon=":material/send:"):
+            return text, heard
     return None
 
 

@@ -17,6 +17,7 @@ SLOW_WPM = 110.0  # conversational English is about 150 words a minute (docs/voi
 FAST_WPM = 190.0  # and a quarter above
 LONG_PAUSE_SECONDS = 3.0  # conversation tolerates about one second of silence; thinking aloud, a little more
 MANY_FILLERS_PER_100 = 5.0  # about six disfluencies per hundred words is ordinary in conversation
+MIN_FILLERS = 3  # one "um" in a short answer is no pattern
 
 # fillers that are almost never anything else, and phrases that usually are fillers in a spoken answer
 _SOUNDS = r"u+m+|u+h+m*|e+r+m*|e+h+|a+h+|h+m+|m+h*m+"
@@ -77,9 +78,13 @@ def notes(delivery: Delivery) -> list[str]:
             said.append(f"Your pace was {wpm:.0f} words a minute, slower than most speakers (about 150).")
         elif wpm > FAST_WPM:
             said.append(f"Your pace was {wpm:.0f} words a minute: slow down so the interviewer can follow.")
-    if delivery.fillers_per_100_words > MANY_FILLERS_PER_100:
-        top = ", ".join(f'"{w}" {n} times' for w, n in sorted(delivery.fillers.items(), key=lambda kv: -kv[1])[:3])
-        said.append(f"{delivery.fillers_per_100_words:.0f} filler words per 100 ({top}): a short silence works better.")
+    total = sum(delivery.fillers.values())
+    if total >= MIN_FILLERS and delivery.fillers_per_100_words > MANY_FILLERS_PER_100:
+        top = ", ".join(f'"{w}" {n}' for w, n in sorted(delivery.fillers.items(), key=lambda kv: -kv[1])[:3])
+        said.append(
+            f"{total} filler words in {delivery.words} ({delivery.fillers_per_100_words:.0f} per 100; {top}):"
+            " a short silence works better."
+        )
     if delivery.long_pauses:
         longest = max(p.seconds for p in delivery.long_pauses)
         said.append(

@@ -1,0 +1,82 @@
+"""A whole mock interview answered out loud, in a real browser: Chromium's fake microphone plays speech made by
+espeak-ng, the app sends the recording to the fake transcription server, the transcript appears to correct, and
+the answer is graded with its delivery in the report."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from interviewer.llm.fake_server import FakeOpenAIServer
+from interviewer.voice.fake_audio import FakeAudio, Heard, timed_words
+from tests.spoken_audio import needs_speech, seconds_of, speech_wav
+from tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, choose_topic, playwright_api, running_app
+
+pytestmark = [
+    needs_speech,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no chromium at {CHROMIUM}"),
+]
+
+SAID = "Lists are mutable so um you can append to them while tuples are immutable and so they are hashable"
+MEANT = "Lists are mutable, so you can append to them, while tuples are immutable, and so they are hashable."
+
+
+def microphone_args(wav: Path) -> list[str]:
+    """Chromium's fake microphone, playing ``wav`` on a loop, with the permission prompt answered yes."""
+    return [
+        "--use-fake-device-for-media-stream",
+        "--use-fake-ui-for-media-stream",
+        f"--use-file-for-fake-audio-capture={wav}",
+    ]
+
+
+def record_and_stop(page, seconds: float) -> float:  # type: ignore[no-untyped-def]
+    """Press record, speak for ``seconds`` (the fake microphone does), press stop; when the stop was pressed."""
+    page.get_by_role("button", name="Record").click()
+    time.sleep(seconds)
+    page.get_by_role("button", name="Stop recording").click()
+    return time.monotonic()
+
+
+def test_a_mock_interview_answered_out_loud(tmp_path: Path) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    audio = speech_wav(SAID)
+    wav = tmp_path / "answer.wav"
+    wav.write_bytes(audio)
+    fake = FakeAudio()
+    fake.script(Heard(SAID, timed_words(SAID, words_per_second=2.4), duration=seconds_of(audio)))
+    with (
+        FakeOpenAIServer(routes=fake.routes) as server,
+        running_app(
+            tmp_path,
+            {"INTERVIEWER_TRANSCRIPTION_BASE_URL": server.base_url, "INTERVIEWER_MAX_FOLLOW_UPS": "0"},
+        ) as url,
+        playwright_api.sync_playwright() as pw,
+    ):
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, *microphone_args(wav)])
+        context = browser.new_context(viewport={"width": 1280, "height": 1100}, permissions=["microphone"])
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        page.goto(url)
+        choose_topic(page, "Data structures")
+        slider = page.get_by_role("slider")
+        slider.focus()
+        slider.press("ArrowLeft")
+        slider.press("ArrowLeft")  # 3 questions -> 1
+        page.get_by_role("button", name="Start the interview").click()
+        record_and_stop(page, seconds_of(audio) + 0.5)
+        heard = page.get_by_label("What was heard: correct it if needed, then send")
+        heard.wait_for()
+        assert heard.input_value() == SAID
+        [request] = server.requests
+        assert b"RIFF" in request.raw and b"WAVE" in request.raw, "the browser's recording reached the server"
+        page.screenshot(path=ARTIFACTS / "9-voice-transcript.png", full_page=True)
+        heard.fill(MEANT)
+        page.get_by_role("button", name="Send this answer").click()
+        page.get_by_text("Interview complete").wait_for()
+        page.get_by_text("Spoken:").first.wait_for()
+        assert "words a minute" in page.get_by_text("Spoken:").first.inner_text()
+        page.screenshot(path=ARTIFACTS / "10-voice-report.png", full_page=True)
+        browser.close()
