@@ -145,13 +145,16 @@ def interview(interviewer: Interviewer) -> None:
         draw_clock(interviewer)
     with st.container(key="transcript"):
         draw_transcript(interviewer.state.transcript)
-    keep_code_from_a_closed_editor(interviewer)
+    keep_code_from_a_stale_editor(interviewer)
     context.mark_shown(interviewer)
-    if message := st.session_state.pop("flash", None):
-        st.error(message)
-    if unsent := st.session_state.pop("unsent", None):
-        st.caption("Not sent yet: here is what you wrote, to copy and send again.")
-        st.code(unsent, language=None)
+    # what comes and goes above the editor lives in keyed containers: an element more or less before it would
+    # make the browser load the editor afresh (it then shows the newest text the app has, but loses its undo)
+    with st.container(key="messages"):
+        if message := st.session_state.pop("flash", None):
+            st.error(message)
+        if unsent := st.session_state.pop("unsent", None):
+            st.caption("Not sent yet: here is what you wrote, to copy and send again.")
+            st.code(unsent, language=None)
     hint, repeat, skip, end = st.columns(4)
     if hint.button("Hint (-0.5)", icon=":material/lightbulb:", width="stretch"):
         act(interviewer, interviewer.hint)
@@ -161,16 +164,9 @@ def interview(interviewer: Interviewer) -> None:
         act(interviewer, interviewer.skip)
     if end.button("End interview", icon=":material/stop:", width="stretch"):
         st.session_state["confirm_end"] = interviewer.state.id
-    if st.session_state.get("confirm_end") == interviewer.state.id:
-        left = sum(1 for a in interviewer.state.attempts if a.status in ("asking", "not_reached"))
-        st.warning(f"End the interview now? The questions not yet answered ({left}) are marked as not reached.")
-        yes, no = st.columns(2)
-        if yes.button("Yes, end it", type="primary"):
-            st.session_state.pop("confirm_end")
-            act(interviewer, interviewer.finish)
-        if no.button("Keep going"):
-            st.session_state.pop("confirm_end")
-            st.rerun()
+    with st.container(key="confirm-end"):
+        if st.session_state.get("confirm_end") == interviewer.state.id:
+            confirm_end(interviewer)
     with st.expander("Ask the interviewer a clarifying question"), st.form("clarify", clear_on_submit=True):
         request = st.text_input("Your question", placeholder="e.g. What do the latency metrics show?")
         if st.form_submit_button("Ask"):
@@ -186,23 +182,28 @@ def interview(interviewer: Interviewer) -> None:
         act(interviewer, interviewer.answer, answer)
 
 
+def confirm_end(interviewer: Interviewer) -> None:
+    left = sum(1 for a in interviewer.state.attempts if a.status in ("asking", "not_reached"))
+    st.warning(f"End the interview now? The questions not yet answered ({left}) are marked as not reached.")
+    yes, no = st.columns(2)
+    if yes.button("Yes, end it", type="primary"):
+        st.session_state.pop("confirm_end")
+        act(interviewer, interviewer.finish)
+    if no.button("Keep going"):
+        st.session_state.pop("confirm_end")
+        st.rerun()
+
+
 EDITORS_SHOWN = "editors_shown"
 EXAMPLE_RUNS = "example_runs"  # editor key -> the results of its last "Run examples"
 
 
-def open_editor_key(interviewer: Interviewer) -> str | None:
-    """The key of the editor this run draws (None: the current question is not a coding round still being coded)."""
-    attempt = interviewer.state.current
-    if attempt is None or attempt.code_report is not None or context.bank().get(attempt.question_id).kind != "coding":
-        return None
-    return f"code-{interviewer.state.id}-{len(interviewer.state.attempts)}"
-
-
-def keep_code_from_a_closed_editor(interviewer: Interviewer) -> None:
-    """The editor this page last showed belongs to a question another tab has since moved past: what was typed in
-    it and never saved is shown to copy, with the reason (it is never saved as another question's code)."""
+def keep_code_from_a_stale_editor(interviewer: Interviewer) -> None:
+    """Another tab saved the session after this page last showed it: code typed meanwhile in this page's editor is
+    not saved (it could belong to a question that is over, or overwrite the other tab's work unseen). It is shown
+    to copy, with the reason, and stays in the editor; what is typed after that is saved as usual."""
     shown = st.session_state.get(EDITORS_SHOWN, {}).get(interviewer.state.id)
-    if shown is None or shown == open_editor_key(interviewer) or not context.moved_on_elsewhere(interviewer):
+    if shown is None or not context.moved_on_elsewhere(interviewer):
         return
     if (text := unsaved(shown)) is not None:
         st.session_state["flash"] = str(SessionMovedOn(MOVED_ON))
@@ -226,10 +227,9 @@ def coding_round(session_id: str, number: int) -> None:
     st.markdown("**Examples**")
     examples = "\n".join(f"{t.call}  # -> {t.expected or 'raises ' + str(t.raises)}" for t in task.examples)
     st.code(examples, "python", wrap_lines=True)  # long calls wrap instead of running off the right edge
-    saved = attempt.code or f"{task.signature}\n    ...\n"
     key = f"code-{session_id}-{number}"
     st.session_state.setdefault(EDITORS_SHOWN, {})[session_id] = key
-    code = code_box(key, saved)
+    code = code_box(key, attempt.code or task.starter())
     run, submit = st.columns(2)
     if run.button("Run examples", icon=":material/play_arrow:", width="stretch"):
         try:
@@ -244,8 +244,8 @@ def coding_round(session_id: str, number: int) -> None:
     # the last run's results stay until the next run: a late save from the editor reruns this part of the page
     if report := st.session_state.get(EXAMPLE_RUNS, {}).get(key):
         draw_test_results(report)
-    if code != saved:  # typed since the last save (never the untouched template: that is not an answer)
-        save_draft(interviewer, code, key)
+    if (typed := unsaved(key)) is not None:  # typed since this page last saved (or was told it could not)
+        save_draft(interviewer, typed, key)
 
 
 def save_draft(interviewer: Interviewer, code: str, key: str) -> None:
@@ -266,6 +266,7 @@ def save_draft(interviewer: Interviewer, code: str, key: str) -> None:
             return
     st.session_state["flash"] = problem
     keep_unsent((code,))
+    mark_saved(key, code)  # told once; the next edit tries again
     st.rerun(scope="app")
 
 

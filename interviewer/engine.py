@@ -255,8 +255,9 @@ class Interviewer:
         mark = len(self.state.transcript)
         if self._enforce_time(draft=None):
             return self.state.transcript[mark:]
-        _, attempt = self._coding_attempt(code or " ")  # an emptied editor is a draft too
-        kept = code if code.strip() else None
+        question, attempt = self._coding_attempt(code or " ")  # an emptied editor is a draft too
+        assert question.coding is not None
+        kept = None if code.strip() in ("", question.coding.starter().strip()) else code  # nothing written
         if kept != attempt.code:
             attempt.code = kept
             self._save()

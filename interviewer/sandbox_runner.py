@@ -175,8 +175,8 @@ def own_traceback(exc: BaseException, filename: str) -> str | None:
 
 
 def syntax_message(exc: SyntaxError) -> str:
-    where = f"line {exc.lineno}" + (f", column {exc.offset}" if exc.offset else "")
-    text = f"{type(exc).__name__} on {where}: {exc.msg}"
+    where = f" on line {exc.lineno}" + (f", column {exc.offset}" if exc.offset else "") if exc.lineno else ""
+    text = f"{type(exc).__name__}{where}: {exc.msg}"
     if exc.text:
         text += "\n    " + exc.text.rstrip("\n").strip()
     return text

@@ -364,7 +364,7 @@ def test_dunder_names_stay_literal_in_markdown() -> None:
 
 def editor_key(app: AppTest) -> str:
     """The key of the code editor on the page (a custom component: AppTest reaches it through session state)."""
-    [key] = [k[: -len("-opening")] for k in app.session_state if k.endswith("-opening")]
+    [key] = [k[: -len("-saved")] for k in app.session_state if k.startswith("code-") and k.endswith("-saved")]
     return key
 
 
@@ -376,7 +376,8 @@ def type_code(app: AppTest, code: str) -> AppTest:
 
 
 def editor_opening(app: AppTest) -> str:
-    return app.session_state[editor_key(app) + "-opening"]
+    """What a freshly loaded editor shows: the code saved for the question (the starter when none)."""
+    return app.session_state[editor_key(app) + "-saved"]
 
 
 @needs_sandbox

@@ -276,3 +276,48 @@ def test_the_question_stays_on_the_page_after_an_answer_on_a_timed_interview_cho
         assert any(question in text for text in texts), texts
         assert page.get_by_text("Question 1 of 2").count()
         browser.close()
+
+
+@needs_sandbox
+def test_the_code_stays_in_the_editor_whatever_the_page_shows_above_it(app_url: str) -> None:
+    """Issue 14, found by a red team: a confirmation or a message drawn above the editor reloaded it with the text
+    it had opened with, and the next keystroke saved that over the work. The component's own key bindings that
+    replace the document (Ctrl+Alt+B opened a JSON list of key bindings in its place) are off."""
+    with playwright_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 1300})
+        page.set_default_timeout(30_000)
+        page.goto(app_url)
+        choose_topic(page, "Coding")
+        page.get_by_role("button", name="Start the interview").click()
+        ace = page.frame_locator("iframe[title*='code_editor']").locator(".ace_editor")
+        ace.wait_for()
+
+        def code() -> str:
+            return ace.evaluate("e => e.env.editor.getValue()")
+
+        ace.click()
+        page.keyboard.press("Control+End")
+        page.keyboard.type("\n# my work")
+        page.keyboard.press("Control+Alt+B")
+        page.keyboard.press("Control+Alt+N")
+        page.wait_for_timeout(600)
+        assert code().endswith("# my work")
+        page.get_by_role("button", name="End interview").click()
+        page.get_by_role("button", name="Keep going").click()
+        page.get_by_role("button", name="End interview").wait_for()
+        page.wait_for_timeout(1000)
+        assert code().endswith("# my work"), "the confirmation coming and going kept the code"
+        page.get_by_text("Ask the interviewer a clarifying question").click()
+        page.get_by_role("button", name="Ask").click()  # empty: refused with a message above the editor
+        page.get_by_text("Type the question you want to ask").wait_for()
+        page.wait_for_timeout(1000)
+        assert code().endswith("# my work"), "a message above the editor kept the code"
+        ace.click()
+        page.keyboard.press("Control+End")
+        page.keyboard.type("\n# more")
+        page.wait_for_timeout(1000)
+        page.reload()
+        ace.wait_for()
+        assert code().endswith("# my work\n# more"), "what was saved is all of it"
+        browser.close()

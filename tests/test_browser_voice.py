@@ -34,7 +34,7 @@ def microphone_args(wav: Path) -> list[str]:
 
 def record_and_stop(page, seconds: float) -> float:  # type: ignore[no-untyped-def]
     """Press record, speak for ``seconds`` (the fake microphone does), press stop; when the stop was pressed."""
-    page.get_by_role("button", name="Record").click()
+    page.get_by_role("button", name="Record", exact=True).click()
     time.sleep(seconds)
     page.get_by_role("button", name="Stop recording").click()
     return time.monotonic()

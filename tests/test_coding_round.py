@@ -247,3 +247,27 @@ def test_code_that_reads_the_runner_for_answers_fails_the_hidden_tests(
     grade = interviewer.state.attempts[0].grade
     assert {p.point_id: p for p in grade.points}["code-tests"].credit == 0.0
     assert grade.score <= 3.0
+
+
+def test_the_starter_code_put_back_counts_as_no_code(bank: Bank, clock: FakeClock) -> None:
+    """Red team: typing and deleting back to the template saved the template, and expiry then graded it."""
+    question = bank.get(QUESTION)
+    interviewer = timed(bank, clock, per_question_seconds=600)
+    interviewer.save_code(question.coding.starter() + "# x")
+    interviewer.save_code(question.coding.starter())
+    assert interviewer.state.attempts[0].code is None
+    clock.advance(601)
+    turns = interviewer.check_time()
+    assert "marked unanswered" in turns[0].text
+
+
+def test_code_with_a_null_byte_gets_a_message_without_a_missing_line_number() -> None:
+    from interviewer.grading.readability import review
+    from interviewer.sandbox_runner import syntax_message
+
+    try:
+        compile("x = 1\x00", "<code>", "exec")
+    except SyntaxError as exc:
+        message = syntax_message(exc)
+    assert "None" not in message and message.startswith("SyntaxError: ")
+    assert all("None" not in finding for finding in review("x = 1\x00").findings)

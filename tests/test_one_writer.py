@@ -146,3 +146,25 @@ def test_a_stale_tab_code_never_lands_on_the_next_question(tmp_path, monkeypatch
     first, second = store.load(session_id).attempts
     assert first.code is None and second.code is None
     store.close()
+
+
+@needs_sandbox
+def test_two_tabs_editing_one_question_the_refused_code_is_not_saved_behind_the_message(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Red team: tab two was told its code was not saved, and the very next rerun saved it over tab one's."""
+    from tests.test_app import new_app, start_mock, type_code
+
+    monkeypatch.setenv("INTERVIEWER_DATA_DIR", str(tmp_path))
+    one = start_mock(new_app(), count=1, topics=["coding"])
+    session_id = one.query_params["session"]
+    two = new_app(session=session_id)
+    first = "def first_tab():\n    return 1\n"
+    second = "def second_tab():\n    return 2\n"
+    one = type_code(one, first)
+    two = type_code(two, second)
+    assert any("another tab" in e.value for e in two.error)
+    two.run()  # the page reruns (the clock, a click elsewhere): nothing new was typed
+    store = TranscriptStore(f"sqlite:///{tmp_path / 'interviews.db'}")
+    assert store.load(session_id).attempts[0].code == first
+    two = type_code(two, second + "# typed after the message\n")  # the candidate goes on, having been told
+    assert store.load(session_id).attempts[0].code == second + "# typed after the message\n"
+    store.close()

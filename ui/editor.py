@@ -21,23 +21,29 @@ OPTIONS = {
 }
 # the component turns live completion on by default: its pop-up takes Enter, so "if x:" + Enter became "xrange"
 PROPS = {"enableLiveAutocompletion": False, "enableBasicAutocompletion": False, "enableSnippets": False}
-# the component binds Escape to leaving its snippet editor, which swallows the key even when that editor is closed;
-# moved elsewhere, Escape reaches Ace's own "stop editing" (blurTextInput) and the keyboard can leave the editor
+UNUSED_KEY = {"win": "Ctrl-Alt-Shift-F12", "mac": "Command-Alt-Shift-F12"}
+# The component's own commands, moved out of reach: Escape left its snippet editor (and so swallowed the key, which
+# Ace needs to stop editing), Ctrl+Alt+B and Ctrl+Alt+N swapped the code for a list of key bindings or snippets,
+# and Ctrl+/ appended "ghost text" where Ace comments the line out.
 KEYBINDINGS = {
-    "commands": [{"name": "exitSession", "bindkey": {"win": "Ctrl-Alt-Shift-Esc", "mac": "Command-Alt-Shift-Esc"}}]
+    "commands": [
+        {"name": name, "bindkey": UNUSED_KEY}
+        for name in ("exitSession", "abandonSession", "editKeyBindings", "editSnippets", "appendGhostText")
+    ]
 }
 HELP = "Tab and Shift-Tab indent and outdent. From the keyboard: Enter starts editing, Escape stops, Tab moves on."
 
 
-def code_box(key: str, initial: str) -> str:
+def code_box(key: str, saved: str) -> str:
     """Draw the editor and return the code in it now.
 
-    ``initial`` is what the editor opens with (the saved draft after a reload). It is pinned for the life of the
-    box in this browser tab: a changed argument would make the component replace the text being typed."""
+    The editor opens with the newest text the app knows: what the browser last sent, else ``saved``. That only
+    matters when the browser loads it afresh (a refresh, or the page reshaped around it): while it is on screen
+    the component keeps its own text and ignores a changed argument, so nothing typed is ever replaced."""
     st.markdown("**Your code**")
-    opening = st.session_state.setdefault(f"{key}-opening", initial)
+    st.session_state.setdefault(f"{key}-saved", saved)
     value = code_editor(
-        opening,
+        sent(key) or saved,
         lang="python",
         height=[14, 30],  # lines: grows with the code up to 30, then scrolls
         response_mode=["debounce", "blur"],
@@ -48,7 +54,15 @@ def code_box(key: str, initial: str) -> str:
     )
     st.caption(HELP)
     if not value or not value.get("id"):  # nothing sent from the browser yet: the editor holds what it opened with
-        return opening
+        return saved
+    return str(value.get("text", ""))
+
+
+def sent(key: str) -> str | None:
+    """What the browser last sent from the editor ``key`` (None: nothing yet)."""
+    value = st.session_state.get(key)
+    if not isinstance(value, dict) or not value.get("id"):
+        return None
     return str(value.get("text", ""))
 
 
@@ -58,9 +72,5 @@ def mark_saved(key: str, code: str) -> None:
 
 def unsaved(key: str) -> str | None:
     """What the browser last sent from the editor ``key``, if it was never saved (None: nothing, or saved)."""
-    value = st.session_state.get(key)
-    if not isinstance(value, dict) or not value.get("id"):
-        return None
-    text = str(value.get("text", ""))
-    saved = st.session_state.get(f"{key}-saved", st.session_state.get(f"{key}-opening"))
-    return None if text == saved else text
+    text = sent(key)
+    return None if text is None or text == st.session_state.get(f"{key}-saved") else text

@@ -55,7 +55,8 @@ def review(code: str) -> ReadabilityReview:
     try:
         tree = ast.parse(code)
     except SyntaxError as exc:
-        return ReadabilityReview(0.0, [f"line {exc.lineno}: the code does not parse ({exc.msg})"])
+        where = f"line {exc.lineno}: " if exc.lineno else ""
+        return ReadabilityReview(0.0, [f"{where}the code does not parse ({exc.msg})"])
     findings: list[str] = []
     clever: list[str] = []
     for node in ast.walk(tree):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import threading
+import time
 import wave
 from collections import deque
 from dataclasses import dataclass, field
@@ -56,6 +57,7 @@ def timed_words(
 @dataclass
 class FakeAudio:
     heard: deque[Heard | Refused] = field(default_factory=deque)
+    handled_seconds: list[float] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def script(self, *replies: Heard | Refused) -> None:
@@ -67,6 +69,13 @@ class FakeAudio:
         return {"POST /v1/audio/transcriptions": self._transcribe, "POST /v1/audio/speech": self._speak}
 
     def _transcribe(self, request: RecordedRequest) -> RouteReply:
+        started = time.perf_counter()
+        try:
+            return self._answer(request)
+        finally:
+            self.handled_seconds.append(time.perf_counter() - started)  # the server's own time, for benchmarks
+
+    def _answer(self, request: RecordedRequest) -> RouteReply:
         if b'name="file"' not in request.raw:
             return _error(400, "No audio file in the request.")
         with self._lock:
