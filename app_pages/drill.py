@@ -11,7 +11,7 @@ from interviewer.voice.models import Delivery
 from ui import context
 from ui.sidebar import draw_sidebar
 from ui.views import draw_delivery, draw_grade
-from ui.voice import spoken_answer
+from ui.voice import voice_panel
 
 st.title("Explanation drill")
 st.caption(
@@ -65,6 +65,10 @@ def send(interviewer: Interviewer, moved_on: bool, answer: str, delivery: Delive
     st.rerun()
 
 
+def send_spoken(interviewer: Interviewer, answer: str, delivery: Delivery) -> None:
+    send(interviewer, context.moved_on_elsewhere(interviewer), answer, delivery)
+
+
 def drill(interviewer: Interviewer) -> None:
     attempt = interviewer.state.attempts[-1]
     question = context.bank().get(attempt.question_id)
@@ -91,8 +95,7 @@ def drill(interviewer: Interviewer) -> None:
         hints = [t.text for t in interviewer.state.transcript if t.kind == "hint" and t.at >= attempt.asked_at]
         for hint in hints:
             st.info(hint, icon=":material/lightbulb:")
-        if spoken := spoken_answer(interviewer):
-            send(interviewer, moved_on, *spoken)
+        voice_panel(interviewer, send_spoken)
         if answer := st.chat_input("Your explanation", key=ANSWER_KEY):
             send(interviewer, moved_on, answer)
         return

@@ -14,7 +14,7 @@ from ui.clock import draw_clock
 from ui.editor import code_box, mark_saved, unsaved
 from ui.sidebar import draw_sidebar
 from ui.views import draw_report, draw_test_results, draw_transcript, streaming_voice
-from ui.voice import spoken_answer
+from ui.voice import voice_panel
 
 st.title("Mock interview")
 
@@ -176,8 +176,7 @@ def interview(interviewer: Interviewer) -> None:
     if question is not None and question.kind == "coding" and attempt is not None and attempt.code_report is None:
         coding_round(interviewer.state.id, len(interviewer.state.attempts))
         return
-    if spoken := spoken_answer(interviewer):
-        act(interviewer, interviewer.answer, *spoken)
+    voice_panel(interviewer, lambda current, text, delivery: act(current, current.answer, text, delivery))
     if answer := st.chat_input("Your answer", key=answer_box(interviewer)):
         act(interviewer, interviewer.answer, answer)
 

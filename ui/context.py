@@ -22,6 +22,7 @@ from interviewer.llm.base import LLMError
 from interviewer.models import SavedSettings, SessionConfig, StorageError, utc_now
 from interviewer.settings import Settings, with_overrides
 from interviewer.store import SessionNotFound, TranscriptStore
+from interviewer.voice.transcription import Transcriber
 
 SESSION_PARAM = "session"
 OVERRIDES = "settings_overrides"
@@ -107,6 +108,24 @@ def backend() -> Backend:
             st.session_state[BACKEND_ERROR] = f"The model backend cannot start ({exc}); using the offline backend."
         cached = (fingerprint, built)
         st.session_state["_backend"] = cached
+    return cached[1]
+
+
+def transcriber() -> Transcriber | None:
+    """The transcription client, built once per browser session and configuration like the backend (building one
+    costs tens of milliseconds, which a transcript waiting to appear would feel); None when voice is off."""
+    current = settings()
+    if not current.transcription_base_url:
+        return None
+    key = current.transcription_key
+    fingerprint = hashlib.sha256(
+        f"{current.transcription_base_url}|{current.transcription_model}|{key.get_secret_value() if key else ''}|"
+        f"{current.timeout_seconds}|{current.max_retries}".encode()
+    ).hexdigest()
+    cached = st.session_state.get("_transcriber")
+    if cached is None or cached[0] != fingerprint:
+        cached = (fingerprint, Transcriber.from_settings(current))
+        st.session_state["_transcriber"] = cached
     return cached[1]
 
 

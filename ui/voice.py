@@ -6,7 +6,7 @@ with the answer; the audio itself is not stored."""
 
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -22,40 +22,52 @@ NEEDS_SERVER = (
 )
 
 
-def spoken_answer(interviewer: Interviewer) -> tuple[str, Delivery] | None:
-    """Draw the voice panel; the corrected transcript and its delivery once the candidate sends it."""
-    state = interviewer.state
-    attempt = state.current
-    if attempt is None:
-        return None
-    key = f"voice-{state.id}-{len(state.attempts)}-{len(attempt.answers)}"  # a fresh recorder for each answer
-    transcriber = Transcriber.from_settings(context.settings())
-    if transcriber is None:
+Send = Callable[[Interviewer, str, Delivery], None]
+
+
+def voice_panel(interviewer: Interviewer, send: Send) -> None:
+    """The recorder and the correction box under the question; ``send`` takes the corrected answer."""
+    if interviewer.state.current is None:
+        return
+    if context.transcriber() is None:
         st.caption(f":material/mic_off: {NEEDS_SERVER}")
-        return None
+        return
+    _panel(interviewer.state.id, send)
+
+
+@st.fragment
+def _panel(session_id: str, send: Send) -> None:
+    """A fragment: a new recording reruns only this part of the page, so its transcript shows sooner."""
+    interviewer = context.open_interviewer(session_id, resume=False)
+    transcriber = context.transcriber()
+    if interviewer is None or interviewer.state.current is None or transcriber is None:
+        return
+    state = interviewer.state
+    attempt = interviewer.state.current
+    key = f"voice-{state.id}-{len(state.attempts)}-{len(attempt.answers)}"  # a fresh recorder for each answer
     recording = st.audio_input(
         "Answer out loud",
         key=f"{key}-audio",
         help="Speak your answer, stop the recording, then check the transcript before sending it.",
     )
     if recording is None:
-        return None
-    audio = recording.getvalue()
-    heard = _transcribed(key, audio, transcriber, state.config.per_question_seconds)
+        return
+    heard = _transcribed(key, recording.file_id, recording.getvalue(), transcriber, state.config.per_question_seconds)
     if heard is None:
-        return None
+        return
     with st.form(f"{key}-form"):
         text = st.text_area("What was heard: correct it if needed, then send", key=f"{key}-text", height=150)
         if st.form_submit_button("Send this answer", type="primary", icon=":material/send:"):
-            return text, heard
-    return None
+            send(interviewer, text, heard)
 
 
-def _transcribed(key: str, audio: bytes, transcriber: Transcriber, allowed: float | None) -> Delivery | None:
-    """The delivery of this recording, transcribing it once (the text goes into the correction box)."""
-    digest = hashlib.sha256(audio).hexdigest()
+def _transcribed(
+    key: str, recording: str, audio: bytes, transcriber: Transcriber, allowed: float | None
+) -> Delivery | None:
+    """The delivery of this recording (by its upload id: a new recording is a new one even if it sounds the same),
+    transcribing it once; the text goes into the correction box."""
     done = st.session_state.get(f"{key}-heard")
-    if done is not None and done[0] == digest:
+    if done is not None and done[0] == recording:
         return done[1]
     try:
         with st.spinner("Transcribing…"):
@@ -68,6 +80,6 @@ def _transcribed(key: str, audio: bytes, transcriber: Transcriber, allowed: floa
         st.warning("Nothing was heard in that recording. Check the microphone and record again.")
         return None
     delivery = measure(transcript, wav_seconds(audio), allowed)
-    st.session_state[f"{key}-heard"] = (digest, delivery)
+    st.session_state[f"{key}-heard"] = (recording, delivery)
     st.session_state[f"{key}-text"] = transcript.text
     return delivery
