@@ -9,6 +9,7 @@ from interviewer.engine import MOVED_ON, Interviewer, InterviewError, SessionMov
 from interviewer.models import PLAN_DAYS, SessionConfig
 from interviewer.voice.models import Delivery
 from ui import context
+from ui.read_aloud import read_aloud
 from ui.sidebar import draw_sidebar
 from ui.views import draw_delivery, draw_grade
 from ui.voice import voice_panel
@@ -73,6 +74,7 @@ def drill(interviewer: Interviewer) -> None:
     attempt = interviewer.state.attempts[-1]
     question = context.bank().get(attempt.question_id)
     st.subheader(question.prompt)
+    read_aloud(question.prompt, f"{interviewer.state.id}-{len(interviewer.state.attempts)}")
     if message := st.session_state.pop("flash", None):
         st.error(message)
     unsent = st.session_state.pop("unsent", None)

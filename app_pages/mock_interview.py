@@ -12,6 +12,7 @@ from interviewer.sandbox import availability
 from ui import context
 from ui.clock import draw_clock
 from ui.editor import code_box, mark_saved, unsaved
+from ui.read_aloud import read_aloud
 from ui.sidebar import draw_sidebar
 from ui.views import draw_report, draw_test_results, draw_transcript, streaming_voice
 from ui.voice import voice_panel
@@ -145,6 +146,10 @@ def interview(interviewer: Interviewer) -> None:
         draw_clock(interviewer)
     with st.container(key="transcript"):
         draw_transcript(interviewer.state.transcript)
+    with st.container(key="read-aloud"):
+        said = [(n, t) for n, t in enumerate(interviewer.state.transcript) if t.role == "interviewer"]
+        if said:
+            read_aloud(said[-1][1].text, f"{interviewer.state.id}-{said[-1][0]}")
     keep_code_from_a_stale_editor(interviewer)
     context.mark_shown(interviewer)
     # what comes and goes above the editor lives in keyed containers: an element more or less before it would

@@ -74,6 +74,17 @@ class Settings(BaseSettings):
         description="The transcription server's key. Unset: the model key, only if both are the same server.",
     )
 
+    speech_base_url: str | None = Field(
+        default=None,
+        description="An OpenAI-compatible speech server (/v1/audio/speech) for reading the interviewer aloud. "
+        "Unset: the browser's own speech synthesis (offline, no key).",
+    )
+    speech_model: str = "tts-1"
+    speech_voice: str = "alloy"
+    speech_api_key: SecretStr | None = Field(
+        default=None, description="The speech server's key. Unset: the model key, only if both are the same server."
+    )
+
     max_follow_ups: int = Field(default=1, ge=0, le=5)
     per_question_seconds: float | None = Field(default=None, gt=0)
     total_seconds: float | None = Field(default=None, gt=0)
@@ -91,10 +102,17 @@ class Settings(BaseSettings):
 
     @property
     def transcription_key(self) -> SecretStr | None:
-        """The key to send to the transcription server: its own, or the model key when it is the same server."""
-        if self.transcription_api_key is not None:
-            return self.transcription_api_key
-        if self.transcription_base_url and same_server(self.transcription_base_url, self.base_url):
+        return self._key_for(self.transcription_base_url, self.transcription_api_key)
+
+    @property
+    def speech_key(self) -> SecretStr | None:
+        return self._key_for(self.speech_base_url, self.speech_api_key)
+
+    def _key_for(self, url: str | None, own: SecretStr | None) -> SecretStr | None:
+        """The key to send to an audio server: its own, or the model key when it is the model's own server."""
+        if own is not None:
+            return own
+        if url and same_server(url, self.base_url):
             return self.api_key
         return None
 

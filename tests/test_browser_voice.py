@@ -80,3 +80,40 @@ def test_a_mock_interview_answered_out_loud(tmp_path: Path) -> None:
         assert "words a minute" in page.get_by_text("Spoken:").first.inner_text()
         page.screenshot(path=ARTIFACTS / "10-voice-report.png", full_page=True)
         browser.close()
+
+
+def test_the_interviewer_is_read_aloud_by_the_browser(tmp_path: Path) -> None:
+    with (
+        running_app(tmp_path, {"INTERVIEWER_MAX_FOLLOW_UPS": "0"}) as url,
+        playwright_api.sync_playwright() as pw,
+    ):
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 1100})
+        context.add_init_script(path=str(Path(__file__).parent / "speech_stub.js"))
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        page.goto(url)
+        choose_topic(page, "Data structures")
+        page.get_by_role("button", name="Start the interview").click()
+        message = page.locator('[data-testid="stChatMessage"]').first
+        question = message.locator('[data-testid="stMarkdownContainer"]').first.inner_text()
+        frame = page.frame_locator("iframe[title*='read_aloud']")
+        frame.get_by_role("button", name="Read the interviewer's words aloud").wait_for()
+
+        def spoken() -> list[str]:
+            return frame.locator("body").evaluate("() => window.__spoken")
+
+        assert spoken() == [], "nothing is said until the candidate turns it on"
+        page.get_by_text("Read the interviewer aloud").click()
+        frame.locator("body").evaluate("() => new Promise(r => setTimeout(r, 1500))")
+        [said] = spoken()
+        assert said.split()[:6] == question.split()[:6]
+        frame.get_by_role("button", name="Read the interviewer's words aloud").click()  # Listen: say it again
+        assert spoken() == [said, said]
+        send = page.get_by_placeholder("Your answer")
+        send.fill("Lists are mutable; tuples are not.")
+        send.press("Enter")
+        page.get_by_text("Question 2 of").wait_for()
+        frame.locator("body").evaluate("() => new Promise(r => setTimeout(r, 1500))")
+        assert len(spoken()) == 3 and spoken()[-1] != said, "the next question is read when it is asked"
+        browser.close()

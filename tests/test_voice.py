@@ -161,3 +161,21 @@ def test_a_spoken_answer_keeps_its_delivery_with_the_answer_and_in_the_report(ba
     assert typed.deliveries == [] and typed.spoken == []
     first, second = build_report(store.load(interviewer.state.id), bank).questions
     assert first.delivery == [delivery] and second.delivery == []
+
+
+def test_the_interviewer_is_spoken_by_the_speech_server_and_its_key_stays_with_it() -> None:
+    from interviewer.voice.speech import Speaker, SpeechError
+
+    fake = FakeAudio()
+    with FakeOpenAIServer(routes=fake.routes, require_api_key="tts-key") as server:
+        speaker = Speaker(server.base_url, "tts-1", "alloy", "tts-key", timeout=5)
+        audio = speaker.speak("What is the difference between a list and a tuple?")
+        [request] = server.requests
+        assert audio.startswith(b"RIFF") and wav_seconds(audio) > 0
+        assert request.path == "/v1/audio/speech" and request.body["input"].startswith("What is the difference")
+        assert request.body["voice"] == "alloy" and request.body["response_format"] == "wav"
+        with pytest.raises(SpeechError, match="401"):
+            Speaker(server.base_url, "tts-1", "alloy", "wrong-key", timeout=5).speak("Hello.")
+    key = SecretStr("sk-model-key-123456")
+    assert Settings(_env_file=None, api_key=key, speech_base_url="http://127.0.0.1:9000/v1").speech_key is None
+    assert Settings(_env_file=None, api_key=key, speech_base_url="https://api.openai.com/v1").speech_key == key

@@ -3,6 +3,7 @@ transcription server is a message and the recording is kept to try again."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -116,3 +117,35 @@ def test_a_drill_can_be_answered_out_loud(audio_server: tuple[FakeOpenAIServer, 
     assert not app.exception
     assert app.metric and app.metric[0].label == "Score"
     assert any(c.value.startswith("Spoken:") for c in app.caption)
+
+
+def test_the_interviewer_is_read_aloud_by_the_speech_server_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = FakeAudio()
+    with FakeOpenAIServer(routes=fake.routes) as server:
+        monkeypatch.setenv("INTERVIEWER_SPEECH_BASE_URL", server.base_url)
+        app = start_mock(new_app(), count=1)
+        assert not app.get("audio"), "nothing is read aloud until the candidate asks"
+        [toggle] = [t for t in app.toggle if t.label == "Read the interviewer aloud"]
+        toggle.set_value(True)
+        app = app.run()
+        assert not app.exception and len(app.get("audio")) == 1
+        question = chat(app)[0][1]
+        [request] = [r for r in server.requests if r.path == "/v1/audio/speech"]
+        assert request.body["input"] == " ".join(question.replace("`", "").split())
+        app.run()
+        assert len([r for r in server.requests if r.path == "/v1/audio/speech"]) == 1, "spoken once per turn"
+
+
+def test_without_a_speech_server_the_browser_reads_aloud() -> None:
+    app = start_mock(new_app(), count=2)
+    [toggle] = [t for t in app.toggle if t.label == "Read the interviewer aloud"]
+    toggle.set_value(True)
+    app = app.run()
+    assert not app.exception and not app.get("audio")
+    [voice] = app.get("component_instance")
+    args = json.loads(voice.proto.json_args)
+    assert args["autoplay"] is True and args["text"] == " ".join(chat(app)[0][1].replace("`", "").split())
+    first_id = args["id"]
+    app.chat_input[0].set_value("Lists are mutable; tuples are not.").run()  # the next thing the interviewer says
+    [voice] = app.get("component_instance")
+    assert json.loads(voice.proto.json_args)["id"] != first_id, "a new turn is a new thing to say"
