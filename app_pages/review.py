@@ -14,7 +14,7 @@ from interviewer.report import build_report
 from interviewer.store import SessionNotFound
 from ui import context
 from ui.sidebar import draw_sidebar
-from ui.views import draw_report, draw_transcript
+from ui.views import delivery_row, draw_report, draw_speaking_progress, draw_transcript
 
 st.title("Review")
 draw_sidebar(None)
@@ -80,7 +80,7 @@ with tab_transcript:
     draw_transcript(state.transcript)
 
 st.header("Progress")
-rows = []
+rows, spoken = [], []
 for summary in sessions:
     try:
         past = store.load(summary.id, user=user)
@@ -89,6 +89,7 @@ for summary in sessions:
     for item in build_report(past, bank).questions:
         if item.score is not None:
             rows.append({"date": summary.created_at.date(), "topic": label(item.topic), "score": item.score})
+        spoken += [{"date": summary.created_at.date(), **delivery_row(d)} for d in item.delivery]
 if rows:
     # points as well as lines: a topic practised on one day only is still seen
     progress = pd.DataFrame(rows).groupby(["date", "topic"], as_index=False)["score"].mean()
@@ -103,6 +104,8 @@ if rows:
         )
     )
     st.altair_chart(chart, width="stretch")
+if spoken:
+    draw_speaking_progress(pd.DataFrame(spoken))
 
 
 def point_statement(question_id: str, point_id: str) -> str:

@@ -76,6 +76,10 @@ def test_a_spoken_answer_is_transcribed_corrected_sent_graded_and_its_delivery_r
     assert attempt.answers == [MEANT] and attempt.deliveries[0].fillers == {"um": 1}
     store.close()
     assert len(server.requests) == 1, "transcribed once, however often the page reran"
+    app.switch_page("app_pages/review.py").run()
+    assert not app.exception
+    assert any(h.value == "Speaking" for h in app.subheader), "delivery over time on the review page"
+    assert any(c.value.startswith("Spoken:") for c in app.caption), "and under the answer in the report"
 
 
 @needs_speech

@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 import re
 
+import altair as alt
+import pandas as pd
 import streamlit as st
 
 from interviewer.engine import Interviewer
@@ -183,3 +185,33 @@ def draw_delivery(deliveries: list[Delivery]) -> None:
         st.caption("Spoken: " + " · ".join(parts))
         for note in delivery_notes(delivery):
             st.info(note, icon=":material/record_voice_over:")
+
+
+def delivery_row(delivery: Delivery) -> dict[str, float | None]:
+    return {
+        "words a minute": delivery.words_per_minute,
+        "fillers per 100 words": delivery.fillers_per_100_words,
+        "long pauses": float(len(delivery.long_pauses)) if delivery.timestamps else None,
+    }
+
+
+def draw_speaking_progress(spoken: pd.DataFrame) -> None:
+    """Delivery of the spoken answers over time: one small chart per figure, each day's average as a point."""
+    st.subheader("Speaking")
+    st.caption(
+        "Spoken answers only. Usual ranges: about 110-190 words a minute, under 5 fillers per 100 words, "
+        "no silences of 3 s or more (docs/voice.md gives the sources)."
+    )
+    daily = spoken.groupby("date", as_index=False).mean(numeric_only=True)
+    columns = st.columns(3)
+    for column, figure in zip(columns, ("words a minute", "fillers per 100 words", "long pauses"), strict=True):
+        chart = (
+            alt.Chart(daily.dropna(subset=[figure]))
+            .mark_line(point=alt.OverlayMarkDef(size=60))
+            .encode(
+                x=alt.X("date:T", title="day", axis=alt.Axis(format="%m-%d", tickCount="day")),
+                y=alt.Y(f"{figure}:Q", title=figure),
+                tooltip=["date:T", alt.Tooltip(f"{figure}:Q", format=".1f")],
+            )
+        )
+        column.altair_chart(chart, width="stretch")
