@@ -174,7 +174,7 @@ def test_the_interviewer_is_spoken_by_the_speech_server_and_its_key_stays_with_i
         assert audio.startswith(b"RIFF") and wav_seconds(audio) > 0
         assert request.path == "/v1/audio/speech" and request.body["input"].startswith("What is the difference")
         assert request.body["voice"] == "alloy" and request.body["response_format"] == "wav"
-        with pytest.raises(SpeechError, match="401"):
+        with pytest.raises(SpeechError, match="INTERVIEWER_SPEECH_API_KEY"):
             Speaker(server.base_url, "tts-1", "alloy", "wrong-key", timeout=5).speak("Hello.")
     key = SecretStr("sk-model-key-123456")
     assert Settings(_env_file=None, api_key=key, speech_base_url="http://127.0.0.1:9000/v1").speech_key is None

@@ -54,5 +54,7 @@ class Speaker:
                 model=self.model, voice=self.voice, input=text, response_format="wav"
             )
             return reply.read()
+        except openai.AuthenticationError as exc:
+            raise SpeechError("The speech server rejected the key (401). Check INTERVIEWER_SPEECH_API_KEY.") from exc
         except openai.OpenAIError as exc:
             raise SpeechError(describe_error(exc, self.base_url, self.model, self.timeout)) from exc

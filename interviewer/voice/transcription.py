@@ -70,6 +70,10 @@ class Transcriber:
                 if not _refuses_timestamps(exc):
                     raise
                 reply = self._request(filename, audio, timestamps=False)  # e.g. gpt-4o-transcribe: text only
+        except openai.AuthenticationError as exc:
+            raise TranscriptionError(
+                "The transcription server rejected the key (401). Check INTERVIEWER_TRANSCRIPTION_API_KEY."
+            ) from exc
         except openai.OpenAIError as exc:
             raise TranscriptionError(describe_error(exc, self.base_url, self.model, self.timeout)) from exc
         return parse_reply(reply)
