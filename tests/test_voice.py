@@ -71,6 +71,9 @@ def test_server_failures_are_messages_that_never_show_the_key() -> None:
     down = Transcriber(f"http://127.0.0.1:{port}/v1", "whisper-1", None, timeout=2, max_retries=0)
     with pytest.raises(TranscriptionError, match="Cannot connect"):
         down.transcribe(b"RIFF....WAVE")
+    with FakeOpenAIServer(routes=FakeAudio().routes, require_api_key="right") as server:
+        with pytest.raises(TranscriptionError, match="INTERVIEWER_TRANSCRIPTION_API_KEY"):
+            transcriber(server, key="wrong").transcribe(b"RIFF....WAVE")
     with pytest.raises(TranscriptionError, match="empty"):
         down.transcribe(b"")
     with pytest.raises(TranscriptionError, match="limit"):
