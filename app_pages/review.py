@@ -11,7 +11,7 @@ import streamlit as st
 from interviewer.export import to_json, to_markdown
 from interviewer.formatting import label
 from interviewer.report import build_report
-from interviewer.store import SessionNotFound
+from interviewer.store import SessionNotFound, UnreadableSession
 from ui import context
 from ui.sidebar import draw_sidebar
 from ui.views import delivery_row, draw_report, draw_speaking_progress, draw_transcript
@@ -50,6 +50,9 @@ for s in sessions:  # two sessions started in the same minute on the same topics
 chosen = st.selectbox("Open a session", list(labels), format_func=labels.__getitem__)
 try:
     state = store.load(chosen, user=user)
+except UnreadableSession as exc:
+    st.error(str(exc))
+    st.stop()
 except SessionNotFound:  # deleted in another tab since the list was read
     st.info("That session was just deleted. Choose another.")
     st.stop()

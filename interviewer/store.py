@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import (
     DateTime,
     Float,
@@ -211,6 +211,11 @@ class SessionSummary(BaseModel):
 
 class SessionNotFound(LookupError):
     pass
+
+
+class UnreadableSession(SessionNotFound):
+    """The session's stored state does not validate (written by a faulty version, or damaged): it is left alone,
+    and the pages that list sessions go on without it."""
 
 
 def where(url: str) -> str:
@@ -439,7 +444,13 @@ class TranscriptStore:
             row = db.get(SessionRow, session_id)
             if row is None or (user is not None and row.user != user):
                 raise SessionNotFound(f"no session {session_id!r}")
-            state = SessionState.model_validate_json(row.state)
+            try:
+                state = SessionState.model_validate_json(row.state)
+            except ValidationError as exc:
+                raise UnreadableSession(
+                    f"Session {session_id} is stored in a form this version cannot read ({exc.error_count()} "
+                    "problem(s)); it is left as it is."
+                ) from exc
             state.version = row.version or 0  # the row's version is the one a save is compared with
             return state
 

@@ -71,9 +71,11 @@ def test_server_failures_are_messages_that_never_show_the_key() -> None:
     down = Transcriber(f"http://127.0.0.1:{port}/v1", "whisper-1", None, timeout=2, max_retries=0)
     with pytest.raises(TranscriptionError, match="Cannot connect"):
         down.transcribe(b"RIFF....WAVE")
-    with FakeOpenAIServer(routes=FakeAudio().routes, require_api_key="right") as server:
-        with pytest.raises(TranscriptionError, match="INTERVIEWER_TRANSCRIPTION_API_KEY"):
-            transcriber(server, key="wrong").transcribe(b"RIFF....WAVE")
+    with (
+        FakeOpenAIServer(routes=FakeAudio().routes, require_api_key="right") as server,
+        pytest.raises(TranscriptionError, match="INTERVIEWER_TRANSCRIPTION_API_KEY"),
+    ):
+        transcriber(server, key="wrong").transcribe(b"RIFF....WAVE")
     with pytest.raises(TranscriptionError, match="empty"):
         down.transcribe(b"")
     with pytest.raises(TranscriptionError, match="limit"):
@@ -182,3 +184,47 @@ def test_the_interviewer_is_spoken_by_the_speech_server_and_its_key_stays_with_i
     key = SecretStr("sk-model-key-123456")
     assert Settings(_env_file=None, api_key=key, speech_base_url="http://127.0.0.1:9000/v1").speech_key is None
     assert Settings(_env_file=None, api_key=key, speech_base_url="https://api.openai.com/v1").speech_key == key
+
+
+def test_impossible_timestamps_lose_their_timing_and_never_poison_the_session(bank: Bank, store) -> None:  # type: ignore[no-untyped-def]
+    """Red team: one word ending at 1e999 (JSON reads it as infinity) made an infinite pace that was saved as null,
+    and the session, and the review page, could no longer be read."""
+    import json
+
+    reply = json.loads(
+        '{"text": "a b c d", "duration": 1e999, "words": [{"word": "a", "start": 0.1, "end": 0.4},'
+        '{"word": "b", "start": 0.5, "end": 1e999}, {"word": "c", "start": 2.0, "end": 1.0},'
+        '{"word": "d", "start": 1e308, "end": 1e308}]}'
+    )
+    heard = parse_reply(reply)
+    assert [w.word for w in heard.words] == ["a"] and heard.duration is None
+    bounded = parse_reply({"text": "a b", "duration": 2.0, "words": [{"word": "a", "start": 0, "end": 1},
+                                                                     {"word": "b", "start": 50, "end": 51}]})  # fmt: skip
+    assert [w.word for w in bounded.words] == ["a"], "a word after the recording ended is not believed"
+    delivery = measure(heard, recording_seconds=2.0, allowed_seconds=None)
+    config = SessionConfig(question_ids=["lists-vs-tuples"], question_count=1, max_follow_ups=0)
+    interviewer = Interviewer.start(config, bank, OfflineGrader(bank.mistakes), sink=store, clock=FakeClock())
+    interviewer.answer(ANSWER, delivery)
+    assert store.load(interviewer.state.id).attempts[0].deliveries == [delivery]
+
+
+def test_a_stored_session_that_does_not_validate_is_reported_not_crashed_on(bank: Bank, store) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import update
+
+    from interviewer.store import SessionRow, UnreadableSession
+
+    config = SessionConfig(question_ids=["lists-vs-tuples"], question_count=1)
+    interviewer = Interviewer.start(config, bank, OfflineGrader(bank.mistakes), sink=store, clock=FakeClock())
+    with store._sessions() as db, db.begin():
+        db.execute(update(SessionRow).where(SessionRow.id == interviewer.state.id).values(state='{"id": 3}'))
+    with pytest.raises(UnreadableSession, match="cannot read"):
+        store.load(interviewer.state.id)
+
+
+def test_a_key_cut_by_the_message_limit_is_still_not_shown() -> None:
+    key = "whisperLocalKey-" + "k" * 40
+    fake = FakeAudio()
+    fake.script(Refused(500, "x" * 170 + " the administrator. " + key))
+    with FakeOpenAIServer(routes=fake.routes) as server, pytest.raises(TranscriptionError) as failure:
+        transcriber(server, key=key).transcribe(b"RIFF....WAVE")
+    assert "whisperLoca" not in str(failure.value)

@@ -74,7 +74,7 @@ def _describe(exc: Exception, base_url: str, model: str, timeout: float) -> str:
 
 
 def _short(text: str, limit: int = 200) -> str:
-    text = " ".join(text.split())
+    text = redact(" ".join(text.split()))  # before the cut: a key cut in two would no longer be recognised
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class SpokenWord(BaseModel):
+    model_config = ConfigDict(allow_inf_nan=False)
+
     word: str
     start: float = Field(ge=0, description="Seconds from the start of the recording.")
     end: float = Field(ge=0)
@@ -28,6 +30,8 @@ class Pause(BaseModel):
 
 class Delivery(BaseModel):
     """How an answer was spoken. Kept with the answer (the recording itself is not kept)."""
+
+    model_config = ConfigDict(allow_inf_nan=False)  # stored as JSON, where infinity would not read back
 
     words: int = Field(ge=0)
     speaking_seconds: float = Field(ge=0, description="First word's start to last word's end.")

@@ -74,6 +74,11 @@ class Transcriber:
             raise TranscriptionError(
                 "The transcription server rejected the key (401). Check INTERVIEWER_TRANSCRIPTION_API_KEY."
             ) from exc
+        except openai.NotFoundError as exc:
+            raise TranscriptionError(
+                f"{self.base_url} has no transcription model {self.model!r} (404). Check "
+                "INTERVIEWER_TRANSCRIPTION_MODEL and INTERVIEWER_TRANSCRIPTION_BASE_URL."
+            ) from exc
         except openai.OpenAIError as exc:
             raise TranscriptionError(describe_error(exc, self.base_url, self.model, self.timeout)) from exc
         return parse_reply(reply)
@@ -103,20 +108,29 @@ def parse_reply(reply: Any) -> Transcript:
     text = data.get("text")
     if not isinstance(text, str):
         raise TranscriptionError("The transcription server's reply has no text. Is the URL a transcription server?")
+    duration = data.get("duration")
+    duration = float(duration) if _time(duration) else None
     words = []
     for item in data.get("words") or []:
         try:
-            words.append(SpokenWord(word=str(item["word"]), start=float(item["start"]), end=float(item["end"])))
+            start, end = item["start"], item["end"]
+            if not (_time(start) and _time(end) and start <= end and (duration is None or end <= duration + 1)):
+                continue  # a word timed impossibly (infinite, backwards, after the recording) loses its timing
+            words.append(SpokenWord(word=str(item["word"]), start=float(start), end=float(end)))
         except (KeyError, TypeError, ValueError):
             continue  # a malformed word loses its timing, not the answer
     words.sort(key=lambda w: w.start)
-    duration = data.get("duration")
     return Transcript(
         text=text.strip(),
         words=words,
-        duration=float(duration) if isinstance(duration, int | float) and duration >= 0 else None,
+        duration=duration,
         language=data.get("language") if isinstance(data.get("language"), str) else None,
     )
+
+
+def _time(value: object) -> bool:
+    """A real time in seconds: a finite number, not negative, under a day (a server may send anything)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value < 86_400
 
 
 def wav_seconds(audio: bytes) -> float | None:
