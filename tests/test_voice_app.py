@@ -93,6 +93,9 @@ def test_a_failing_server_is_a_message_and_the_recording_is_kept_to_try_again(
     app = record(app, audio)
     assert any("503" in e.value and "recording is kept" in e.value for e in app.error), [e.value for e in app.error]
     assert not [t for t in app.text_area if t.label.startswith("What was heard")]
+    [toggle] = [t for t in app.toggle if t.label == "Read the interviewer aloud"]
+    toggle.set_value(True).run()  # the page reruns for something else: the recording is not sent again
+    assert len(server.requests) == 1 and any("recording is kept" in e.value for e in app.error)
     [again] = [b for b in app.button if b.label == "Transcribe again"]
     again.click()
     app = app.run()

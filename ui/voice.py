@@ -64,22 +64,31 @@ def _panel(session_id: str, send: Send) -> None:
 def _transcribed(
     key: str, recording: str, audio: bytes, transcriber: Transcriber, allowed: float | None
 ) -> Delivery | None:
-    """The delivery of this recording (by its upload id: a new recording is a new one even if it sounds the same),
-    transcribing it once; the text goes into the correction box."""
+    """The delivery of this recording, which is transcribed once: a recording is known by its upload id (a new
+    one is new even if it sounds the same), and a failure is remembered too, so only "Transcribe again" sends the
+    same audio again (a rerun of the page for any other reason does not)."""
     done = st.session_state.get(f"{key}-heard")
-    if done is not None and done[0] == recording:
-        return done[1]
+    if done is None or done[0] != recording:
+        done = (recording, _transcribe(key, audio, transcriber, allowed))
+        st.session_state[f"{key}-heard"] = done
+    outcome = done[1]
+    if isinstance(outcome, Delivery):
+        return outcome
+    st.error(outcome)
+    if st.button("Transcribe again", key=f"{key}-retry", icon=":material/refresh:"):
+        st.session_state.pop(f"{key}-heard", None)
+        st.rerun()
+    return None
+
+
+def _transcribe(key: str, audio: bytes, transcriber: Transcriber, allowed: float | None) -> Delivery | str:
+    """The delivery, with the transcript put in the correction box; or what went wrong."""
     try:
         with st.spinner("Transcribing…"):
             transcript = transcriber.transcribe(audio)
     except TranscriptionError as exc:
-        st.error(f"{exc} Your recording is kept: transcribe it again, or type your answer.")
-        st.button("Transcribe again", key=f"{key}-retry", icon=":material/refresh:")
-        return None
+        return f"{str(exc).rstrip('.')}. Your recording is kept: transcribe it again, or type your answer."
     if not transcript.text.strip():
-        st.warning("Nothing was heard in that recording. Check the microphone and record again.")
-        return None
-    delivery = measure(transcript, wav_seconds(audio), allowed)
-    st.session_state[f"{key}-heard"] = (recording, delivery)
+        return "Nothing was heard in that recording. Check the microphone and record again."
     st.session_state[f"{key}-text"] = transcript.text
-    return delivery
+    return measure(transcript, wav_seconds(audio), allowed)
