@@ -12,7 +12,7 @@ from ui import context
 from ui.read_aloud import read_aloud
 from ui.sidebar import draw_sidebar
 from ui.views import draw_delivery, draw_grade
-from ui.voice import voice_panel
+from ui.voice import keep_stale_transcript, voice_panel
 
 st.title("Explanation drill")
 st.caption(
@@ -75,6 +75,7 @@ def drill(interviewer: Interviewer) -> None:
     question = context.bank().get(attempt.question_id)
     st.subheader(question.prompt)
     read_aloud(question.prompt, f"{interviewer.state.id}-{len(interviewer.state.attempts)}")
+    keep_stale_transcript(interviewer)  # before the messages are drawn: it may add one
     if message := st.session_state.pop("flash", None):
         st.error(message)
     unsent = st.session_state.pop("unsent", None)

@@ -15,7 +15,7 @@ from ui.editor import code_box, mark_saved, unsaved
 from ui.read_aloud import read_aloud
 from ui.sidebar import draw_sidebar
 from ui.views import draw_report, draw_test_results, draw_transcript, streaming_voice
-from ui.voice import voice_panel
+from ui.voice import keep_stale_transcript, voice_panel
 
 st.title("Mock interview")
 
@@ -151,6 +151,7 @@ def interview(interviewer: Interviewer) -> None:
         if said:
             read_aloud(said[-1][1].text, f"{interviewer.state.id}-{said[-1][0]}")
     keep_code_from_a_stale_editor(interviewer)
+    keep_stale_transcript(interviewer)
     context.mark_shown(interviewer)
     # what comes and goes above the editor lives in keyed containers: an element more or less before it would
     # make the browser load the editor afresh (it then shows the newest text the app has, but loses its undo)

@@ -156,3 +156,21 @@ def test_without_a_speech_server_the_browser_reads_aloud() -> None:
     app.chat_input[0].set_value("Lists are mutable; tuples are not.").run()  # the next thing the interviewer says
     [voice] = app.get("component_instance")
     assert json.loads(voice.proto.json_args)["id"] != first_id, "a new turn is a new thing to say"
+
+
+@needs_speech
+def test_a_transcript_waiting_in_a_tab_another_tab_moved_past_is_kept_to_copy(
+    audio_server: tuple[FakeOpenAIServer, FakeAudio],
+) -> None:
+    """Red team: tab two's transcript, waiting to be sent when tab one answered, vanished without a word."""
+    _, fake = audio_server
+    other = "Tuples cannot change, lists can."
+    fake.script(Heard(SAID, timed_words(SAID)), Heard(other, timed_words(other)))
+    one = start_mock(new_app(), count=2)
+    two = new_app(session=one.query_params["session"])
+    one = record(one, speech_wav(SAID))
+    two = record(two, speech_wav(other))
+    one = send(one, MEANT)  # tab one answers first
+    two.run()  # tab two reruns: the session has moved on
+    assert any("another tab" in e.value for e in two.error), [e.value for e in two.error]
+    assert any(c.value == other for c in two.code), "the waiting transcript is on the page to copy"

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from interviewer.engine import Interviewer
+from interviewer.engine import MOVED_ON, Interviewer, SessionMovedOn
 from interviewer.voice.delivery import measure
 from interviewer.voice.models import Delivery
 from interviewer.voice.transcription import Transcriber, TranscriptionError, wav_seconds
@@ -23,6 +23,25 @@ NEEDS_SERVER = (
 
 
 Send = Callable[[Interviewer, str, Delivery], None]
+VOICE_SHOWN = "voice_panels"  # session id -> the key of the voice panel this page last drew
+
+
+def panel_key(interviewer: Interviewer) -> str:
+    """A fresh recorder for each answer."""
+    state = interviewer.state
+    answers = len(state.current.answers) if state.current else 0
+    return f"voice-{state.id}-{len(state.attempts)}-{answers}"
+
+
+def keep_stale_transcript(interviewer: Interviewer) -> None:
+    """Another tab moved the session on while a transcript waited here to be sent: it is shown to copy, with the
+    reason, instead of vanishing with its panel. Call it before the page marks the session as shown."""
+    shown = st.session_state.get(VOICE_SHOWN, {}).get(interviewer.state.id)
+    if shown is None or shown == panel_key(interviewer) or not context.moved_on_elsewhere(interviewer):
+        return
+    if text := st.session_state.pop(f"{shown}-text", None):
+        st.session_state["flash"] = str(SessionMovedOn(MOVED_ON))
+        st.session_state["unsent"] = text
 
 
 def voice_panel(interviewer: Interviewer, send: Send) -> None:
@@ -42,9 +61,12 @@ def _panel(session_id: str, send: Send) -> None:
     transcriber = context.transcriber()
     if interviewer is None or interviewer.state.current is None or transcriber is None:
         return
+    key = panel_key(interviewer)
+    shown = st.session_state.setdefault(VOICE_SHOWN, {})
+    if context.moved_on_elsewhere(interviewer) and session_id in shown:
+        key = shown[session_id]  # the panel this page showed: what is sent from it is refused as moved on, not lost
+    shown[session_id] = key
     state = interviewer.state
-    attempt = interviewer.state.current
-    key = f"voice-{state.id}-{len(state.attempts)}-{len(attempt.answers)}"  # a fresh recorder for each answer
     recording = st.audio_input(
         "Answer out loud",
         key=f"{key}-audio",
