@@ -15,7 +15,7 @@ from ui.editor import code_box, mark_saved, unsaved
 from ui.read_aloud import read_aloud
 from ui.sidebar import draw_sidebar
 from ui.views import draw_report, draw_test_results, draw_transcript, streaming_voice
-from ui.voice import keep_stale_transcript, voice_panel
+from ui.voice import keep_stale_transcript, voice_panel, waiting_transcript
 
 st.title("Mock interview")
 
@@ -284,7 +284,7 @@ if interviewer is not None and interviewer.state.config.mode != "mock":
     st.info("That link is an explanation drill; open it from the Explanation drill page.")
     interviewer = None
 if interviewer is not None and interviewer.state.status == "in_progress":
-    interviewer.check_time()  # a refresh after the clock ran out applies the expiry rules
+    interviewer.check_time(waiting_transcript(interviewer))  # the clock ran out while the page was away
 draw_sidebar(interviewer)
 
 if interviewer is None:

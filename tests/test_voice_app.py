@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from interviewer.llm.fake_server import FakeOpenAIServer
 from interviewer.store import TranscriptStore
 from interviewer.voice.fake_audio import FakeAudio, Heard, Refused, timed_words
+from tests.conftest import FakeClock
 from tests.spoken_audio import needs_speech, seconds_of, speech_wav
 from tests.test_app import chat, new_app, start_mock
 
@@ -174,3 +175,22 @@ def test_a_transcript_waiting_in_a_tab_another_tab_moved_past_is_kept_to_copy(
     two.run()  # tab two reruns: the session has moved on
     assert any("another tab" in e.value for e in two.error), [e.value for e in two.error]
     assert any(c.value == other for c in two.code), "the waiting transcript is on the page to copy"
+
+
+@needs_speech
+def test_a_transcript_waiting_when_time_runs_out_is_graded_as_the_answer_so_far(
+    audio_server: tuple[FakeOpenAIServer, FakeAudio], app_env: Path
+) -> None:
+    """Red team: a timed question expired while its transcript waited to be sent, and it was marked unanswered."""
+    _, fake = audio_server
+    fake.script(Heard(SAID, timed_words(SAID)))
+    clock = FakeClock()
+    app = start_mock(new_app(clock), count=1, minutes=1)
+    app = record(app, speech_wav(SAID))
+    clock.advance(61)
+    app.run()
+    assert any("Grading your answer so far" in i.value for i in app.info), [i.value for i in app.info]
+    store = TranscriptStore(f"sqlite:///{app_env / 'interviews.db'}")
+    [attempt] = store.load(app.query_params["session"]).attempts
+    assert attempt.answers == [SAID] and attempt.grade is not None and attempt.grade.score > 0
+    store.close()

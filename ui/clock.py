@@ -9,6 +9,7 @@ import streamlit as st
 
 from interviewer.engine import Interviewer, TimeLeft
 from ui import context
+from ui.voice import waiting_transcript
 
 
 def clock_text(seconds: float) -> str:
@@ -54,5 +55,7 @@ def _ticking(session_id: str) -> None:
     if warning := left.warning():
         (st.error if left.urgent else st.warning)(warning, icon=":material/timer:")
     grading = interviewer.state.current is not None and interviewer.state.current.status == "grading"
-    if 0 in (left.question_seconds, left.total_seconds) and not grading and interviewer.check_time():
+    expired = 0 in (left.question_seconds, left.total_seconds) and not grading
+    # a spoken answer transcribed but not yet sent is the draft, as text in the box would be if the box could say
+    if expired and interviewer.check_time(waiting_transcript(interviewer)):
         st.rerun(scope="app")

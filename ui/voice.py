@@ -33,6 +33,12 @@ def panel_key(interviewer: Interviewer) -> str:
     return f"voice-{state.id}-{len(state.attempts)}-{answers}"
 
 
+def waiting_transcript(interviewer: Interviewer) -> str | None:
+    """The transcript this page holds for the current answer, not yet sent: at expiry it is the draft."""
+    text = st.session_state.get(f"{panel_key(interviewer)}-text")
+    return text if isinstance(text, str) and text.strip() else None
+
+
 def keep_stale_transcript(interviewer: Interviewer) -> None:
     """Another tab moved the session on while a transcript waited here to be sent: it is shown to copy, with the
     reason, instead of vanishing with its panel. Call it before the page marks the session as shown."""
