@@ -192,5 +192,5 @@ def test_a_transcript_waiting_when_time_runs_out_is_graded_as_the_answer_so_far(
     assert any("Grading your answer so far" in i.value for i in app.info), [i.value for i in app.info]
     store = TranscriptStore(f"sqlite:///{app_env / 'interviews.db'}")
     [attempt] = store.load(app.query_params["session"]).attempts
-    assert attempt.answers == [SAID] and attempt.grade is not None and attempt.grade.score > 0
+    assert attempt.answers == [SAID] and attempt.grade is not None  # graded as an answer (the question is random)
     store.close()
