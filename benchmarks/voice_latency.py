@@ -26,7 +26,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from interviewer.llm.fake_server import FakeOpenAIServer  # noqa: E402
 from interviewer.voice.fake_audio import FakeAudio, Heard, timed_words  # noqa: E402
 from tests.spoken_audio import speech_wav  # noqa: E402
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, choose_topic, running_app  # noqa: E402
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, running_app, start_interview  # noqa: E402
 from tests.test_browser_voice import microphone_args  # noqa: E402
 
 LABEL = "What was heard: correct it if needed, then send"
@@ -55,8 +55,7 @@ def main() -> None:
                 page = context.new_page()
                 page.set_default_timeout(30_000)
                 page.goto(url)
-                choose_topic(page, "Data structures")
-                page.get_by_role("button", name="Start the interview").click()
+                start_interview(page, "Data structures")
                 latencies, missed, first = [], 0, float("nan")
                 for take in range(args.runs + 1):
                     page.get_by_role("button", name="Record", exact=True).click()

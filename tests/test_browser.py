@@ -118,6 +118,16 @@ def choose_topic(page, topic: str) -> None:  # type: ignore[no-untyped-def]
     page.keyboard.press("Escape")
 
 
+def start_interview(page, topic: str, questions: int = 3) -> None:  # type: ignore[no-untyped-def]
+    """From the setup page: an interview on ``topic`` with ``questions`` questions (the slider starts at 3)."""
+    choose_topic(page, topic)
+    slider = page.get_by_role("slider")
+    slider.focus()
+    for _ in range(3 - questions):
+        slider.press("ArrowLeft")
+    page.get_by_role("button", name="Start the interview").click()
+
+
 def test_two_question_interview_with_a_reload(app_url: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     with playwright_api.sync_playwright() as pw:
@@ -165,12 +175,7 @@ def test_a_coding_round_in_the_browser(app_url: str) -> None:
         page = browser.new_page(viewport={"width": 1280, "height": 1300})
         page.set_default_timeout(30_000)
         page.goto(app_url)
-        choose_topic(page, "Coding")
-        slider = page.get_by_role("slider")
-        slider.focus()
-        slider.press("ArrowLeft")
-        slider.press("ArrowLeft")  # 3 questions -> 1
-        page.get_by_role("button", name="Start the interview").click()
+        start_interview(page, "Coding", questions=1)
 
         ace = page.frame_locator("iframe[title*='code_editor']").locator(".ace_editor")
         ace.wait_for()
@@ -288,8 +293,7 @@ def test_the_code_stays_in_the_editor_whatever_the_page_shows_above_it(app_url: 
         page = browser.new_page(viewport={"width": 1280, "height": 1300})
         page.set_default_timeout(30_000)
         page.goto(app_url)
-        choose_topic(page, "Coding")
-        page.get_by_role("button", name="Start the interview").click()
+        start_interview(page, "Coding")
         ace = page.frame_locator("iframe[title*='code_editor']").locator(".ace_editor")
         ace.wait_for()
 

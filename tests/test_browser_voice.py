@@ -12,7 +12,7 @@ import pytest
 from interviewer.llm.fake_server import FakeOpenAIServer
 from interviewer.voice.fake_audio import FakeAudio, Heard, timed_words
 from tests.spoken_audio import needs_speech, seconds_of, speech_wav
-from tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, choose_topic, playwright_api, running_app
+from tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, playwright_api, running_app, start_interview
 
 pytestmark = [
     needs_speech,
@@ -60,12 +60,7 @@ def test_a_mock_interview_answered_out_loud(tmp_path: Path) -> None:
         page = context.new_page()
         page.set_default_timeout(30_000)
         page.goto(url)
-        choose_topic(page, "Data structures")
-        slider = page.get_by_role("slider")
-        slider.focus()
-        slider.press("ArrowLeft")
-        slider.press("ArrowLeft")  # 3 questions -> 1
-        page.get_by_role("button", name="Start the interview").click()
+        start_interview(page, "Data structures", questions=1)
         record_and_stop(page, seconds_of(audio) + 0.5)
         heard = page.get_by_label("What was heard: correct it if needed, then send")
         heard.wait_for()
@@ -93,8 +88,7 @@ def test_the_interviewer_is_read_aloud_by_the_browser(tmp_path: Path) -> None:
         page = context.new_page()
         page.set_default_timeout(30_000)
         page.goto(url)
-        choose_topic(page, "Data structures")
-        page.get_by_role("button", name="Start the interview").click()
+        start_interview(page, "Data structures")
         message = page.locator('[data-testid="stChatMessage"]').first
         question = message.locator('[data-testid="stMarkdownContainer"]').first.inner_text()
         frame = page.frame_locator("iframe[title*='read_aloud']")
