@@ -9,7 +9,8 @@ exactly where the interview was.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import streamlit as st
 from pydantic import SecretStr
@@ -24,6 +25,7 @@ from interviewer.settings import Settings, with_overrides
 from interviewer.store import SessionNotFound, TranscriptStore
 from interviewer.voice.transcription import Transcriber
 
+T = TypeVar("T")
 SESSION_PARAM = "session"
 OVERRIDES = "settings_overrides"
 SHOWN_VERSIONS = "shown_versions"  # session id -> the version this page last showed
@@ -91,24 +93,36 @@ def store() -> TranscriptStore:
     return _store(settings().resolved_database_url)
 
 
+def for_this_session(slot: str, parts: Sequence[object], build: Callable[[], T]) -> T:
+    """What ``build`` makes, once per browser session and configuration: built again when any of ``parts``
+    changes. Only a hash of the parts is kept, so a key among them never sits in the session state."""
+    fingerprint = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
+    cached = st.session_state.get(slot)
+    if cached is None or cached[0] != fingerprint:
+        cached = (fingerprint, build())
+        st.session_state[slot] = cached
+    return cached[1]
+
+
+def _secret(key: SecretStr | None) -> str:
+    return key.get_secret_value() if key else ""
+
+
 def backend() -> Backend:
     """Built once per browser session and configuration (the key never leaves this session)."""
     current = settings()
-    key = current.api_key.get_secret_value() if current.api_key else ""
-    fingerprint = hashlib.sha256(
-        f"{current.active_backend}|{current.model}|{current.base_url}|{key}".encode()
-    ).hexdigest()
-    cached = st.session_state.get("_backend")
-    if cached is None or cached[0] != fingerprint:
+
+    def build() -> Backend:
         try:
             built = make_backend(current, bank())
             st.session_state.pop(BACKEND_ERROR, None)
         except LLMError as exc:  # keep working offline, and say why
             built = make_backend(current, bank(), "offline")
             st.session_state[BACKEND_ERROR] = f"The model backend cannot start ({exc}); using the offline backend."
-        cached = (fingerprint, built)
-        st.session_state["_backend"] = cached
-    return cached[1]
+        return built
+
+    parts = (current.active_backend, current.model, current.base_url, _secret(current.api_key))
+    return for_this_session("_backend", parts, build)
 
 
 def transcriber() -> Transcriber | None:
@@ -117,16 +131,14 @@ def transcriber() -> Transcriber | None:
     current = settings()
     if not current.transcription_base_url:
         return None
-    key = current.transcription_key
-    fingerprint = hashlib.sha256(
-        f"{current.transcription_base_url}|{current.transcription_model}|{key.get_secret_value() if key else ''}|"
-        f"{current.timeout_seconds}|{current.max_retries}".encode()
-    ).hexdigest()
-    cached = st.session_state.get("_transcriber")
-    if cached is None or cached[0] != fingerprint:
-        cached = (fingerprint, Transcriber.from_settings(current))
-        st.session_state["_transcriber"] = cached
-    return cached[1]
+    parts = (
+        current.transcription_base_url,
+        current.transcription_model,
+        _secret(current.transcription_key),
+        current.timeout_seconds,
+        current.max_retries,
+    )
+    return for_this_session("_transcriber", parts, lambda: Transcriber.from_settings(current))
 
 
 def backend_error() -> str | None:
@@ -211,6 +223,18 @@ def moved_on_elsewhere(interviewer: Interviewer) -> bool:
     what this page showed would apply to a state the candidate has not seen."""
     shown, loaded = st.session_state.get(LOADED_VERSIONS, {}).get(interviewer.state.id, (None, None))
     return shown is not None and loaded is not None and shown != loaded
+
+
+def shown_key(registry: str, interviewer: Interviewer, fresh: str) -> str:
+    """The key of an input box: ``fresh`` for where the session stands now; but on a page another tab has
+    overtaken, the box this page showed, so that what is sent from it is read (then refused as moved on, and
+    kept to send again) and not lost with a box that is no longer drawn. ``registry`` names the kind of box."""
+    shown = st.session_state.setdefault(registry, {})
+    key = fresh
+    if moved_on_elsewhere(interviewer) and interviewer.state.id in shown:
+        key = shown[interviewer.state.id]
+    shown[interviewer.state.id] = key
+    return key
 
 
 def start_interviewer(config: SessionConfig) -> Interviewer:

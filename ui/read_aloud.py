@@ -7,7 +7,6 @@ button is always there."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
@@ -42,14 +41,9 @@ def _speaker() -> Speaker | None:
     current = context.settings()
     if not current.speech_base_url:
         return None
-    cached = st.session_state.get("_speaker")
-    key = current.speech_key
-    secret = hashlib.sha256(key.get_secret_value().encode()).hexdigest() if key else ""
-    signature = (current.speech_base_url, current.speech_model, current.speech_voice, secret)
-    if cached is None or cached[0] != signature:
-        cached = (signature, Speaker.from_settings(current))
-        st.session_state["_speaker"] = cached
-    return cached[1]
+    key = current.speech_key.get_secret_value() if current.speech_key else ""
+    parts = (current.speech_base_url, current.speech_model, current.speech_voice, key, current.timeout_seconds)
+    return context.for_this_session("_speaker", parts, lambda: Speaker.from_settings(current))
 
 
 def _server_voice(speaker: Speaker, text: str, turn_id: str) -> None:

@@ -28,6 +28,13 @@ class ConnectionCheck(BaseModel):
     models: list[str] = []
 
 
+def sdk_client(base_url: str | None, key: str | None, timeout: float, max_retries: int) -> openai.OpenAI:
+    """The SDK's client for one server (the model's, or an audio server), its key remembered so that any text
+    echoing it is scrubbed; local servers ignore the key, but the SDK insists on one."""
+    remember(key)
+    return openai.OpenAI(api_key=key or NO_KEY_PLACEHOLDER, base_url=base_url, timeout=timeout, max_retries=max_retries)
+
+
 def strict_schema(schema: type[BaseModel]) -> dict[str, Any]:
     """The model's JSON schema in the form strict structured outputs accept.
 
@@ -93,7 +100,6 @@ class OpenAICompatibleClient:
         prices: Mapping[str, tuple[float, float]] | None = None,
     ) -> None:
         key = api_key.get_secret_value() if isinstance(api_key, SecretStr) else api_key
-        remember(key)  # scrubbed from any text that might echo it
         if not key and not base_url:
             raise LLMError(
                 "The OpenAI backend needs an API key (INTERVIEWER_API_KEY or OPENAI_API_KEY), "
@@ -103,9 +109,7 @@ class OpenAICompatibleClient:
         self.temperature = temperature
         self.timeout = timeout
         self.prices = dict(prices or {})
-        self._client = openai.OpenAI(
-            api_key=key or NO_KEY_PLACEHOLDER, base_url=base_url, timeout=timeout, max_retries=max_retries
-        )
+        self._client = sdk_client(base_url, key, timeout, max_retries)
         self.base_url = str(self._client.base_url).rstrip("/")
 
     def __repr__(self) -> str:

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import openai
 
-from interviewer.llm.openai_compat import NO_KEY_PLACEHOLDER, describe_error
-from interviewer.redaction import remember
+from interviewer.llm.openai_compat import describe_error, sdk_client
 from interviewer.settings import Settings
 
 MAX_SPOKEN_CHARS = 4096  # OpenAI's limit for one request
@@ -24,11 +23,7 @@ class Speaker:
         self.model = model
         self.voice = voice
         self.timeout = timeout
-        if api_key:
-            remember(api_key)
-        self._client = openai.OpenAI(
-            api_key=api_key or NO_KEY_PLACEHOLDER, base_url=self.base_url, timeout=timeout, max_retries=1
-        )
+        self._client = sdk_client(self.base_url, api_key, timeout, max_retries=1)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Speaker | None:

@@ -13,8 +13,7 @@ from typing import Any
 
 import openai
 
-from interviewer.llm.openai_compat import NO_KEY_PLACEHOLDER, describe_error
-from interviewer.redaction import remember
+from interviewer.llm.openai_compat import describe_error, sdk_client
 from interviewer.settings import Settings
 from interviewer.voice.models import SpokenWord, Transcript
 
@@ -35,11 +34,7 @@ class Transcriber:
         self.base_url = base_url.rstrip("/")
         self.model = model
         self.timeout = timeout
-        if api_key:
-            remember(api_key)  # scrubbed from any error text that echoes it
-        self._client = openai.OpenAI(
-            api_key=api_key or NO_KEY_PLACEHOLDER, base_url=self.base_url, timeout=timeout, max_retries=max_retries
-        )
+        self._client = sdk_client(self.base_url, api_key, timeout, max_retries)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Transcriber | None:
