@@ -14,7 +14,7 @@ from ui.clock import draw_clock
 from ui.editor import code_box, mark_saved, unsaved
 from ui.read_aloud import read_aloud
 from ui.sidebar import draw_sidebar
-from ui.views import draw_report, draw_test_results, draw_transcript, streaming_voice
+from ui.views import confirmed, draw_report, draw_test_results, draw_transcript, streaming_voice
 from ui.voice import keep_stale_transcript, voice_panel, waiting_transcript
 
 st.title("Mock interview")
@@ -128,15 +128,9 @@ def keep_unsent(args: tuple) -> None:  # type: ignore[type-arg]
 
 def answer_box(interviewer: Interviewer) -> str:
     """A box of its own per question, so that what was typed for one question and never sent is not left under the
-    next. On a page another tab has overtaken, the box this page showed: what was sent from it is read (and then
-    refused as moved on, and kept to send again), not lost with a box that is no longer drawn."""
+    next (on a page another tab has overtaken, the box this page showed)."""
     state = interviewer.state
-    shown = st.session_state.setdefault("answer_boxes", {})
-    key = f"answer-{state.id}-{len(state.attempts)}"
-    if context.moved_on_elsewhere(interviewer) and state.id in shown:
-        key = shown[state.id]
-    shown[state.id] = key
-    return key
+    return context.shown_key("answer_boxes", interviewer, f"answer-{state.id}-{len(state.attempts)}")
 
 
 def interview(interviewer: Interviewer) -> None:
@@ -189,14 +183,9 @@ def interview(interviewer: Interviewer) -> None:
 
 def confirm_end(interviewer: Interviewer) -> None:
     left = sum(1 for a in interviewer.state.attempts if a.status in ("asking", "not_reached"))
-    st.warning(f"End the interview now? The questions not yet answered ({left}) are marked as not reached.")
-    yes, no = st.columns(2)
-    if yes.button("Yes, end it", type="primary"):
-        st.session_state.pop("confirm_end")
+    question = f"End the interview now? The questions not yet answered ({left}) are marked as not reached."
+    if confirmed("confirm_end", question, "Yes, end it", "Keep going"):
         act(interviewer, interviewer.finish)
-    if no.button("Keep going"):
-        st.session_state.pop("confirm_end")
-        st.rerun()
 
 
 EDITORS_SHOWN = "editors_shown"

@@ -67,11 +67,7 @@ def _panel(session_id: str, send: Send) -> None:
     transcriber = context.transcriber()
     if interviewer is None or interviewer.state.current is None or transcriber is None:
         return
-    key = panel_key(interviewer)
-    shown = st.session_state.setdefault(VOICE_SHOWN, {})
-    if context.moved_on_elsewhere(interviewer) and session_id in shown:
-        key = shown[session_id]  # the panel this page showed: what is sent from it is refused as moved on, not lost
-    shown[session_id] = key
+    key = context.shown_key(VOICE_SHOWN, interviewer, panel_key(interviewer))
     state = interviewer.state
     recording = st.audio_input(
         "Answer out loud",
