@@ -14,7 +14,7 @@ from interviewer.report import build_report
 from interviewer.store import SessionNotFound, UnreadableSession
 from ui import context
 from ui.sidebar import draw_sidebar
-from ui.views import delivery_row, draw_report, draw_speaking_progress, draw_transcript
+from ui.views import confirmed, delivery_row, draw_report, draw_speaking_progress, draw_transcript
 
 st.title("Review")
 draw_sidebar(None)
@@ -66,15 +66,10 @@ if state.status == "in_progress":
 if remove.button("Delete", icon=":material/delete:"):
     st.session_state["confirm_delete"] = chosen
 if st.session_state.get("confirm_delete") == chosen:
-    st.warning(f"Delete {labels[chosen]}? Its transcript, answers and grades are removed for good.")
-    yes, no = st.columns(2)
-    if yes.button("Yes, delete it", type="primary"):
+    question = f"Delete {labels[chosen]}? Its transcript, answers and grades are removed for good."
+    if confirmed("confirm_delete", question, "Yes, delete it", "Keep it"):
         store.delete(chosen, user=user)
-        st.session_state.pop("confirm_delete")
         st.session_state["review_flash"] = f"Deleted {labels[chosen]}."
-        st.rerun()
-    if no.button("Keep it"):
-        st.session_state.pop("confirm_delete")
         st.rerun()
 tab_report, tab_transcript = st.tabs(["Report", "Transcript"])
 with tab_report:

@@ -15,6 +15,7 @@ from interviewer.llm.base import TextStream
 from interviewer.models import Grade, SandboxReport, Turn, TurnKind
 from interviewer.report import SessionReport
 from interviewer.sandbox import ISOLATION_NOTES
+from interviewer.voice.delivery import FAST_WPM, LONG_PAUSE_SECONDS, MANY_FILLERS_PER_100, SLOW_WPM
 from interviewer.voice.delivery import notes as delivery_notes
 from interviewer.voice.models import Delivery
 
@@ -199,8 +200,9 @@ def draw_speaking_progress(spoken: pd.DataFrame) -> None:
     """Delivery of the spoken answers over time: one small chart per figure, each day's average as a point."""
     st.subheader("Speaking")
     st.caption(
-        "Spoken answers only. Usual ranges: about 110-190 words a minute, under 5 fillers per 100 words, "
-        "no silences of 3 s or more (docs/voice.md gives the sources)."
+        f"Spoken answers only. Usual ranges: about {SLOW_WPM:.0f}-{FAST_WPM:.0f} words a minute, under "
+        f"{MANY_FILLERS_PER_100:.0f} fillers per 100 words, no silences of {LONG_PAUSE_SECONDS:.0f} s or more "
+        "(docs/voice.md gives the sources)."
     )
     daily = spoken.groupby("date", as_index=False).mean(numeric_only=True)
     columns = st.columns(3)
@@ -215,3 +217,17 @@ def draw_speaking_progress(spoken: pd.DataFrame) -> None:
             )
         )
         column.altair_chart(chart, width="stretch")
+
+
+def confirmed(slot: str, question: str, yes: str, no: str) -> bool:
+    """A yes/no question drawn while ``slot`` is set in the session state: True when the answer is yes; no clears
+    the question and reruns the page."""
+    st.warning(question)
+    left, right = st.columns(2)
+    if left.button(yes, type="primary"):
+        st.session_state.pop(slot, None)
+        return True
+    if right.button(no):
+        st.session_state.pop(slot, None)
+        st.rerun()
+    return False
