@@ -212,16 +212,15 @@ class CodingTask(_Strict):
     growth: GrowthClass | None = Field(
         default=None, description="How the reference solution's time grows with n (checked by timing it)."
     )
-
-    def starter(self) -> str:
-        """What the editor opens with: the signature and an empty body (it counts as no code at all)."""
-        return f"{self.signature}\n    ...\n"
-
     growth_input: str | None = Field(
         default=None,
         description="A Python lambda of (n, rng) returning the function's arguments as a tuple, for an input of "
         "size n; rng is a seeded random.Random. Used to time the submitted code at growing sizes.",
     )
+
+    def starter(self) -> str:
+        """What the editor opens with: the signature and an empty body (it counts as no code at all)."""
+        return f"{self.signature}\n    ...\n"
 
 
 SandboxStatus = Literal["passed", "failed", "error", "timeout", "memory"]
