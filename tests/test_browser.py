@@ -92,6 +92,15 @@ def app_url(tmp_path: Path) -> Iterator[str]:
         yield url
 
 
+def open_app(pw, url: str, height: int = 900):  # type: ignore[no-untyped-def]
+    """Chromium on the app's first page: the browser (to close when done) and the page."""
+    browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    page = browser.new_page(viewport={"width": 1280, "height": height})
+    page.set_default_timeout(30_000)
+    page.goto(url)
+    return browser, page
+
+
 def assistant_messages(page) -> int:  # type: ignore[no-untyped-def]
     return page.locator('[data-testid="stChatMessage"]').count()
 
@@ -131,10 +140,7 @@ def start_interview(page, topic: str, questions: int = 3) -> None:  # type: igno
 def test_two_question_interview_with_a_reload(app_url: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.set_default_timeout(30_000)
-        page.goto(app_url)
+        browser, page = open_app(pw, app_url)
         page.get_by_role("button", name="Start the interview").wait_for()
         page.screenshot(path=ARTIFACTS / "1-setup.png", full_page=True)
 
@@ -171,10 +177,7 @@ def test_a_coding_round_in_the_browser(app_url: str) -> None:
     by_function = {q.coding.function: q for q in load_bank().questions.values() if q.coding is not None}
     ARTIFACTS.mkdir(exist_ok=True)
     with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 1300})
-        page.set_default_timeout(30_000)
-        page.goto(app_url)
+        browser, page = open_app(pw, app_url, height=1300)
         start_interview(page, "Coding", questions=1)
 
         ace = page.frame_locator("iframe[title*='code_editor']").locator(".ace_editor")
@@ -260,10 +263,7 @@ def test_the_question_stays_on_the_page_after_an_answer_on_a_timed_interview_cho
     answered (the clock's fragment took the place the setup form had held); keyed containers keep each in its
     place."""
     with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.set_default_timeout(30_000)
-        page.goto(app_url)
+        browser, page = open_app(pw, app_url)
         choose_topic(page, "Data structures")
         slider = page.get_by_role("slider")
         slider.focus()
@@ -289,10 +289,7 @@ def test_the_code_stays_in_the_editor_whatever_the_page_shows_above_it(app_url: 
     it had opened with, and the next keystroke saved that over the work. The component's own key bindings that
     replace the document (Ctrl+Alt+B opened a JSON list of key bindings in its place) are off."""
     with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 1300})
-        page.set_default_timeout(30_000)
-        page.goto(app_url)
+        browser, page = open_app(pw, app_url, height=1300)
         start_interview(page, "Coding")
         ace = page.frame_locator("iframe[title*='code_editor']").locator(".ace_editor")
         ace.wait_for()
