@@ -66,7 +66,8 @@ def test_a_mock_interview_answered_out_loud(tmp_path: Path) -> None:
         heard.wait_for()
         assert heard.input_value() == SAID
         [request] = server.requests
-        assert b"RIFF" in request.raw and b"WAVE" in request.raw, "the browser's recording reached the server"
+        assert b'filename="answer.webm"' in request.raw, "Chromium's recorder makes Opus in WebM"
+        assert b"\x1a\x45\xdf\xa3" in request.raw, "the browser's recording (a WebM file) reached the server"
         page.screenshot(path=ARTIFACTS / "9-voice-transcript.png", full_page=True)
         heard.fill(MEANT)
         page.get_by_role("button", name="Send this answer").click()
@@ -110,4 +111,52 @@ def test_the_interviewer_is_read_aloud_by_the_browser(tmp_path: Path) -> None:
         page.get_by_text("Question 2 of").wait_for()
         frame.locator("body").evaluate("() => new Promise(r => setTimeout(r, 1500))")
         assert len(spoken()) == 3 and spoken()[-1] != said, "the next question is read when it is asked"
+        browser.close()
+
+
+def test_the_recorder_works_from_the_keyboard_and_says_when_the_microphone_is_refused(tmp_path: Path) -> None:
+    """The recorder is a component of our own: it must be reachable and usable without a mouse, show that it is
+    recording and for how long, and say what to do when the browser refuses the microphone."""
+    wav = tmp_path / "answer.wav"
+    wav.write_bytes(speech_wav(SAID))
+    fake = FakeAudio()
+    fake.script(Heard(SAID, timed_words(SAID)))
+    with (
+        FakeOpenAIServer(routes=fake.routes) as server,
+        running_app(tmp_path, {"INTERVIEWER_TRANSCRIPTION_BASE_URL": server.base_url}) as url,
+        playwright_api.sync_playwright() as pw,
+    ):
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, *microphone_args(wav)])
+        page = browser.new_context(viewport={"width": 1280, "height": 1100}, permissions=["microphone"]).new_page()
+        page.set_default_timeout(30_000)
+        page.goto(url)
+        start_interview(page, "Data structures", questions=1)
+        record = page.get_by_role("button", name="Record", exact=True)
+        for _ in range(60):  # Tab from the answer box until the recorder has the focus
+            if record.evaluate("b => b.getRootNode().activeElement === b"):
+                break
+            page.keyboard.press("Tab")
+        else:
+            pytest.fail("Tab never reached the Record button")
+        page.keyboard.press("Enter")
+        stop = page.get_by_role("button", name="Stop recording")
+        stop.wait_for()
+        status = page.get_by_role("status").filter(has_text="Recording")
+        status.wait_for()
+        time.sleep(1.5)
+        assert page.get_by_text("0:01").count() == 1, "the time recorded so far is shown"
+        page.keyboard.press("Space")  # the focus stayed on the button, now Stop
+        page.get_by_label("What was heard: correct it if needed, then send").wait_for()
+        assert page.get_by_label("What was heard: correct it if needed, then send").input_value() == SAID
+
+        browser.close()
+        # the fake microphone, but nobody to answer the browser's question: the page is refused the microphone
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, microphone_args(wav)[0]])
+        refused = browser.new_context(viewport={"width": 1280, "height": 1100}).new_page()
+        refused.set_default_timeout(30_000)
+        refused.goto(url)
+        start_interview(refused, "Data structures", questions=1)
+        refused.get_by_role("button", name="Record", exact=True).click()
+        refused.get_by_role("status").filter(has_text="may not use the microphone").wait_for()
+        assert refused.get_by_role("button", name="Record", exact=True).is_visible(), "it can be tried again"
         browser.close()

@@ -3,6 +3,9 @@ speech made by espeak-ng), the key going only to that server, failures as messag
 
 from __future__ import annotations
 
+import io
+import wave
+
 import pytest
 from pydantic import SecretStr
 
@@ -16,7 +19,7 @@ from interviewer.settings import Settings
 from interviewer.voice.delivery import LONG_PAUSE_SECONDS, filler_counts, measure, notes
 from interviewer.voice.fake_audio import FakeAudio, Heard, Refused, timed_words
 from interviewer.voice.models import Transcript
-from interviewer.voice.transcription import Transcriber, TranscriptionError, parse_reply, wav_seconds
+from interviewer.voice.transcription import Transcriber, TranscriptionError, parse_reply
 from tests.conftest import FakeClock
 from tests.spoken_audio import needs_speech, seconds_of, speech_wav
 
@@ -108,13 +111,6 @@ def test_replies_without_timestamps_or_with_broken_words_still_give_the_text() -
         parse_reply({"segments": []})
 
 
-@needs_speech
-def test_the_length_of_a_real_recording() -> None:
-    audio = speech_wav("One two three.", 1.5, "Four.")
-    assert abs(wav_seconds(audio) - seconds_of(audio)) < 0.01
-    assert wav_seconds(b"not a wav file") is None
-
-
 def test_pace_fillers_and_pauses_from_word_timestamps() -> None:
     text = "So um a list is mutable and uh you know a tuple is not so it can be a key in a dict or a set"
     words = timed_words(text, words_per_second=2.5, pauses={10: 4.0})
@@ -176,7 +172,8 @@ def test_the_interviewer_is_spoken_by_the_speech_server_and_its_key_stays_with_i
         speaker = Speaker(server.base_url, "tts-1", "alloy", "tts-key", timeout=5)
         audio = speaker.speak("What is the difference between a list and a tuple?")
         [request] = server.requests
-        assert audio.startswith(b"RIFF") and wav_seconds(audio) > 0
+        with wave.open(io.BytesIO(audio)) as spoken:
+            assert spoken.getnframes() > 0
         assert request.path == "/v1/audio/speech" and request.body["input"].startswith("What is the difference")
         assert request.body["voice"] == "alloy" and request.body["response_format"] == "wav"
         with pytest.raises(SpeechError, match="INTERVIEWER_SPEECH_API_KEY"):

@@ -3,7 +3,9 @@ transcription server is a message and the recording is kept to try again."""
 
 from __future__ import annotations
 
+import base64
 import json
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +18,8 @@ from interviewer.voice.fake_audio import FakeAudio, Heard, Refused, timed_words
 from tests.conftest import FakeClock
 from tests.spoken_audio import needs_speech, seconds_of, speech_wav
 from tests.test_app import chat, new_app, start_mock
+from ui.recorder import parse
+from ui.voice import VOICE_SHOWN
 
 SAID = "Lists are mutable so um you can append to them while tuples are immutable and so they are hashable"
 MEANT = "Lists are mutable, so you can append to them, while tuples are immutable, and so they are hashable."
@@ -40,8 +44,14 @@ def audio_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[FakeOpenAISe
         yield server, fake
 
 
-def record(app: AppTest, audio: bytes) -> AppTest:
-    app.audio_input[0].set_value(("answer.wav", audio, "audio/wav"))
+def record(app: AppTest, audio: bytes, mime: str = "audio/wav") -> AppTest:
+    """A take arriving from the recorder, as ``ui.recorder.recorder`` keeps it for the voice panel on screen (the
+    component's own path from the browser is tested in tests/test_browser_voice.py)."""
+    assert app.get("bidi_component"), "the recorder is on the page"
+    [panel] = app.session_state[VOICE_SHOWN].values()
+    app.session_state[f"{panel}-audio-recording"] = parse(
+        {"id": uuid.uuid4().hex, "mime": mime, "seconds": seconds_of(audio), "audio": base64.b64encode(audio).decode()}
+    )
     return app.run()
 
 
@@ -107,7 +117,7 @@ def test_a_failing_server_is_a_message_and_the_recording_is_kept_to_try_again(
 
 def test_without_a_transcription_server_the_voice_panel_says_what_is_needed() -> None:
     app = start_mock(new_app(), count=1)
-    assert not app.audio_input
+    assert not app.get("bidi_component"), "no recorder"
     assert any("INTERVIEWER_TRANSCRIPTION_BASE_URL" in c.value for c in app.caption)
     assert app.chat_input, "typed answers work as always"
 

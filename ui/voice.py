@@ -13,8 +13,9 @@ import streamlit as st
 from interviewer.engine import MOVED_ON, Interviewer, SessionMovedOn
 from interviewer.voice.delivery import measure
 from interviewer.voice.models import Delivery
-from interviewer.voice.transcription import Transcriber, TranscriptionError, wav_seconds
+from interviewer.voice.transcription import Transcriber, TranscriptionError
 from ui import context
+from ui.recorder import Recording, recorder
 
 NEEDS_SERVER = (
     "Answering out loud needs a transcription server: set INTERVIEWER_TRANSCRIPTION_BASE_URL to OpenAI's API or "
@@ -69,14 +70,13 @@ def _panel(session_id: str, send: Send) -> None:
         return
     key = context.shown_key(VOICE_SHOWN, interviewer, panel_key(interviewer))
     state = interviewer.state
-    recording = st.audio_input(
-        "Answer out loud",
-        key=f"{key}-audio",
-        help="Speak your answer, stop the recording, then check the transcript before sending it.",
-    )
+    recording = recorder(f"{key}-audio", state.config.per_question_seconds)
     if recording is None:
         return
-    heard = _transcribed(key, recording.file_id, recording.getvalue(), transcriber, state.config.per_question_seconds)
+    if isinstance(recording, str):
+        st.error(recording)
+        return
+    heard = _transcribed(key, recording, transcriber, state.config.per_question_seconds)
     if heard is None:
         return
     with st.form(f"{key}-form"):
@@ -85,15 +85,13 @@ def _panel(session_id: str, send: Send) -> None:
             send(interviewer, text, heard)
 
 
-def _transcribed(
-    key: str, recording: str, audio: bytes, transcriber: Transcriber, allowed: float | None
-) -> Delivery | None:
-    """The delivery of this recording, which is transcribed once: a recording is known by its upload id (a new
-    one is new even if it sounds the same), and a failure is remembered too, so only "Transcribe again" sends the
-    same audio again (a rerun of the page for any other reason does not)."""
+def _transcribed(key: str, recording: Recording, transcriber: Transcriber, allowed: float | None) -> Delivery | None:
+    """The delivery of this recording, which is transcribed once: a recording is known by the id the recorder
+    gave it (a new one is new even if it sounds the same), and a failure is remembered too, so only "Transcribe
+    again" sends the same audio again (a rerun of the page for any other reason does not)."""
     done = st.session_state.get(f"{key}-heard")
-    if done is None or done[0] != recording:
-        done = (recording, _transcribe(key, audio, transcriber, allowed))
+    if done is None or done[0] != recording.id:
+        done = (recording.id, _transcribe(key, recording, transcriber, allowed))
         st.session_state[f"{key}-heard"] = done
     outcome = done[1]
     if isinstance(outcome, Delivery):
@@ -105,14 +103,14 @@ def _transcribed(
     return None
 
 
-def _transcribe(key: str, audio: bytes, transcriber: Transcriber, allowed: float | None) -> Delivery | str:
+def _transcribe(key: str, recording: Recording, transcriber: Transcriber, allowed: float | None) -> Delivery | str:
     """The delivery, with the transcript put in the correction box; or what went wrong."""
     try:
         with st.spinner("Transcribing…"):
-            transcript = transcriber.transcribe(audio)
+            transcript = transcriber.transcribe(recording.audio, recording.filename, recording.mime)
     except TranscriptionError as exc:
         return f"{str(exc).rstrip('.')}. Your recording is kept: transcribe it again, or type your answer."
     if not transcript.text.strip():
         return "Nothing was heard in that recording. Check the microphone and record again."
     st.session_state[f"{key}-text"] = transcript.text
-    return measure(transcript, wav_seconds(audio), allowed)
+    return measure(transcript, recording.seconds, allowed)

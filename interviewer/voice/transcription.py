@@ -7,8 +7,6 @@ pauses could not be measured. The key goes only to the transcription server (``S
 
 from __future__ import annotations
 
-import io
-import wave
 from typing import Any
 
 import openai
@@ -50,7 +48,7 @@ class Transcriber:
             settings.max_retries,
         )
 
-    def transcribe(self, audio: bytes, filename: str = "answer.wav") -> Transcript:
+    def transcribe(self, audio: bytes, filename: str = "answer.wav", mime: str = "audio/wav") -> Transcript:
         if not audio:
             raise TranscriptionError("The recording is empty: record your answer again.")
         if len(audio) > MAX_RECORDING_BYTES:
@@ -60,11 +58,11 @@ class Transcriber:
             )
         try:
             try:
-                reply = self._request(filename, audio, timestamps=True)
+                reply = self._request((filename, audio, mime), timestamps=True)
             except openai.BadRequestError as exc:
                 if not _refuses_timestamps(exc):
                     raise
-                reply = self._request(filename, audio, timestamps=False)  # e.g. gpt-4o-transcribe: text only
+                reply = self._request((filename, audio, mime), timestamps=False)  # e.g. gpt-4o-transcribe: text only
         except openai.AuthenticationError as exc:
             raise TranscriptionError(
                 "The transcription server rejected the key (401). Check INTERVIEWER_TRANSCRIPTION_API_KEY."
@@ -78,15 +76,13 @@ class Transcriber:
             raise TranscriptionError(describe_error(exc, self.base_url, self.model, self.timeout)) from exc
         return parse_reply(reply)
 
-    def _request(self, filename: str, audio: bytes, *, timestamps: bool) -> Any:
+    def _request(self, upload: tuple[str, bytes, str], *, timestamps: bool) -> Any:
         extra: dict[str, Any] = (
             {"response_format": "verbose_json", "timestamp_granularities": ["word"]}
             if timestamps
             else {"response_format": "json"}
         )
-        return self._client.audio.transcriptions.create(
-            file=(filename, audio, "audio/wav"), model=self.model, prompt=VERBATIM_PROMPT, **extra
-        )
+        return self._client.audio.transcriptions.create(file=upload, model=self.model, prompt=VERBATIM_PROMPT, **extra)
 
 
 def _refuses_timestamps(exc: openai.BadRequestError) -> bool:
@@ -126,12 +122,3 @@ def parse_reply(reply: Any) -> Transcript:
 def _time(value: object) -> bool:
     """A real time in seconds: a finite number, not negative, under a day (a server may send anything)."""
     return isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value < 86_400
-
-
-def wav_seconds(audio: bytes) -> float | None:
-    """The length of a WAV recording (what the browser's recorder sends), or None for another format."""
-    try:
-        with wave.open(io.BytesIO(audio)) as recording:
-            return recording.getnframes() / float(recording.getframerate())
-    except (wave.Error, EOFError, ZeroDivisionError):
-        return None

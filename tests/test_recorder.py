@@ -1,0 +1,82 @@
+"""What the answer recorder hands the app is browser input: anything but a recording it could have made is refused
+(``ui.recorder.parse``), and a take that is kept is sent to the transcription server in its own format."""
+
+from __future__ import annotations
+
+import base64
+import math
+
+import pytest
+
+from interviewer.llm.fake_server import FakeOpenAIServer
+from interviewer.voice.fake_audio import FakeAudio, Heard, timed_words
+from interviewer.voice.transcription import MAX_RECORDING_BYTES, Transcriber
+from ui.recorder import Recording, parse
+
+WEBM = b"\x1a\x45\xdf\xa3" + bytes(range(256)) * 4  # the EBML magic a WebM file opens with, and some bytes
+
+
+def payload(**changes: object) -> dict[str, object]:
+    sent: dict[str, object] = {"id": "6f1c2a9e-3b7d-4c1e-9a55-0b1d2e3f4a5b", "mime": "audio/webm;codecs=opus"}
+    sent |= {"seconds": 3.2, "audio": base64.b64encode(WEBM).decode()}
+    return sent | changes
+
+
+def test_a_take_from_the_recorder_is_read_with_its_format_and_length() -> None:
+    take = parse(payload())
+    assert isinstance(take, Recording)
+    assert take.audio == WEBM and take.mime == "audio/webm" and take.seconds == 3.2
+    assert take.filename == "answer.webm"
+    assert parse(payload(mime="audio/mp4"))
+    assert parse(payload(mime="audio/mp4")).filename == "answer.m4a"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        None,
+        "a string",
+        [payload()],
+        {"id": "x"},
+        payload(audio=""),  # nothing recorded
+        payload(audio="not base64!"),
+        payload(audio=base64.b64encode(WEBM).decode() + "\n<script>"),
+        payload(audio=12),
+        payload(mime="text/html"),
+        payload(mime="application/x-sh"),
+        payload(mime=""),
+        payload(seconds=0),
+        payload(seconds=-1),
+        payload(seconds=math.inf),
+        payload(seconds=math.nan),
+        payload(seconds="3"),
+        payload(seconds=True),
+        payload(id=""),
+        payload(id="../../etc/passwd"),
+        payload(id="x" * 65),
+        payload(id="<img src=x onerror=alert(1)>"),
+    ],
+)
+def test_anything_the_recorder_could_not_have_sent_is_refused(sent: object) -> None:
+    assert parse(sent) is None
+
+
+def test_a_recording_over_the_servers_limit_is_refused_before_it_is_decoded() -> None:
+    at_limit = base64.b64encode(b"\0" * MAX_RECORDING_BYTES).decode()
+    assert parse(payload(audio=at_limit)) is not None
+    over = base64.b64encode(b"\0" * (MAX_RECORDING_BYTES + 1)).decode()
+    assert parse(payload(audio=over)) is None
+    assert parse(payload(audio="A" * (10 * MAX_RECORDING_BYTES))) is None
+
+
+def test_the_take_is_sent_to_the_server_named_and_typed_as_what_it_is() -> None:
+    fake = FakeAudio()
+    fake.script(Heard("a list is mutable", timed_words("a list is mutable")))
+    take = parse(payload())
+    assert take is not None
+    with FakeOpenAIServer(routes=fake.routes) as server:
+        transcriber = Transcriber(server.base_url, "whisper-1", None, timeout=5, max_retries=0)
+        assert transcriber.transcribe(take.audio, take.filename, take.mime).text == "a list is mutable"
+        [request] = server.requests
+    assert b'filename="answer.webm"' in request.raw and b"Content-Type: audio/webm" in request.raw
+    assert WEBM in request.raw

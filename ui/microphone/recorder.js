@@ -1,0 +1,161 @@
+// The answer recorder: a Streamlit v2 component (it runs in the app's page, not in an iframe).
+//
+// The browser's MediaRecorder encodes the answer while it is being spoken (Opus in WebM or Ogg, or AAC in MP4
+// on Safari), in quarter-second slices, so pressing stop leaves almost nothing to encode: the recording is
+// handed to the app at once, as a one-off trigger value ({id, mime, seconds, audio in base64}) that reruns only
+// the voice panel and is not sent again with later reruns. data: {max_seconds}.
+
+const FORMATS = ["audio/webm;codecs=opus", "audio/ogg;codecs=opus", "audio/webm", "audio/mp4"];
+const SLICE_MS = 250;
+
+function chosenFormat() {
+  if (typeof MediaRecorder === "undefined") return null;
+  return FORMATS.find((format) => MediaRecorder.isTypeSupported(format)) ?? "";
+}
+
+function clock(seconds) {
+  const whole = Math.floor(seconds);
+  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
+}
+
+function newId() {
+  return globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(16).slice(2)}`;
+}
+
+function base64(blob) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).split(",", 2)[1] ?? "");
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(blob);
+  });
+}
+
+function whyNot(error) {
+  switch (error?.name) {
+    case "NotAllowedError":
+    case "SecurityError":
+      return "The browser may not use the microphone. Allow it (the icon in the address bar), then press Record.";
+    case "NotFoundError":
+    case "OverconstrainedError":
+      return "No microphone was found. Connect one, then press Record.";
+    case "NotReadableError":
+      return "The microphone is in use by another program, or the system refused it.";
+    default:
+      return `The recording could not start (${error?.name ?? "unknown error"}).`;
+  }
+}
+
+function build(root) {
+  root.innerHTML = "";
+  const box = document.createElement("div");
+  box.className = "recorder";
+  const button = document.createElement("button");
+  button.type = "button";
+  const dot = document.createElement("span");
+  dot.className = "dot";
+  dot.setAttribute("aria-hidden", "true");
+  const label = document.createElement("span");
+  button.append(dot, label);
+  const time = document.createElement("span");
+  time.className = "time";
+  const status = document.createElement("span");
+  status.className = "status";
+  status.setAttribute("role", "status");
+  status.setAttribute("aria-live", "polite");
+  box.append(button, time, status);
+  root.append(box);
+  return { box, button, label, time, status };
+}
+
+export default function recorder({ parentElement, data, setTriggerValue }) {
+  const view = build(parentElement);
+  const maxSeconds = Number(data?.max_seconds) > 0 ? Number(data.max_seconds) : 600;
+  let media = null; // {recorder, stream, chunks, started, ticker, format}
+  let closed = false;
+
+  function show(recording, message) {
+    view.box.classList.toggle("recording", recording);
+    view.label.textContent = recording ? "Stop recording" : "Record";
+    view.button.setAttribute("aria-label", recording ? "Stop recording" : "Record");
+    view.status.textContent = message ?? "";
+  }
+
+  function release() {
+    if (!media) return;
+    clearInterval(media.ticker);
+    media.stream.getTracks().forEach((track) => track.stop());
+  }
+
+  async function start() {
+    const format = chosenFormat();
+    if (format === null || !navigator.mediaDevices?.getUserMedia) {
+      show(false, "This browser cannot record here: recording needs a current browser and an https:// or "
+        + "localhost address. Type your answer instead.");
+      return;
+    }
+    let stream;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({
+        audio: { channelCount: 1, echoCancellation: true, noiseSuppression: true },
+      });
+    } catch (error) {
+      show(false, whyNot(error));
+      return;
+    }
+    if (closed) {
+      stream.getTracks().forEach((track) => track.stop());
+      return;
+    }
+    const recorder = format ? new MediaRecorder(stream, { mimeType: format }) : new MediaRecorder(stream);
+    const chunks = [];
+    const started = performance.now();
+    recorder.ondataavailable = (event) => {
+      if (event.data.size) chunks.push(event.data);
+    };
+    recorder.onstop = () => finish(recorder, chunks, (performance.now() - started) / 1000);
+    const ticker = setInterval(() => {
+      const seconds = (performance.now() - started) / 1000;
+      view.time.textContent = clock(seconds);
+      if (seconds >= maxSeconds) stop();
+    }, 200);
+    media = { recorder, stream, ticker };
+    recorder.start(SLICE_MS);
+    view.time.textContent = clock(0);
+    show(true, "Recording…");
+  }
+
+  function stop() {
+    if (!media || media.recorder.state === "inactive") return;
+    media.recorder.stop();
+    release();
+    show(false, "Sending…");
+  }
+
+  async function finish(recorder, chunks, seconds) {
+    media = null;
+    if (closed) return;
+    const mime = (recorder.mimeType || chunks[0]?.type || "audio/webm").split(";")[0];
+    const blob = new Blob(chunks, { type: mime });
+    if (!blob.size) {
+      show(false, "Nothing was recorded. Check the microphone and press Record again.");
+      return;
+    }
+    try {
+      const audio = await base64(blob);
+      setTriggerValue("recording", { id: newId(), mime, seconds, audio });
+      show(false, `Recorded ${clock(seconds)}.`);
+    } catch (error) {
+      show(false, `The recording could not be read (${error?.name ?? "error"}). Record again.`);
+    }
+  }
+
+  view.button.addEventListener("click", () => (media ? stop() : start()));
+  show(false, "");
+
+  return () => {
+    closed = true;
+    if (media && media.recorder.state !== "inactive") media.recorder.stop();
+    release();
+  };
+}

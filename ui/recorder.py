@@ -1,0 +1,96 @@
+"""The answer recorder: a small component of our own (``ui/microphone/``) in place of ``st.audio_input``.
+
+The browser encodes the answer while it is spoken and hands it over the moment the candidate stops, as a one-off
+value that reruns only the voice panel; ``st.audio_input`` encoded the whole recording after stop, uploaded it
+and then asked for a rerun, which was most of the wait for the transcript (benchmarks/RESULTS.md, "Answering
+out loud"). What arrives from the browser is checked like any input: a recording that is not what the recorder
+sends is refused with a message, never passed on."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import math
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from interviewer.voice.transcription import MAX_RECORDING_BYTES
+
+_ASSETS = Path(__file__).parent / "microphone"
+_component = st.components.v2.component(
+    "answer_recorder",
+    js=(_ASSETS / "recorder.js").read_text(encoding="utf-8"),
+    css=(_ASSETS / "recorder.css").read_text(encoding="utf-8"),
+)
+
+FORMATS = {"audio/webm": "webm", "audio/ogg": "ogg", "audio/mp4": "m4a", "audio/wav": "wav"}
+"""What browsers' recorders produce (Chromium and Firefox: Opus in WebM or Ogg; Safari: AAC in MP4), each with
+the file extension transcription servers go by."""
+UNREADABLE = "That recording could not be read. Record your answer again, or type it."
+
+
+class Recording(BaseModel):
+    """One take, as the browser sent it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")
+    mime: str
+    seconds: float = Field(gt=0, le=86_400, strict=True)
+    audio: bytes = Field(min_length=1, max_length=MAX_RECORDING_BYTES)
+
+    @field_validator("mime")
+    @classmethod
+    def _known_format(cls, value: str) -> str:
+        base = value.split(";", 1)[0].strip().lower()
+        if base not in FORMATS:
+            raise ValueError(f"not a recording format the recorder makes: {value[:40]!r}")
+        return base
+
+    @field_validator("seconds")
+    @classmethod
+    def _finite(cls, value: float) -> float:
+        if not math.isfinite(value):
+            raise ValueError("the length must be a finite number")
+        return value
+
+    @property
+    def filename(self) -> str:
+        return f"answer.{FORMATS[self.mime]}"
+
+
+def parse(payload: Any) -> Recording | None:
+    """The recording in what the browser sent, or None if it is not one."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("audio"), str):
+        return None
+    encoded = payload["audio"]
+    if len(encoded) > 4 * (MAX_RECORDING_BYTES // 3 + 1):
+        return None  # too long to be a recording the servers would take: not decoded at all
+    try:
+        audio = base64.b64decode(encoded, validate=True)
+        return Recording.model_validate({**payload, "audio": audio})
+    except (binascii.Error, ValueError, ValidationError):
+        return None
+
+
+def recorder(key: str, max_seconds: float | None) -> Recording | str | None:
+    """The recorder, and the last take it gave for ``key`` (kept across reruns), a message if that take could not
+    be read, or None before the first take."""
+    slot = f"{key}-recording"
+    result = _component(
+        key=key,
+        data={"max_seconds": max_seconds or 600},
+        on_recording_change=_ignore,
+        height="content",
+    )
+    payload = getattr(result, "recording", None)
+    if payload is not None:
+        st.session_state[slot] = parse(payload) or UNREADABLE
+    return st.session_state.get(slot)
+
+
+def _ignore() -> None:
+    """The take is read from the component's result on the rerun it causes; the callback only declares it."""
