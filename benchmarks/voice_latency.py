@@ -3,7 +3,11 @@ transcription server's own time (issue 15's target: under 300 ms).
 
 Chromium's fake microphone plays speech made by espeak-ng; the app sends each recording to the fake transcription
 server on 127.0.0.1, which answers at once (the time it spends is measured and taken off). What is left is the
-browser encoding the recording, the upload to the app, the app's rerun, the HTTP round trip and the drawing.
+recorder finishing the file, the hand-over to the app, the app's rerun, the HTTP round trip and the drawing.
+
+Two clocks: the page's own (from the stop button's click event to the frame in which the transcript is in the
+box, both read in the page), which is what a candidate waits; and the test driver's (from asking Playwright to
+click to Playwright seeing the text), which adds Playwright's own round trips.
 
 Run: .venv/bin/python benchmarks/voice_latency.py [--runs 15] [--seconds 3]
 """
@@ -30,6 +34,23 @@ from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, running_app, start_inter
 from tests.test_browser_voice import microphone_args  # noqa: E402
 
 LABEL = "What was heard: correct it if needed, then send"
+# in the page: when the stop button was clicked (the recorder sits in a shadow root, hence composedPath), and a
+# watcher that notes the first animation frame in which the transcript is in the box
+WATCH_STOP = """() => {
+  window.__stopped = null;
+  document.addEventListener('click', (event) => {
+    const button = event.composedPath()[0].closest?.('button');
+    if (button?.getAttribute('aria-label') === 'Stop recording') window.__stopped = event.timeStamp;
+  }, true);
+}"""
+WATCH_TEXT = """([label, text]) => {
+  window.__shown = null;
+  const look = () => {
+    const box = [...document.querySelectorAll('textarea')].find(t => t.getAttribute('aria-label') === label);
+    if (box && box.value === text) window.__shown = performance.now(); else requestAnimationFrame(look);
+  };
+  requestAnimationFrame(look);
+}"""
 SAID = "A list is mutable and a tuple is not, so a tuple can be a dictionary key"
 
 
@@ -56,12 +77,14 @@ def main() -> None:
                 page.set_default_timeout(30_000)
                 page.goto(url)
                 start_interview(page, "Data structures")
-                latencies, missed, first = [], 0, float("nan")
+                page.evaluate(WATCH_STOP)
+                latencies, driver, missed, first = [], [], 0, float("nan")
                 for take in range(args.runs + 1):
                     page.get_by_role("button", name="Record", exact=True).click()
                     time.sleep(args.seconds + 0.1 * take)  # each take differs (the fake microphone restarts its file)
                     before = len(fake.handled_seconds)
                     text = texts[before]  # what the server answers next (a missed take consumed nothing)
+                    page.evaluate(WATCH_TEXT, [LABEL, text])
                     started = time.perf_counter()
                     page.get_by_role("button", name="Stop recording").click()
                     try:
@@ -76,18 +99,22 @@ def main() -> None:
                         missed += 1  # no transcript within 10 s: counted, and the next take goes on
                         continue
                     elapsed = time.perf_counter() - started
-                    server_time = sum(fake.handled_seconds[before:])
+                    server_ms = sum(fake.handled_seconds[before:]) * 1000
+                    page.wait_for_function("() => window.__shown !== null")
+                    in_page = page.evaluate("() => window.__shown - window.__stopped") - server_ms
                     if take:  # the first take also loads the page's code for the form: reported apart
-                        latencies.append((elapsed - server_time) * 1000)
+                        latencies.append(in_page)
+                        driver.append(elapsed * 1000 - server_ms)
                     else:
-                        first = (elapsed - server_time) * 1000
+                        first = in_page
                 browser.close()
-    latencies.sort()
-    p95 = latencies[max(0, round(0.95 * len(latencies)) - 1)]
     print(f"recordings of {args.seconds:g} s, {len(latencies)} takes after a first one of {first:.0f} ms")
     print(f"takes whose transcript never appeared (10 s): {missed} of {args.runs + 1}")
-    print(f"stop -> transcript on screen, server time taken off: p50 {statistics.median(latencies):.0f} ms, "
-          f"p95 {p95:.0f} ms, max {latencies[-1]:.0f} ms (target < 300 ms)")  # fmt: skip
+    for name, figures in (("in the page", latencies), ("seen by the test driver", driver)):
+        figures.sort()
+        p95 = figures[max(0, round(0.95 * len(figures)) - 1)]
+        print(f"stop -> transcript on screen, server time taken off, {name}: p50 {statistics.median(figures):.0f} ms, "
+              f"p95 {p95:.0f} ms, max {figures[-1]:.0f} ms (target < 300 ms)")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@
 
 const FORMATS = ["audio/webm;codecs=opus", "audio/ogg;codecs=opus", "audio/webm", "audio/mp4"];
 const SLICE_MS = 250;
+const BITS_PER_SECOND = 32000; // plenty for speech in Opus; an eighth of 16 kHz 16-bit WAV
 
 function chosenFormat() {
   if (typeof MediaRecorder === "undefined") return null;
@@ -107,7 +108,8 @@ export default function recorder({ parentElement, data, setTriggerValue }) {
       stream.getTracks().forEach((track) => track.stop());
       return;
     }
-    const recorder = format ? new MediaRecorder(stream, { mimeType: format }) : new MediaRecorder(stream);
+    const options = { audioBitsPerSecond: BITS_PER_SECOND, ...(format ? { mimeType: format } : {}) };
+    const recorder = new MediaRecorder(stream, options);
     const chunks = [];
     const started = performance.now();
     recorder.ondataavailable = (event) => {
