@@ -4,6 +4,7 @@ the answer is graded with its delivery in the report."""
 
 from __future__ import annotations
 
+import base64
 import time
 from pathlib import Path
 
@@ -21,6 +22,24 @@ pytestmark = [
 
 SAID = "Lists are mutable so um you can append to them while tuples are immutable and so they are hashable"
 MEANT = "Lists are mutable, so you can append to them, while tuples are immutable, and so they are hashable."
+
+
+# the browser decodes the file the server was sent: its length in seconds and its loudness (root mean square)
+DECODE = """async (encoded) => {
+  const bytes = Uint8Array.from(atob(encoded), (c) => c.charCodeAt(0));
+  const audio = await new AudioContext().decodeAudioData(bytes.buffer);
+  const samples = audio.getChannelData(0);
+  let sum = 0;
+  for (const sample of samples) sum += sample * sample;
+  return [audio.duration, Math.sqrt(sum / samples.length)];
+}"""
+
+
+def uploaded_file(raw: bytes) -> bytes:
+    """The bytes of the file part of a multipart request."""
+    part = raw[raw.index(b'name="file"') :]
+    body = part[part.index(b"\r\n\r\n") + 4 :]
+    return body[: body.index(b"\r\n--")]
 
 
 def microphone_args(wav: Path) -> list[str]:
@@ -68,6 +87,9 @@ def test_a_mock_interview_answered_out_loud(tmp_path: Path) -> None:
         [request] = server.requests
         assert b'filename="answer.webm"' in request.raw, "Chromium's recorder makes Opus in WebM"
         assert b"\x1a\x45\xdf\xa3" in request.raw, "the browser's recording (a WebM file) reached the server"
+        heard_seconds, loudness = page.evaluate(DECODE, base64.b64encode(uploaded_file(request.raw)).decode())
+        assert abs(heard_seconds - (seconds_of(audio) + 0.5)) < 0.6, "the whole take, no more"
+        assert loudness > 0.01, "the file holds the speech the microphone played, not silence"
         page.screenshot(path=ARTIFACTS / "9-voice-transcript.png", full_page=True)
         heard.fill(MEANT)
         page.get_by_role("button", name="Send this answer").click()
