@@ -76,6 +76,7 @@ def _panel(session_id: str, send: Send) -> None:
     if isinstance(recording, str):
         st.error(recording)
         return
+    st.audio(recording.audio, format=recording.mime)  # to hear how it came across
     heard = _transcribed(key, recording, transcriber, state.config.per_question_seconds)
     if heard is None:
         return

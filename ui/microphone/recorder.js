@@ -48,25 +48,70 @@ function whyNot(error) {
 }
 
 function build(root) {
-  root.innerHTML = "";
+  root.querySelector(".recorder")?.remove(); // a second mount of the same instance; Streamlit's own nodes stay
   const box = document.createElement("div");
   box.className = "recorder";
+  const label = document.createElement("div");
+  label.className = "label";
+  label.textContent = "Answer out loud";
+  const bar = document.createElement("div");
+  bar.className = "bar";
   const button = document.createElement("button");
   button.type = "button";
   const dot = document.createElement("span");
   dot.className = "dot";
   dot.setAttribute("aria-hidden", "true");
-  const label = document.createElement("span");
-  button.append(dot, label);
+  const caption = document.createElement("span");
+  button.append(dot, caption);
+  const level = document.createElement("canvas");
+  level.className = "level";
+  level.setAttribute("aria-hidden", "true");
   const time = document.createElement("span");
   time.className = "time";
-  const status = document.createElement("span");
+  const status = document.createElement("div");
   status.className = "status";
   status.setAttribute("role", "status");
   status.setAttribute("aria-live", "polite");
-  box.append(button, time, status);
+  bar.append(button, level, time);
+  box.append(label, bar, status);
   root.append(box);
-  return { box, button, label, time, status };
+  return { box, button, caption, level, time, status };
+}
+
+// A rolling trace of how loud the microphone is, so the candidate sees it hears them.
+function levelMeter(stream, canvas) {
+  const Context = globalThis.AudioContext ?? globalThis.webkitAudioContext;
+  if (!Context) return () => {};
+  const audio = new Context();
+  const analyser = audio.createAnalyser();
+  analyser.fftSize = 512;
+  audio.createMediaStreamSource(stream).connect(analyser);
+  const samples = new Uint8Array(analyser.fftSize);
+  const heights = [];
+  const pen = canvas.getContext("2d");
+  const colour = getComputedStyle(canvas).color;
+  let frame = 0;
+  const draw = () => {
+    analyser.getByteTimeDomainData(samples);
+    let sum = 0;
+    for (const sample of samples) sum += ((sample - 128) / 128) ** 2;
+    const width = (canvas.width = canvas.clientWidth * devicePixelRatio);
+    const height = (canvas.height = canvas.clientHeight * devicePixelRatio);
+    const step = 4 * devicePixelRatio;
+    heights.push(Math.min(1, Math.sqrt(sum / samples.length) * 4));
+    heights.splice(0, Math.max(0, heights.length - Math.floor(width / step)));
+    pen.fillStyle = colour;
+    heights.forEach((loud, index) => {
+      const tall = Math.max(devicePixelRatio, loud * height);
+      pen.fillRect(index * step, (height - tall) / 2, step / 2, tall);
+    });
+    frame = requestAnimationFrame(draw);
+  };
+  frame = requestAnimationFrame(draw);
+  return () => {
+    cancelAnimationFrame(frame);
+    audio.close();
+  };
 }
 
 export default function recorder({ parentElement, data, setTriggerValue }) {
@@ -77,7 +122,7 @@ export default function recorder({ parentElement, data, setTriggerValue }) {
 
   function show(recording, message) {
     view.box.classList.toggle("recording", recording);
-    view.label.textContent = recording ? "Stop recording" : "Record";
+    view.caption.textContent = recording ? "Stop" : "Record";
     view.button.setAttribute("aria-label", recording ? "Stop recording" : "Record");
     view.status.textContent = message ?? "";
   }
@@ -85,6 +130,7 @@ export default function recorder({ parentElement, data, setTriggerValue }) {
   function release() {
     if (!media) return;
     clearInterval(media.ticker);
+    media.quiet();
     media.stream.getTracks().forEach((track) => track.stop());
   }
 
@@ -121,7 +167,7 @@ export default function recorder({ parentElement, data, setTriggerValue }) {
       view.time.textContent = clock(seconds);
       if (seconds >= maxSeconds) stop();
     }, 200);
-    media = { recorder, stream, ticker };
+    media = { recorder, stream, ticker, quiet: levelMeter(stream, view.level) };
     recorder.start(SLICE_MS);
     view.time.textContent = clock(0);
     show(true, "Recording…");
