@@ -13,6 +13,7 @@ from interviewer.formatting import label
 from interviewer.report import build_report
 from interviewer.store import SessionNotFound, UnreadableSession
 from ui import context
+from ui.recordings import players
 from ui.sidebar import draw_sidebar
 from ui.views import confirmed, delivery_row, draw_report, draw_speaking_progress, draw_transcript
 
@@ -71,11 +72,17 @@ if st.session_state.get("confirm_delete") == chosen:
         store.delete(chosen, user=user)
         st.session_state["review_flash"] = f"Deleted {labels[chosen]}."
         st.rerun()
+recorded, under_answer = players(state, user, "review_flash")
+if recorded:
+    st.caption(
+        f"{recorded} of this session's answers have their recording kept: play or delete them in the Transcript "
+        "tab. Exports hold the transcript, not the recordings."
+    )
 tab_report, tab_transcript = st.tabs(["Report", "Transcript"])
 with tab_report:
     draw_report(report)
 with tab_transcript:
-    draw_transcript(state.transcript)
+    draw_transcript(state.transcript, under_answer)
 
 st.header("Progress")
 rows, spoken = [], []

@@ -71,6 +71,14 @@ def next_answer(state: SessionState) -> AnswerKey | None:
     )
 
 
+def answer_text(state: SessionState, answer: AnswerKey | None) -> str | None:
+    """The text of the answer at ``answer`` in this state of the session, if it has one there."""
+    if answer is None or answer.session_id != state.id or answer.attempt_index >= len(state.attempts):
+        return None
+    answers = state.attempts[answer.attempt_index].answers
+    return answers[answer.answer_index] if answer.answer_index < len(answers) else None
+
+
 def answer_keys(state: SessionState) -> dict[int, AnswerKey]:
     """The answer each of the candidate's answer turns holds, by the turn's ``seq``. Every answer is recorded as
     one such turn, in order, so the n-th answer turn is the n-th answer; a turn whose question differs is left out
@@ -86,6 +94,10 @@ def answer_keys(state: SessionState) -> dict[int, AnswerKey]:
         for turn, (question_id, key) in zip(turns, answers, strict=False)
         if turn.question_id == question_id
     }
+
+
+def count_label(count: int) -> str:
+    return f"{count} recording" + ("" if count == 1 else "s")
 
 
 def size_label(size: int) -> str:
