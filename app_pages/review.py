@@ -74,10 +74,11 @@ if st.session_state.get("confirm_delete") == chosen:
         st.rerun()
 recorded, under_answer = players(state, user, "review_flash")
 if recorded:
-    st.caption(
-        f"{recorded} of this session's answers have their recording kept: play or delete them in the Transcript "
-        "tab. Exports hold the transcript, not the recordings."
-    )
+    if recorded == 1:
+        kept = "One answer has its recording kept: play or delete it"
+    else:
+        kept = f"{recorded} answers have their recordings kept: play or delete them"
+    st.caption(f"{kept} in the Transcript tab. Exports hold the transcript, not the recordings.")
 tab_report, tab_transcript = st.tabs(["Report", "Transcript"])
 with tab_report:
     draw_report(report)

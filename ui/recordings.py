@@ -94,7 +94,7 @@ def _chosen(key: str) -> None:
 def recorder_note(key: str, size: int | None) -> None:
     """Beside the recorder: whether this recording will be kept (``size``: its bytes, once there is one), with the
     toggle that changes it."""
-    toggle, note = st.columns([1, 3], vertical_alignment="center")
+    toggle, note = st.columns([1, 2], vertical_alignment="center")
     with toggle:
         keep = keep_toggle(f"{key}-keep")
     if not keep:
@@ -163,7 +163,8 @@ def _player(info: RecordingInfo, user: str | None, flash: str) -> None:
     st.audio(audio, format=info.mime)
     answer = info.answer
     st.caption(f"Your recording: {size_label(info.size)}, kept {info.kept_at:%Y-%m-%d %H:%M} UTC")
-    if st.button("Delete this recording", key=f"delete-recording-{answer.attempt_index}-{answer.answer_index}"):
+    key = f"delete-recording-{answer.attempt_index}-{answer.answer_index}"
+    if st.button("Delete this recording", key=key, icon=":material/delete:"):
         st.session_state[CONFIRM_ONE] = answer
     if st.session_state.get(CONFIRM_ONE) != answer:
         return
@@ -216,7 +217,7 @@ def settings_section() -> None:
     if not (st.session_state.get(CONFIRM_ALL) and totals.count):
         return
     question = (
-        f"Delete {'your' if totals.count == 1 else 'all your'} {count_label(totals.count)} "
+        f"Delete {'your recording' if totals.count == 1 else f'all your {count_label(totals.count)}'} "
         f"({size_label(totals.size)}) for good? Your answers and their transcripts stay."
     )
     if confirmed(CONFIRM_ALL, question, "Yes, delete them all", "Keep them"):
