@@ -67,7 +67,7 @@ if state.status == "in_progress":
 if remove.button("Delete", icon=":material/delete:"):
     st.session_state["confirm_delete"] = chosen
 if st.session_state.get("confirm_delete") == chosen:
-    question = f"Delete {labels[chosen]}? Its transcript, answers and grades are removed for good."
+    question = f"Delete {labels[chosen]}? Its transcript, answers, grades and recordings are removed for good."
     if confirmed("confirm_delete", question, "Yes, delete it", "Keep it"):
         store.delete(chosen, user=user)
         st.session_state["review_flash"] = f"Deleted {labels[chosen]}."
