@@ -1,4 +1,5 @@
-"""The transcript store: sessions, turns, answers and grades in SQL (SQLAlchemy 2).
+"""The transcript store: sessions, turns, answers and grades in SQL (SQLAlchemy 2); and the recordings of
+spoken answers, for users who keep them (the table here, what is done with it in ``interviewer.recordings``).
 
 SQLite by default (a file under the data directory), any SQLAlchemy URL through
 ``DATABASE_URL``; PostgreSQL through psycopg 3 (``postgresql+psycopg://...``). The

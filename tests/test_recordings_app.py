@@ -281,3 +281,11 @@ def test_a_drill_answered_out_loud_keeps_its_recording_when_asked(fake: FakeAudi
     assert not app.exception
     assert app.metric and app.metric[0].label == "Score"
     assert [row[4] for row in kept(tmp_path)] == [spoken_wav(15)]
+
+
+def test_settings_say_when_no_recordings_can_be_made() -> None:
+    app = settings_page(new_app())
+    assert keep_toggle(app).value is False
+    assert any("Answering out loud is off" in n for n in notes(app)), notes(app)
+    [button] = [b for b in app.button if b.label == "Delete all my recordings"]
+    assert button.disabled

@@ -201,6 +201,8 @@ def settings_section() -> None:
         if keep
         else "The audio of your spoken answers is not kept: only their transcripts are.",
     ]
+    if context.transcriber() is None:
+        lines.append("Answering out loud is off on this server (no transcription server is set), so none are made.")
     if totals.count:
         lines.append(
             f"You have {count_label(totals.count)} kept ({size_label(totals.size)})"
