@@ -10,6 +10,7 @@ from interviewer.models import PLAN_DAYS, SessionConfig
 from interviewer.voice.models import Delivery
 from ui import context
 from ui.read_aloud import read_aloud
+from ui.recordings import say_if_not_kept
 from ui.sidebar import draw_sidebar
 from ui.views import draw_delivery, draw_grade
 from ui.voice import keep_stale_transcript, voice_panel
@@ -78,6 +79,7 @@ def drill(interviewer: Interviewer) -> None:
     keep_stale_transcript(interviewer)  # before the messages are drawn: it may add one
     if message := st.session_state.pop("flash", None):
         st.error(message)
+    say_if_not_kept()
     unsent = st.session_state.pop("unsent", None)
     if interviewer.state.status != "in_progress" and not unsent:
         # sent from a page that still showed the question while another tab graded the drill: the input is not

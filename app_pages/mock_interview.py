@@ -13,6 +13,7 @@ from ui import context
 from ui.clock import draw_clock
 from ui.editor import code_box, mark_saved, unsaved
 from ui.read_aloud import read_aloud
+from ui.recordings import say_if_not_kept
 from ui.sidebar import draw_sidebar
 from ui.views import confirmed, draw_report, draw_test_results, draw_transcript, streaming_voice
 from ui.voice import keep_stale_transcript, voice_panel, waiting_transcript
@@ -152,6 +153,7 @@ def interview(interviewer: Interviewer) -> None:
     with st.container(key="messages"):
         if message := st.session_state.pop("flash", None):
             st.error(message)
+        say_if_not_kept()
         if unsent := st.session_state.pop("unsent", None):
             st.caption("Not sent yet: here is what you wrote, to copy and send again.")
             st.code(unsent, language=None)
@@ -282,6 +284,7 @@ elif interviewer.state.status == "in_progress":
     interview(interviewer)
 else:
     st.success("Interview complete. Here is your report.")
+    say_if_not_kept()
     draw_report(build_report(interviewer.state, context.bank()))
     with st.expander("Transcript"):
         draw_transcript(interviewer.state.transcript)

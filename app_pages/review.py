@@ -13,6 +13,7 @@ from interviewer.formatting import label
 from interviewer.report import build_report
 from interviewer.store import SessionNotFound, UnreadableSession
 from ui import context
+from ui.recordings import players
 from ui.sidebar import draw_sidebar
 from ui.views import confirmed, delivery_row, draw_report, draw_speaking_progress, draw_transcript
 
@@ -66,16 +67,23 @@ if state.status == "in_progress":
 if remove.button("Delete", icon=":material/delete:"):
     st.session_state["confirm_delete"] = chosen
 if st.session_state.get("confirm_delete") == chosen:
-    question = f"Delete {labels[chosen]}? Its transcript, answers and grades are removed for good."
+    question = f"Delete {labels[chosen]}? Its transcript, answers, grades and recordings are removed for good."
     if confirmed("confirm_delete", question, "Yes, delete it", "Keep it"):
         store.delete(chosen, user=user)
         st.session_state["review_flash"] = f"Deleted {labels[chosen]}."
         st.rerun()
+recorded, under_answer = players(state, user, "review_flash")
+if recorded:
+    if recorded == 1:
+        kept = "One answer has its recording kept: play or delete it"
+    else:
+        kept = f"{recorded} answers have their recordings kept: play or delete them"
+    st.caption(f"{kept} in the Transcript tab. Exports hold the transcript, not the recordings.")
 tab_report, tab_transcript = st.tabs(["Report", "Transcript"])
 with tab_report:
     draw_report(report)
 with tab_transcript:
-    draw_transcript(state.transcript)
+    draw_transcript(state.transcript, under_answer)
 
 st.header("Progress")
 rows, spoken = [], []

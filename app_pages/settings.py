@@ -1,4 +1,4 @@
-"""Settings for this browser session: backend, model, server, API key, and a connection test."""
+"""Settings: backend, model, server, API key and a connection test; whether recordings are kept, and deleting them."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from interviewer.backend import make_client
 from interviewer.llm.base import LLMError
 from interviewer.settings import Settings
 from ui import context
+from ui.recordings import settings_section
 from ui.sidebar import draw_sidebar
 
 
@@ -73,3 +74,5 @@ st.caption(
     "in, or when the operator has set INTERVIEWER_KEEP_SETTINGS=1 for an app that is theirs alone; otherwise it "
     "lasts for this browser session."
 )
+
+settings_section()

@@ -1,4 +1,5 @@
-"""The transcript store: sessions, turns, answers and grades in SQL (SQLAlchemy 2).
+"""The transcript store: sessions, turns, answers and grades in SQL (SQLAlchemy 2); and the recordings of
+spoken answers, for users who keep them (the table here, what is done with it in ``interviewer.recordings``).
 
 SQLite by default (a file under the data directory), any SQLAlchemy URL through
 ``DATABASE_URL``; PostgreSQL through psycopg 3 (``postgresql+psycopg://...``). The
@@ -20,16 +21,20 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import (
+    Boolean,
     DateTime,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
     create_engine,
     delete,
     event,
+    false,
     func,
     select,
     update,
@@ -195,6 +200,29 @@ class UserSettingsRow(Base):
     model: Mapped[str | None] = mapped_column(EscapedString(200), nullable=True)
     base_url: Mapped[str | None] = mapped_column(EscapedText, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    keep_recordings: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class RecordingRow(Base):
+    """The audio of a spoken answer, for users who keep their recordings (``interviewer.recordings``). It belongs
+    to a stored answer, and goes with it."""
+
+    __tablename__ = "recordings"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["session_id", "attempt_index", "answer_index"],
+            ["answers.session_id", "answers.attempt_index", "answers.answer_index"],
+            ondelete="CASCADE",
+        ),
+    )
+
+    session_id: Mapped[str] = mapped_column(EscapedString(64), primary_key=True)
+    attempt_index: Mapped[int] = mapped_column(Integer, primary_key=True)
+    answer_index: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mime: Mapped[str] = mapped_column(EscapedString(100))
+    size: Mapped[int] = mapped_column(Integer)
+    audio: Mapped[bytes] = mapped_column(LargeBinary)
+    kept_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class SessionSummary(BaseModel):
@@ -455,13 +483,14 @@ class TranscriptStore:
             return state
 
     def delete(self, session_id: str, user: str | None = None) -> None:
-        """Delete a session and everything stored with it (turns, answers, grades, point results), in one
-        transaction; a session of another user is reported as not found and left alone."""
+        """Delete a session and everything stored with it (turns, answers, grades, point results, recordings), in
+        one transaction; a session of another user is reported as not found and left alone."""
         with self._sessions.begin() as db:
             row = db.get(SessionRow, session_id)
             if row is None or (user is not None and row.user != user):
                 raise SessionNotFound(f"no session {session_id!r}")
-            for table in (PointResultRow, GradeRow, AnswerRow, TurnRow):  # children first, whatever the cascade
+            # children first, whatever the cascade
+            for table in (RecordingRow, PointResultRow, GradeRow, AnswerRow, TurnRow):
                 db.execute(delete(table).where(table.session_id == session_id))
             db.delete(row)
 

@@ -231,7 +231,7 @@ def open_like_the_previous_version(url: str, *, without: tuple[str, ...] = ()) -
     """A store as it was before migrations: ``create_all`` on open, no ``alembic_version``."""
     legacy = TranscriptStore.__new__(TranscriptStore)
     legacy.engine = make_engine(url)
-    later = {"user_settings", *without}  # tables of later revisions (0004) did not exist then
+    later = {"user_settings", "recordings", *without}  # tables of later revisions (0004, 0005) did not exist then
     Base.metadata.create_all(legacy.engine, tables=[t for t in Base.metadata.sorted_tables if t.name not in later])
     legacy._sessions = sessionmaker(legacy.engine, expire_on_commit=False)
     return legacy

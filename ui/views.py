@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 
 import altair as alt
 import pandas as pd
@@ -31,7 +32,8 @@ SYSTEM_ICONS = {
 }
 
 
-def draw_turn(turn: Turn) -> None:
+def draw_turn(turn: Turn, under_answer: Callable[[Turn], None] | None = None) -> None:
+    """One turn of the conversation; ``under_answer`` draws what goes in an answer's message below its text."""
     if turn.role == "system":
         icon = SYSTEM_ICONS.get(turn.kind, ":material/info:")
         (st.warning if turn.kind == "code_error" else st.info)(literal_markdown(turn.text), icon=icon)
@@ -44,11 +46,13 @@ def draw_turn(turn: Turn) -> None:
             st.caption(turn.text)
         else:
             st.markdown(md(inert_markdown(turn.text)) if turn.role == "interviewer" else literal_markdown(turn.text))
+        if under_answer is not None and turn.kind == "answer":
+            under_answer(turn)
 
 
-def draw_transcript(turns: list[Turn]) -> None:
+def draw_transcript(turns: list[Turn], under_answer: Callable[[Turn], None] | None = None) -> None:
     for turn in turns:
-        draw_turn(turn)
+        draw_turn(turn, under_answer)
 
 
 def streaming_voice(interviewer: Interviewer) -> None:

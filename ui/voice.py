@@ -1,8 +1,9 @@
 """Answering out loud: record in the browser, transcribe on the configured server, correct the text, send.
 
 The recording stays in the recorder until a new one replaces it, so a failed transcription loses nothing:
-"Transcribe again" retries the same audio. Only the transcript (as corrected) and the delivery figures are kept
-with the answer; the audio itself is not stored."""
+"Transcribe again" retries the same audio. The transcript (as corrected) and the delivery figures are kept with
+the answer; the audio only for users who opt in ("Keep my recordings", beside the recorder and on Settings), and
+only once the answer it belongs to is saved (``ui.recordings.keep_recording``)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from collections.abc import Callable
 import streamlit as st
 
 from interviewer.engine import MOVED_ON, Interviewer, SessionMovedOn
+from interviewer.recordings import next_answer
 from interviewer.voice.delivery import measure
 from interviewer.voice.models import Delivery
 from interviewer.voice.transcription import Transcriber, TranscriptionError
 from ui import context
 from ui.recorder import Recording, recorder
+from ui.recordings import keep_recording, recorder_note
 
 NEEDS_SERVER = (
     "Answering out loud needs a transcription server: set INTERVIEWER_TRANSCRIPTION_BASE_URL to OpenAI's API or "
@@ -71,6 +74,7 @@ def _panel(session_id: str, send: Send) -> None:
     key = context.shown_key(VOICE_SHOWN, interviewer, panel_key(interviewer))
     state = interviewer.state
     recording = recorder(f"{key}-audio", state.config.per_question_seconds)
+    recorder_note(key, len(recording.audio) if isinstance(recording, Recording) else None)
     if recording is None:
         return
     if isinstance(recording, str):
@@ -83,7 +87,11 @@ def _panel(session_id: str, send: Send) -> None:
     with st.form(f"{key}-form"):
         text = st.text_area("What was heard: correct it if needed, then send", key=f"{key}-text", height=150)
         if st.form_submit_button("Send this answer", type="primary", icon=":material/send:"):
-            send(interviewer, text, heard)
+            answer = next_answer(state)
+            try:
+                send(interviewer, text, heard)
+            finally:  # the page's send ends in a rerun: the recording is kept on the way out, if its answer stands
+                keep_recording(interviewer, answer, recording.audio, recording.mime)
 
 
 def _transcribed(key: str, recording: Recording, transcriber: Transcriber, allowed: float | None) -> Delivery | None:

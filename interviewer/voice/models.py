@@ -29,7 +29,8 @@ class Pause(BaseModel):
 
 
 class Delivery(BaseModel):
-    """How an answer was spoken. Kept with the answer (the recording itself is not kept)."""
+    """How an answer was spoken. Kept with the answer; the recording is kept apart, and only for users who opt in
+    (``interviewer.recordings``)."""
 
     model_config = ConfigDict(allow_inf_nan=False)  # stored as JSON, where infinity would not read back
 
