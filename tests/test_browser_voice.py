@@ -90,6 +90,10 @@ def test_a_mock_interview_answered_out_loud(tmp_path: Path) -> None:
         heard_seconds, loudness = page.evaluate(DECODE, base64.b64encode(uploaded_file(request.raw)).decode())
         assert abs(heard_seconds - (seconds_of(audio) + 0.5)) < 0.6, "the whole take, no more"
         assert loudness > 0.01, "the file holds the speech the microphone played, not silence"
+        player = page.locator("audio").first.evaluate(
+            "a => new Promise(r => a.readyState ? r(a.duration) : a.addEventListener('loadedmetadata', () => r(a.duration)))"
+        )
+        assert abs(player - heard_seconds) < 0.3, "the take can be played back, and its player knows its length"
         page.screenshot(path=ARTIFACTS / "9-voice-transcript.png", full_page=True)
         heard.fill(MEANT)
         page.get_by_role("button", name="Send this answer").click()

@@ -23,6 +23,76 @@ function newId() {
   return globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(16).slice(2)}`;
 }
 
+// Chromium's MediaRecorder writes WebM without a duration (it cannot know it while it streams), so players show
+// no length and cannot seek. Once the take is over its length is known: write it into the file's Segment Info as
+// a Duration element. Any surprise in the file's layout leaves the file as it was.
+const SEGMENT = 0x18538067;
+const INFO = 0x1549a966;
+const DURATION = 0x4489;
+const TIMECODE_SCALE = 0x2ad7b1;
+
+function readId(bytes, at) {
+  const length = Math.clz32(bytes[at]) - 23; // 1 to 4 bytes, told by the first set bit of the first byte
+  if (length < 1 || length > 4) throw new Error("not an EBML id");
+  let id = 0;
+  for (let i = 0; i < length; i += 1) id = id * 256 + bytes[at + i];
+  return { id, next: at + length };
+}
+
+function readSize(bytes, at) {
+  const length = Math.clz32(bytes[at]) - 23; // 1 to 8 bytes, the same way
+  if (length < 1 || length > 8) throw new Error("not an EBML size");
+  let size = bytes[at] & (0xff >> length);
+  let unknown = size === 0xff >> length;
+  for (let i = 1; i < length; i += 1) {
+    size = size * 256 + bytes[at + i];
+    unknown = unknown && bytes[at + i] === 0xff;
+  }
+  return { size: unknown ? Infinity : size, next: at + length };
+}
+
+function withDuration(bytes, seconds) {
+  try {
+    let at = readSize(bytes, readId(bytes, 0).next); // the EBML header
+    at = at.next + at.size;
+    const segment = readId(bytes, at);
+    if (segment.id !== SEGMENT) return bytes;
+    at = readSize(bytes, segment.next).next;
+    const info = readId(bytes, at);
+    if (info.id !== INFO) return bytes;
+    const infoSize = readSize(bytes, info.next);
+    const start = infoSize.next;
+    const end = start + infoSize.size;
+    let scale = 1000000;
+    for (let child = start; child < end; ) {
+      const element = readId(bytes, child);
+      const size = readSize(bytes, element.next);
+      if (element.id === DURATION) return bytes; // already there
+      if (element.id === TIMECODE_SCALE) {
+        scale = 0;
+        for (let i = 0; i < size.size; i += 1) scale = scale * 256 + bytes[size.next + i];
+      }
+      child = size.next + size.size;
+    }
+    const duration = new Uint8Array(11);
+    duration.set([0x44, 0x89, 0x88]); // the Duration id, then "8 bytes follow"
+    new DataView(duration.buffer).setFloat64(3, (seconds * 1e9) / (scale || 1000000));
+    const size = infoSize.size + duration.length;
+    const header = new Uint8Array(8); // the new Info size, written in 8 bytes whatever its value
+    header[0] = 0x01;
+    for (let i = 7, rest = size; i >= 1; i -= 1, rest = Math.floor(rest / 256)) header[i] = rest % 256;
+    const fixed = new Uint8Array(bytes.length + duration.length + header.length - (start - info.next));
+    fixed.set(bytes.subarray(0, info.next), 0);
+    fixed.set(header, info.next);
+    fixed.set(bytes.subarray(start, end), info.next + 8);
+    fixed.set(duration, info.next + 8 + infoSize.size);
+    fixed.set(bytes.subarray(end), info.next + 8 + size);
+    return fixed;
+  } catch {
+    return bytes;
+  }
+}
+
 function base64(blob) {
   return new Promise((resolve, reject) => {
     const reader = new FileReader();
@@ -184,7 +254,10 @@ export default function recorder({ parentElement, data, setTriggerValue }) {
     media = null;
     if (closed) return;
     const mime = (recorder.mimeType || chunks[0]?.type || "audio/webm").split(";")[0];
-    const blob = new Blob(chunks, { type: mime });
+    let blob = new Blob(chunks, { type: mime });
+    if (mime === "audio/webm" && blob.size) {
+      blob = new Blob([withDuration(new Uint8Array(await blob.arrayBuffer()), seconds)], { type: mime });
+    }
     if (!blob.size) {
       show(false, "Nothing was recorded. Check the microphone and press Record again.");
       return;
