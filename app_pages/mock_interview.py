@@ -16,7 +16,7 @@ from ui.read_aloud import read_aloud
 from ui.recordings import say_if_not_kept
 from ui.sidebar import draw_sidebar
 from ui.views import confirmed, draw_report, draw_test_results, draw_transcript, streaming_voice
-from ui.voice import keep_stale_transcript, voice_panel, waiting_transcript
+from ui.voice import check_time, keep_stale_transcript, voice_panel
 
 st.title("Mock interview")
 
@@ -275,7 +275,7 @@ if interviewer is not None and interviewer.state.config.mode != "mock":
     st.info("That link is an explanation drill; open it from the Explanation drill page.")
     interviewer = None
 if interviewer is not None and interviewer.state.status == "in_progress":
-    interviewer.check_time(waiting_transcript(interviewer))  # the clock ran out while the page was away
+    check_time(interviewer)  # the clock ran out while the page was away
 draw_sidebar(interviewer)
 
 if interviewer is None:

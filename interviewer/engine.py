@@ -29,7 +29,7 @@ import random
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from interviewer.bank import Bank
@@ -429,6 +429,16 @@ class Interviewer:
         if config.total_seconds is not None and self.state.status != "finished":
             total_left = max(0.0, config.total_seconds - (now - self.state.started_at).total_seconds())
         return TimeLeft(question_left, total_left)
+
+    def deadline(self) -> datetime | None:
+        """When the open question's time, or the interview's, runs out (whichever is first); None when untimed."""
+        config, attempt = self.state.config, self.state.current
+        ends = []
+        if config.per_question_seconds is not None and attempt is not None:
+            ends.append(attempt.asked_at + timedelta(seconds=config.per_question_seconds))
+        if config.total_seconds is not None and self.state.status != "finished":
+            ends.append(self.state.started_at + timedelta(seconds=config.total_seconds))
+        return min(ends, default=None)
 
     @property
     def current_question(self) -> Question | None:

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import base64
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from interviewer.llm.fake_server import FakeOpenAIServer
+from interviewer.store import TranscriptStore
 from interviewer.voice.fake_audio import FakeAudio, Heard, timed_words
 from tests.spoken_audio import needs_speech, seconds_of, speech_wav
 from tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, playwright_api, running_app, start_interview
@@ -33,6 +35,18 @@ DECODE = """async (encoded) => {
   for (const sample of samples) sum += sample * sample;
   return [audio.duration, Math.sqrt(sum / samples.length)];
 }"""
+
+
+# every microphone stream the page is given, to see that none is left running
+COUNT_MICROPHONES = """(() => {
+  const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  window.__microphones = [];
+  navigator.mediaDevices.getUserMedia = async (constraints) => {
+    const stream = await open(constraints);
+    window.__microphones.push(stream);
+    return stream;
+  };
+})()"""
 
 
 def uploaded_file(raw: bytes) -> bytes:
@@ -146,18 +160,40 @@ def test_the_recorder_works_from_the_keyboard_and_says_when_the_microphone_is_re
     wav = tmp_path / "answer.wav"
     wav.write_bytes(speech_wav(SAID))
     fake = FakeAudio()
-    fake.script(Heard(SAID, timed_words(SAID)))
+    fake.script(Heard("a first take", timed_words("a first take")), Heard(SAID, timed_words(SAID)))
     with (
         FakeOpenAIServer(routes=fake.routes) as server,
         running_app(tmp_path, {"INTERVIEWER_TRANSCRIPTION_BASE_URL": server.base_url}) as url,
         playwright_api.sync_playwright() as pw,
     ):
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, *microphone_args(wav)])
-        page = browser.new_context(viewport={"width": 1280, "height": 1100}, permissions=["microphone"]).new_page()
+        context = browser.new_context(viewport={"width": 1280, "height": 1100}, permissions=["microphone"])
+        context.add_init_script(script=COUNT_MICROPHONES)
+        page = context.new_page()
         page.set_default_timeout(30_000)
         page.goto(url)
         start_interview(page, "Data structures", questions=1)
         record = page.get_by_role("button", name="Record", exact=True)
+        record.wait_for()
+        assert page.get_by_role("group", name="Answer out loud").count() == 1
+
+        # red team: a double click started two recorders, and Stop left one of them listening
+        record.dblclick()
+        page.get_by_role("button", name="Stop recording").wait_for()
+        time.sleep(1)
+        page.get_by_role("button", name="Stop recording").click()
+        record.wait_for()
+        page.wait_for_function(
+            "() => window.__microphones.every(s => s.getTracks().every(t => t.readyState === 'ended'))"
+        )
+        assert page.evaluate("() => window.__microphones.length") == 1, "one press, one microphone"
+        page.get_by_label("What was heard: correct it if needed, then send").wait_for()
+        # and a press straight after another is not an answer: no blaming the microphone, nothing sent
+        requests = len(server.requests)
+        record.click()
+        page.get_by_role("button", name="Stop recording").click()
+        page.get_by_role("status").filter(has_text="too short").wait_for()
+        assert len(server.requests) == requests
         for _ in range(60):  # Tab from the answer box until the recorder has the focus
             if record.evaluate("b => b.getRootNode().activeElement === b"):
                 break
@@ -172,8 +208,9 @@ def test_the_recorder_works_from_the_keyboard_and_says_when_the_microphone_is_re
         time.sleep(1.5)
         assert page.get_by_text("0:01").count() == 1, "the time recorded so far is shown"
         page.keyboard.press("Space")  # the focus stayed on the button, now Stop
-        page.get_by_label("What was heard: correct it if needed, then send").wait_for()
-        assert page.get_by_label("What was heard: correct it if needed, then send").input_value() == SAID
+        page.wait_for_function(
+            "text => [...document.querySelectorAll('textarea')].some(t => t.value === text)", arg=SAID
+        )  # the new take's transcript replaces the first one's
 
         browser.close()
         # the fake microphone, but nobody to answer the browser's question: the page is refused the microphone
@@ -185,4 +222,40 @@ def test_the_recorder_works_from_the_keyboard_and_says_when_the_microphone_is_re
         refused.get_by_role("button", name="Record", exact=True).click()
         refused.get_by_role("status").filter(has_text="may not use the microphone").wait_for()
         assert refused.get_by_role("button", name="Record", exact=True).is_visible(), "it can be tried again"
+        browser.close()
+
+
+def test_a_take_still_running_when_time_is_nearly_up_is_sent_and_graded(tmp_path: Path) -> None:
+    """Red team: time ran out during a recording; the recorder vanished with the take, unsent and unmentioned.
+    Now a take stops itself a little before the question's time is up, so it arrives, is transcribed, and at
+    expiry the waiting transcript is graded as the answer so far (the default rule)."""
+    wav = tmp_path / "answer.wav"
+    wav.write_bytes(speech_wav(SAID))
+    fake = FakeAudio()
+    fake.script(Heard(SAID, timed_words(SAID)))
+    with (
+        FakeOpenAIServer(routes=fake.routes) as server,
+        running_app(tmp_path, {"INTERVIEWER_TRANSCRIPTION_BASE_URL": server.base_url}) as url,
+        playwright_api.sync_playwright() as pw,
+    ):
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, *microphone_args(wav)])
+        page = browser.new_context(viewport={"width": 1280, "height": 1100}, permissions=["microphone"]).new_page()
+        page.set_default_timeout(30_000)
+        page.goto(url)
+        start_interview(page, "Data structures", questions=1)
+        page.wait_for_url("**session=**")
+        session = page.url.split("session=")[1].split("&")[0]
+        store = TranscriptStore(f"sqlite:///{tmp_path / 'interviews.db'}")
+        state = store.load(session)
+        limit = state.config.per_question_seconds
+        assert limit is not None, "the setup page's default is a timed question"
+        state.attempts[-1].asked_at -= timedelta(seconds=limit - 12)  # as if asked long ago: 12 s are left
+        store.save(state)
+        page.reload()
+        page.get_by_role("button", name="Record", exact=True).click()
+        page.get_by_role("status").filter(has_text="Time is nearly up").wait_for(timeout=20_000)
+        page.get_by_text("Interview complete").wait_for(timeout=20_000)
+        [attempt] = store.load(session).attempts
+        store.close()
+        assert attempt.answers == [SAID] and attempt.grade is not None
         browser.close()

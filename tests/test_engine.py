@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from interviewer.bank import Bank
@@ -205,6 +207,16 @@ def test_time_left_counts_down(small_bank: Bank, clock: FakeClock) -> None:
     left = interviewer.time_left()
     assert left.question_seconds == 60
     assert left.total_seconds == 570
+
+
+def test_the_deadline_is_the_first_of_the_question_and_the_interview_limits(small_bank: Bank, clock: FakeClock) -> None:
+    interviewer = start(small_bank, clock, per_question_seconds=90, total_seconds=600)
+    asked = interviewer.state.current.asked_at  # type: ignore[union-attr]
+    assert interviewer.deadline() == asked + timedelta(seconds=90)
+    clock.advance(560)  # the question's own limit is long past; the interview has 40 s left
+    interviewer.skip()
+    assert interviewer.deadline() == interviewer.state.started_at + timedelta(seconds=600)
+    assert start(small_bank, FakeClock(), per_question_seconds=None, total_seconds=None).deadline() is None
 
 
 def test_questions_never_repeat_within_a_session(small_bank: Bank, clock: FakeClock) -> None:

@@ -11,7 +11,7 @@ import pytest
 from interviewer.llm.fake_server import FakeOpenAIServer
 from interviewer.voice.fake_audio import FakeAudio, Heard, timed_words
 from interviewer.voice.transcription import MAX_RECORDING_BYTES, Transcriber
-from ui.recorder import Recording, parse
+from ui.recorder import MAX_TAKE_BYTES, Recording, parse
 
 WEBM = b"\x1a\x45\xdf\xa3" + bytes(range(256)) * 4  # the EBML magic a WebM file opens with, and some bytes
 
@@ -46,6 +46,7 @@ def test_a_take_from_the_recorder_is_read_with_its_format_and_length() -> None:
         payload(mime="application/x-sh"),
         payload(mime=""),
         payload(seconds=0),
+        payload(seconds=1e-9),  # red team: talk time shown as 0 s
         payload(seconds=-1),
         payload(seconds=math.inf),
         payload(seconds=math.nan),
@@ -61,10 +62,13 @@ def test_anything_the_recorder_could_not_have_sent_is_refused(sent: object) -> N
     assert parse(sent) is None
 
 
-def test_a_recording_over_the_servers_limit_is_refused_before_it_is_decoded() -> None:
-    at_limit = base64.b64encode(b"\0" * MAX_RECORDING_BYTES).decode()
+def test_a_take_over_the_recorders_limit_is_refused_before_it_is_decoded() -> None:
+    """Red team: the limit the docs gave (the server's 25 MB) could not apply, since Streamlit closes the connection
+    on a message from the browser over 25 MB and a take travels in base64; the recorder's own limit is below both."""
+    assert MAX_TAKE_BYTES < MAX_RECORDING_BYTES and 4 * MAX_TAKE_BYTES / 3 < 0.95 * 25_000_000
+    at_limit = base64.b64encode(b"\0" * MAX_TAKE_BYTES).decode()
     assert parse(payload(audio=at_limit)) is not None
-    over = base64.b64encode(b"\0" * (MAX_RECORDING_BYTES + 1)).decode()
+    over = base64.b64encode(b"\0" * (MAX_TAKE_BYTES + 1)).decode()
     assert parse(payload(audio=over)) is None
     assert parse(payload(audio="A" * (10 * MAX_RECORDING_BYTES))) is None
 

@@ -225,3 +225,27 @@ def test_a_key_cut_by_the_message_limit_is_still_not_shown() -> None:
     with FakeOpenAIServer(routes=fake.routes) as server, pytest.raises(TranscriptionError) as failure:
         transcriber(server, key=key).transcribe(b"RIFF....WAVE")
     assert "whisperLoca" not in str(failure.value)
+
+
+def test_a_web_page_in_place_of_a_transcript_is_an_error_not_an_answer() -> None:
+    """Red team: a proxy's login page (HTML) came back as the transcript, ready to send as the answer."""
+    page = "<!doctype html><html><head><title>Sign in</title></head><body><h1>Sign in to the proxy</h1></body></html>"
+    for reply in (page, "\n  <html lang='en'><body>Captive portal</body></html>", "<BODY>x</BODY>"):
+        with pytest.raises(TranscriptionError, match="web page"):
+            parse_reply(reply)
+    assert parse_reply("A list <is> mutable; use a <tuple> for keys.").text.startswith("A list <is>")
+
+
+def test_what_a_failing_server_says_is_quoted_never_a_link_or_an_image() -> None:
+    """Red team: a server's error text was shown as Markdown: a live phishing link and an image from its URL."""
+    said = "![pixel](http://127.0.0.1:9/track.png?who=you) [Click here to re-authenticate](https://evil.example) `x`"
+    fake = FakeAudio()
+    fake.script(Refused(500, said))
+    with FakeOpenAIServer(routes=fake.routes) as server:
+        transcriber = Transcriber(server.base_url, "whisper-1", None, timeout=5, max_retries=0)
+        with pytest.raises(TranscriptionError) as failure:
+            transcriber.transcribe(b"RIFF....WAVE")
+    message = str(failure.value)
+    quoted = message[message.index("`") :]
+    assert quoted.startswith("`") and quoted.rstrip(".").endswith("`") and quoted.count("`") == 2, message
+    assert "evil.example" in quoted and "track.png" in quoted, "the words are still there to read"

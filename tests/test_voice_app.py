@@ -204,3 +204,46 @@ def test_a_transcript_waiting_when_time_runs_out_is_graded_as_the_answer_so_far(
     [attempt] = store.load(app.query_params["session"]).attempts
     assert attempt.answers == [SAID] and attempt.grade is not None  # graded as an answer (the question is random)
     store.close()
+
+
+@needs_speech
+def test_a_correction_not_yet_sent_when_time_runs_out_is_what_is_graded(
+    audio_server: tuple[FakeOpenAIServer, FakeAudio], app_env: Path
+) -> None:
+    """Red team: the box was a form, so a correction reached the app only with Send: at expiry the uncorrected
+    transcript was graded, and the page said another tab had moved on although there was one tab."""
+    _, fake = audio_server
+    fake.script(Heard("Lists are muteable and topples are immutable", timed_words("Lists are muteable")))
+    clock = FakeClock()
+    app = start_mock(new_app(clock), count=1, minutes=1)
+    app = record(app, speech_wav(SAID))
+    [box] = [t for t in app.text_area if t.label.startswith("What was heard")]
+    box.set_value(MEANT)
+    app = app.run()  # the box loses focus: the correction reaches the app
+    clock.advance(61)
+    app.run()
+    store = TranscriptStore(f"sqlite:///{app_env / 'interviews.db'}")
+    [attempt] = store.load(app.query_params["session"]).attempts
+    assert attempt.answers == [MEANT]
+    store.close()
+    assert not [e.value for e in app.error if "another tab" in e.value]
+
+
+@needs_speech
+def test_a_later_take_that_fails_leaves_the_earlier_transcript_and_its_corrections(
+    audio_server: tuple[FakeOpenAIServer, FakeAudio],
+) -> None:
+    """Red team: a second take the server could not transcribe wiped out the first take's corrected transcript."""
+    _, fake = audio_server
+    fake.script(Heard(SAID, timed_words(SAID)), Refused(500, "the server fell over"))
+    app = start_mock(new_app(), count=1)
+    app = record(app, speech_wav(SAID))
+    [box] = [t for t in app.text_area if t.label.startswith("What was heard")]
+    box.set_value(MEANT)
+    app = app.run()
+    app = record(app, speech_wav("Something else entirely."))
+    assert any("fell over" in e.value and "earlier take" in e.value for e in app.error), [e.value for e in app.error]
+    [box] = [t for t in app.text_area if t.label.startswith("What was heard")]
+    assert box.value == MEANT
+    app = send(app, box.value)
+    assert any(text == MEANT for _, text in chat(app)), "the earlier take's corrected transcript was sent"

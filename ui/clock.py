@@ -9,7 +9,7 @@ import streamlit as st
 
 from interviewer.engine import Interviewer, TimeLeft
 from ui import context
-from ui.voice import waiting_transcript
+from ui.voice import check_time
 
 
 def clock_text(seconds: float) -> str:
@@ -57,5 +57,5 @@ def _ticking(session_id: str) -> None:
     grading = interviewer.state.current is not None and interviewer.state.current.status == "grading"
     expired = 0 in (left.question_seconds, left.total_seconds) and not grading
     # a spoken answer transcribed but not yet sent is the draft, as text in the box would be if the box could say
-    if expired and interviewer.check_time(waiting_transcript(interviewer)):
+    if expired and check_time(interviewer):
         st.rerun(scope="app")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import math
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,11 @@ FORMATS = {"audio/webm": "webm", "audio/ogg": "ogg", "audio/mp4": "m4a", "audio/
 """What browsers' recorders produce (Chromium and Firefox: Opus in WebM or Ogg; Safari: AAC in MP4), each with
 the file extension transcription servers go by."""
 UNREADABLE = "That recording could not be read. Record your answer again, or type it."
+MAX_TAKE_BYTES = 15 * 1024 * 1024
+"""The largest take the recorder sends: Streamlit refuses a message from the browser over 25 MB
+(``server.maxWidgetStateSize``), and the take travels in base64, a third larger. Ten minutes of speech at the
+recorder's 32 kbit/s is about 2.4 MB."""
+MAX_TAKE_SECONDS = 600
 
 
 class Recording(BaseModel):
@@ -39,8 +45,8 @@ class Recording(BaseModel):
 
     id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")
     mime: str
-    seconds: float = Field(gt=0, le=86_400, strict=True)
-    audio: bytes = Field(min_length=1, max_length=MAX_RECORDING_BYTES)
+    seconds: float = Field(ge=0.1, le=86_400, strict=True)
+    audio: bytes = Field(min_length=1, max_length=min(MAX_TAKE_BYTES, MAX_RECORDING_BYTES))
 
     @field_validator("mime")
     @classmethod
@@ -67,7 +73,7 @@ def parse(payload: Any) -> Recording | None:
     if not isinstance(payload, dict) or not isinstance(payload.get("audio"), str):
         return None
     encoded = payload["audio"]
-    if len(encoded) > 4 * (MAX_RECORDING_BYTES // 3 + 1):
+    if len(encoded) > 4 * (MAX_TAKE_BYTES // 3 + 1):
         return None  # too long to be a recording the servers would take: not decoded at all
     try:
         audio = base64.b64decode(encoded, validate=True)
@@ -76,13 +82,18 @@ def parse(payload: Any) -> Recording | None:
         return None
 
 
-def recorder(key: str, max_seconds: float | None) -> Recording | str | None:
+def recorder(key: str, max_seconds: float | None, stop_at: datetime | None) -> Recording | str | None:
     """The recorder, and the last take it gave for ``key`` (kept across reruns), a message if that take could not
-    be read, or None before the first take."""
+    be read, or None before the first take. A take stops itself after ``max_seconds`` and a little before
+    ``stop_at`` (when the question's time is up), so that it reaches the app while it can still count."""
     slot = f"{key}-recording"
     result = _component(
         key=key,
-        data={"max_seconds": max_seconds or 600},
+        data={
+            "max_seconds": min(max_seconds or MAX_TAKE_SECONDS, MAX_TAKE_SECONDS),
+            "max_bytes": MAX_TAKE_BYTES,
+            "stop_at": round(stop_at.timestamp() * 1000) if stop_at else None,
+        },
         on_recording_change=_ignore,
         height="content",
     )

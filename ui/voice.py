@@ -43,6 +43,19 @@ def waiting_transcript(interviewer: Interviewer) -> str | None:
     return text if isinstance(text, str) and text.strip() else None
 
 
+def check_time(interviewer: Interviewer) -> bool:
+    """The engine's expiry rules, with the transcript waiting here as the answer so far. Once the question has
+    moved on, that transcript has been used and leaves the page, and the move is this page's own: no other tab
+    made it, so nothing is reported as moved on elsewhere."""
+    key = panel_key(interviewer)
+    if not interviewer.check_time(waiting_transcript(interviewer)):
+        return False
+    for part in ("text", "good", "heard"):
+        st.session_state.pop(f"{key}-{part}", None)
+    context.mark_shown(interviewer)
+    return True
+
+
 def keep_stale_transcript(interviewer: Interviewer) -> None:
     """Another tab moved the session on while a transcript waited here to be sent: it is shown to copy, with the
     reason, instead of vanishing with its panel. Call it before the page marks the session as shown."""
@@ -73,43 +86,45 @@ def _panel(session_id: str, send: Send) -> None:
         return
     key = context.shown_key(VOICE_SHOWN, interviewer, panel_key(interviewer))
     state = interviewer.state
-    recording = recorder(f"{key}-audio", state.config.per_question_seconds)
+    recording = recorder(f"{key}-audio", state.config.per_question_seconds, interviewer.deadline())
     recorder_note(key, len(recording.audio) if isinstance(recording, Recording) else None)
-    if recording is None:
-        return
     if isinstance(recording, str):
         st.error(recording)
+    elif recording is not None:
+        st.audio(recording.audio, format=recording.mime)  # to hear how it came across
+        _transcribed(key, recording, transcriber, state.config.per_question_seconds)
+    # the last take that was transcribed; a later take that fails leaves it, and any corrections, in place
+    good: tuple[Recording, Delivery] | None = st.session_state.get(f"{key}-good")
+    if good is None:
         return
-    st.audio(recording.audio, format=recording.mime)  # to hear how it came across
-    heard = _transcribed(key, recording, transcriber, state.config.per_question_seconds)
-    if heard is None:
-        return
-    with st.form(f"{key}-form"):
-        text = st.text_area("What was heard: correct it if needed, then send", key=f"{key}-text", height=150)
-        if st.form_submit_button("Send this answer", type="primary", icon=":material/send:"):
-            answer = next_answer(state)
-            try:
-                send(interviewer, text, heard)
-            finally:  # the page's send ends in a rerun: the recording is kept on the way out, if its answer stands
-                keep_recording(interviewer, answer, recording.audio, recording.mime)
+    # not a form: a correction reaches the app when the box loses focus, so it counts if time runs out unsent
+    text = st.text_area("What was heard: correct it if needed, then send", key=f"{key}-text", height=150)
+    if st.button("Send this answer", key=f"{key}-send", type="primary", icon=":material/send:"):
+        answer = next_answer(state)
+        try:
+            send(interviewer, text, good[1])
+        finally:  # the page's send ends in a rerun: the recording is kept on the way out, if its answer stands
+            keep_recording(interviewer, answer, good[0].audio, good[0].mime)
 
 
-def _transcribed(key: str, recording: Recording, transcriber: Transcriber, allowed: float | None) -> Delivery | None:
-    """The delivery of this recording, which is transcribed once: a recording is known by the id the recorder
-    gave it (a new one is new even if it sounds the same), and a failure is remembered too, so only "Transcribe
-    again" sends the same audio again (a rerun of the page for any other reason does not)."""
+def _transcribed(key: str, recording: Recording, transcriber: Transcriber, allowed: float | None) -> None:
+    """Transcribe this take once: a take is known by the id the recorder gave it (a new one is new even if it
+    sounds the same), and a failure is remembered too, so only "Transcribe again" sends the same audio again (a
+    rerun of the page for any other reason does not). A take that is heard becomes the one in the box."""
     done = st.session_state.get(f"{key}-heard")
     if done is None or done[0] != recording.id:
         done = (recording.id, _transcribe(key, recording, transcriber, allowed))
         st.session_state[f"{key}-heard"] = done
+        if isinstance(done[1], Delivery):
+            st.session_state[f"{key}-good"] = (recording, done[1])
     outcome = done[1]
     if isinstance(outcome, Delivery):
-        return outcome
-    st.error(outcome)
+        return
+    kept = " The transcript of your earlier take is still below." if f"{key}-good" in st.session_state else ""
+    st.error(outcome + kept)
     if st.button("Transcribe again", key=f"{key}-retry", icon=":material/refresh:"):
         st.session_state.pop(f"{key}-heard", None)
         st.rerun()
-    return None
 
 
 def _transcribe(key: str, recording: Recording, transcriber: Transcriber, allowed: float | None) -> Delivery | str:

@@ -81,8 +81,11 @@ def _describe(exc: Exception, base_url: str, model: str, timeout: float) -> str:
 
 
 def _short(text: str, limit: int = 200) -> str:
+    """What a server said, quoted: shortened, with credentials taken out, and set as code so that a page showing
+    the message as Markdown shows the words and never a link or an image the server put there."""
     text = redact(" ".join(text.split()))  # before the cut: a key cut in two would no longer be recognised
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
+    return "`" + text.replace("`", "'") + "`"
 
 
 class OpenAICompatibleClient:

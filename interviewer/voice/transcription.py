@@ -7,6 +7,7 @@ pauses could not be measured. The key goes only to the transcription server (``S
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import openai
@@ -19,6 +20,10 @@ MAX_RECORDING_BYTES = 25 * 1024 * 1024  # OpenAI's upload limit; about 13 minute
 # Whisper drops "um" and "uh" unless its prompt shows them; a prompt in that style keeps them (OpenAI's
 # speech-to-text guide, "Prompting"), which the filler count needs
 VERBATIM_PROMPT = "Umm, let me think, like, hmm... Okay, so, uh, here is what I'm, you know, thinking."
+
+
+# a reply that is a web page: a wrong URL, a login page in front of the server, a captive portal
+_WEB_PAGE = re.compile(r"^\s*<(?:!doctype\s+html|html|head|body)\b|<(?:html|body)\b[^>]*>", re.IGNORECASE)
 
 
 class TranscriptionError(RuntimeError):
@@ -94,6 +99,11 @@ def _refuses_timestamps(exc: openai.BadRequestError) -> bool:
 def parse_reply(reply: Any) -> Transcript:
     """The server's reply (an SDK object, a dict, or plain text from a server that ignored the format asked for)."""
     if isinstance(reply, str):
+        if _WEB_PAGE.search(reply[:2000]):
+            raise TranscriptionError(
+                "The transcription server answered with a web page, not a transcript (a login page or a proxy's?). "
+                "Check INTERVIEWER_TRANSCRIPTION_BASE_URL."
+            )
         return Transcript(text=reply.strip())
     data = reply if isinstance(reply, dict) else reply.model_dump()
     text = data.get("text")

@@ -7,6 +7,8 @@
 
 const FORMATS = ["audio/webm;codecs=opus", "audio/ogg;codecs=opus", "audio/webm", "audio/mp4"];
 const SLICE_MS = 250;
+const MIN_SECONDS = 0.3; // a press and a release, not an answer
+const TIME_UP_MARGIN_MS = 2000; // a take stops this long before the question's time is up, to reach the app first
 const BITS_PER_SECOND = 32000; // plenty for speech in Opus; an eighth of 16 kHz 16-bit WAV
 
 function chosenFormat() {
@@ -123,7 +125,10 @@ function build(root) {
   box.className = "recorder";
   const label = document.createElement("div");
   label.className = "label";
+  label.id = "recorder-label";
   label.textContent = "Answer out loud";
+  box.setAttribute("role", "group");
+  box.setAttribute("aria-labelledby", label.id);
   const bar = document.createElement("div");
   bar.className = "bar";
   const button = document.createElement("button");
@@ -184,10 +189,26 @@ function levelMeter(stream, canvas) {
   };
 }
 
+// How far this browser's clock is ahead of the app server's, from the Date header of a request to the app (to
+// the second; half a round trip is added back). Zero if it cannot be told.
+async function clockSkew() {
+  try {
+    const sent = Date.now();
+    const reply = await fetch(location.href, { method: "HEAD", cache: "no-store" });
+    const server = Date.parse(reply.headers.get("Date") ?? "");
+    return Number.isFinite(server) ? (sent + Date.now()) / 2 - (server + 500) : 0;
+  } catch {
+    return 0;
+  }
+}
+
 export default function recorder({ parentElement, data, setTriggerValue }) {
   const view = build(parentElement);
   const maxSeconds = Number(data?.max_seconds) > 0 ? Number(data.max_seconds) : 600;
-  let media = null; // {recorder, stream, chunks, started, ticker, format}
+  const maxBytes = Number(data?.max_bytes) > 0 ? Number(data.max_bytes) : 15 * 1024 * 1024;
+  const stopAt = Number(data?.stop_at) > 0 ? Number(data.stop_at) : null; // the server's clock, in ms
+  const skew = stopAt ? clockSkew() : Promise.resolve(0);
+  let take = null; // the take being started or recorded: one at a time, however fast the button is pressed
   let closed = false;
 
   function show(recording, message) {
@@ -197,18 +218,23 @@ export default function recorder({ parentElement, data, setTriggerValue }) {
     view.status.textContent = message ?? "";
   }
 
-  function release() {
-    if (!media) return;
-    clearInterval(media.ticker);
-    media.quiet();
-    media.stream.getTracks().forEach((track) => track.stop());
+  async function msLeft() {
+    return stopAt === null ? Infinity : stopAt + (await skew) - Date.now() - TIME_UP_MARGIN_MS;
   }
 
   async function start() {
+    const current = { state: "starting" };
+    take = current;
     const format = chosenFormat();
     if (format === null || !navigator.mediaDevices?.getUserMedia) {
+      take = null;
       show(false, "This browser cannot record here: recording needs a current browser and an https:// or "
         + "localhost address. Type your answer instead.");
+      return;
+    }
+    if ((await msLeft()) <= 0) {
+      take = null;
+      show(false, "The time for this question is up.");
       return;
     }
     let stream;
@@ -217,66 +243,87 @@ export default function recorder({ parentElement, data, setTriggerValue }) {
         audio: { channelCount: 1, echoCancellation: true, noiseSuppression: true },
       });
     } catch (error) {
+      take = null;
       show(false, whyNot(error));
       return;
     }
-    if (closed) {
+    if (closed || current.state !== "starting") {
       stream.getTracks().forEach((track) => track.stop());
       return;
     }
     const options = { audioBitsPerSecond: BITS_PER_SECOND, ...(format ? { mimeType: format } : {}) };
     const recorder = new MediaRecorder(stream, options);
     const chunks = [];
+    let bytes = 0;
     const started = performance.now();
-    recorder.ondataavailable = (event) => {
-      if (event.data.size) chunks.push(event.data);
+    const quiet = levelMeter(stream, view.level);
+    const deadline = performance.now() + Math.min(maxSeconds * 1000, await msLeft());
+    Object.assign(current, { state: "recording", recorder });
+    current.end = (why) => {
+      if (current.state !== "recording") return;
+      current.state = "stopping";
+      clearInterval(ticker);
+      quiet();
+      recorder.stop(); // its last slice, then onstop
+      stream.getTracks().forEach((track) => track.stop());
+      show(false, why ?? "Sending…");
     };
-    recorder.onstop = () => finish(recorder, chunks, (performance.now() - started) / 1000);
+    recorder.ondataavailable = (event) => {
+      if (!event.data.size) return;
+      chunks.push(event.data);
+      bytes += event.data.size;
+      if (bytes >= maxBytes) current.end("The recording reached its size limit, so it was stopped and sent.");
+    };
+    recorder.onstop = () => {
+      take = take === current ? null : take;
+      finish(recorder, chunks, (performance.now() - started) / 1000);
+    };
     const ticker = setInterval(() => {
-      const seconds = (performance.now() - started) / 1000;
-      view.time.textContent = clock(seconds);
-      if (seconds >= maxSeconds) stop();
+      view.time.textContent = clock((performance.now() - started) / 1000);
+      if (performance.now() >= deadline) {
+        current.end(stopAt !== null && deadline - started < maxSeconds * 1000
+          ? "Time is nearly up, so the recording was stopped and sent."
+          : "The recording reached its length limit, so it was stopped and sent.");
+      }
     }, 200);
-    media = { recorder, stream, ticker, quiet: levelMeter(stream, view.level) };
     recorder.start(SLICE_MS);
     view.time.textContent = clock(0);
     show(true, "Recording…");
   }
 
-  function stop() {
-    if (!media || media.recorder.state === "inactive") return;
-    media.recorder.stop();
-    release();
-    show(false, "Sending…");
-  }
-
   async function finish(recorder, chunks, seconds) {
-    media = null;
     if (closed) return;
+    const said = view.status.textContent;
     const mime = (recorder.mimeType || chunks[0]?.type || "audio/webm").split(";")[0];
     let blob = new Blob(chunks, { type: mime });
-    if (mime === "audio/webm" && blob.size) {
-      blob = new Blob([withDuration(new Uint8Array(await blob.arrayBuffer()), seconds)], { type: mime });
-    }
-    if (!blob.size) {
-      show(false, "Nothing was recorded. Check the microphone and press Record again.");
+    if (!blob.size || seconds < MIN_SECONDS) {
+      show(false, seconds < MIN_SECONDS
+        ? "That was too short to hold an answer: press Record, speak, then press Stop."
+        : "Nothing was recorded. Check the microphone and press Record again.");
       return;
+    }
+    if (mime === "audio/webm") {
+      blob = new Blob([withDuration(new Uint8Array(await blob.arrayBuffer()), seconds)], { type: mime });
     }
     try {
       const audio = await base64(blob);
       setTriggerValue("recording", { id: newId(), mime, seconds, audio });
-      show(false, `Recorded ${clock(seconds)}.`);
+      show(false, said === "Sending…" ? `Recorded ${clock(seconds)}.` : said);
     } catch (error) {
       show(false, `The recording could not be read (${error?.name ?? "error"}). Record again.`);
     }
   }
 
-  view.button.addEventListener("click", () => (media ? stop() : start()));
+  view.button.addEventListener("click", () => {
+    if (take === null) start();
+    else if (take.state === "recording") take.end();
+    // starting (waiting for the microphone) or stopping: the press is ignored, so no second recorder is started
+  });
   show(false, "");
 
   return () => {
     closed = true;
-    if (media && media.recorder.state !== "inactive") media.recorder.stop();
-    release();
+    if (take?.state === "recording") take.end();
+    take = null;
   };
 }
