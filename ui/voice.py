@@ -88,15 +88,22 @@ def _panel(session_id: str, send: Send) -> None:
     state = interviewer.state
     recording = recorder(f"{key}-audio", state.config.per_question_seconds, interviewer.deadline())
     recorder_note(key, len(recording.audio) if isinstance(recording, Recording) else None)
+    player = st.empty()  # filled last: the transcript is what the candidate waits for
     if isinstance(recording, str):
         st.error(recording)
     elif recording is not None:
-        st.audio(recording.audio, format=recording.mime)  # to hear how it came across
         _transcribed(key, recording, transcriber, state.config.per_question_seconds)
     # the last take that was transcribed; a later take that fails leaves it, and any corrections, in place
     good: tuple[Recording, Delivery] | None = st.session_state.get(f"{key}-good")
-    if good is None:
-        return
+    if good is not None:
+        _correction_box(interviewer, key, good, send)
+    if isinstance(recording, Recording):
+        player.audio(recording.audio, format=recording.mime)  # to hear how it came across
+
+
+def _correction_box(interviewer: Interviewer, key: str, good: tuple[Recording, Delivery], send: Send) -> None:
+    """The transcript of the last take that was heard, to correct and send."""
+    state = interviewer.state
     # not a form: a correction reaches the app when the box loses focus, so it counts if time runs out unsent
     text = st.text_area("What was heard: correct it if needed, then send", key=f"{key}-text", height=150)
     if st.button("Send this answer", key=f"{key}-send", type="primary", icon=":material/send:"):
