@@ -142,6 +142,23 @@ def test_a_claim_conflicts_when_denied_or_swapped() -> None:
         assert not any(conflicts(f, claim, LISTS_AND_TUPLES, facts) for f in facts), claim
 
 
+def test_denying_part_of_what_a_fact_asserts_denies_the_fact() -> None:
+    nothing = compared_things(())
+    truth = fact("A list comprehension materialises all items in memory at once.", nothing)
+    [denied] = [c for c in read("A list comprehension doesn't materialise the items.", nothing).claims if c.said]
+    assert relation(truth, denied, nothing) == "opposite"
+    assert conflicts(truth, denied, nothing, [truth])
+    # saying part of it is no denial; nor is denying part of a fact that is itself a denial
+    [part] = [c for c in read("A list comprehension materialises the items.", nothing).claims if c.said]
+    assert relation(truth, part, nothing) != "opposite"
+    denial = fact("A generator does not build the whole list in memory.", nothing)
+    [claim] = [c for c in read("A generator does not build the list.", nothing).claims if c.said]
+    assert not conflicts(denial, claim, nothing, [denial])
+    # a clause too short to be about the fact's subject is not read as denying it
+    [short] = [c for c in read("It doesn't materialise.", nothing).claims if c.said]
+    assert relation(truth, short, nothing) is None
+
+
 def said_claims(text: str) -> list[Claim]:
     return [c for c in read(text, LISTS_AND_TUPLES).claims if c.said]
 

@@ -19,6 +19,7 @@ _GROWTH_KEY = "#growth"
 _NOTHING_COMPARED = Compared()
 COVER_FACT = 0.6  # share of the fact's words a clause must speak of to be about the same thing
 COVER_CLAIM = 0.6  # and of its own words
+DENIED_PART_WORDS = 3  # a denied clause this long, all of whose words a fact asserts, denies the fact
 OPPOSITE_WEIGHT = 3  # an opposite word ("adds" against "removes") outweighs a word the two clauses share
 
 
@@ -111,6 +112,15 @@ def relation(fact: Claim, claim: Claim, compared: Compared = _NOTHING_COMPARED) 
         related = bool(fact.about) and fact_matched == 1 and claim_matched * 2 >= len(claim_words) and _polar(word)
     elif claim_matched == len(claim_words) and len(claim_words) <= 2 and polar_match:
         related = True  # "it is not faster": a short claim whose property is one the fact states
+    elif (
+        all(fact.said[w] for w in fact_words)
+        and any(not claim.said[w] for w in shared)
+        and claim_matched == len(claim_words) >= DENIED_PART_WORDS
+        and 2 * fact_matched >= len(fact_words)
+    ):
+        # "a list comprehension doesn't materialise the items" against "a list comprehension materialises all
+        # items in memory at once": denying part of what a fact asserts denies the fact
+        return "opposite" if not opposed else None
     else:
         related = (
             fact_matched >= 2
