@@ -289,3 +289,20 @@ def test_settings_say_when_no_recordings_can_be_made() -> None:
     assert any("Answering out loud is off" in n for n in notes(app)), notes(app)
     [button] = [b for b in app.button if b.label == "Delete all my recordings"]
     assert button.disabled
+
+
+def test_a_take_graded_when_time_runs_out_keeps_its_recording_when_asked(fake: FakeAudio, tmp_path: Path) -> None:
+    """A take stopped by the clock (the recorder sends it just before time is up) has its transcript graded at
+    expiry; its recording is kept like a sent answer's, for a user who opted in."""
+    from tests.conftest import FakeClock
+
+    clock = FakeClock()
+    audio = spoken_wav(7)
+    app = speak(start_mock(new_app(clock), count=1, minutes=1), fake, audio)
+    keep_toggle(app).set_value(True).run()
+    clock.advance(61)
+    app.run()
+    session_id = app.query_params["session"]
+    [attempt] = stored(tmp_path, session_id).attempts
+    assert attempt.answers == [SAID] and attempt.grade is not None
+    assert kept(tmp_path) == [(session_id, 0, 0, "audio/wav", audio)]

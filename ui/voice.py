@@ -44,12 +44,16 @@ def waiting_transcript(interviewer: Interviewer) -> str | None:
 
 
 def check_time(interviewer: Interviewer) -> bool:
-    """The engine's expiry rules, with the transcript waiting here as the answer so far. Once the question has
-    moved on, that transcript has been used and leaves the page, and the move is this page's own: no other tab
-    made it, so nothing is reported as moved on elsewhere."""
+    """The engine's expiry rules, with the transcript waiting here as the answer so far (and its take kept, for a
+    user who keeps recordings). Once the question has moved on, that transcript has been used and leaves the
+    page, and the move is this page's own: no other tab made it, so nothing is reported as moved on elsewhere."""
     key = panel_key(interviewer)
-    if not interviewer.check_time(waiting_transcript(interviewer)):
+    draft, answer = waiting_transcript(interviewer), next_answer(interviewer.state)
+    good: tuple[Recording, Delivery] | None = st.session_state.get(f"{key}-good")
+    if not interviewer.check_time(draft):
         return False
+    if draft is not None and good is not None:  # graded as the answer so far: its take is kept like a sent one's
+        keep_recording(interviewer, answer, good[0].audio, good[0].mime)
     for part in ("text", "good", "heard"):
         st.session_state.pop(f"{key}-{part}", None)
     context.mark_shown(interviewer)
