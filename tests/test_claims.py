@@ -154,6 +154,10 @@ def test_denying_part_of_what_a_fact_asserts_denies_the_fact() -> None:
     denial = fact("A generator does not build the whole list in memory.", nothing)
     [claim] = [c for c in read("A generator does not build the list.", nothing).claims if c.said]
     assert not conflicts(denial, claim, nothing, [denial])
+    # "avoid" may mean what the fact says with "remove": only a denial in so many words counts
+    removes = fact("An explicit stack would remove the recursion limit for pathological nesting.", nothing)
+    [avoids] = [c for c in read("An explicit stack would avoid the recursion limit.", nothing).claims if c.said]
+    assert relation(removes, avoids, nothing) != "opposite"
     # a clause too short to be about the fact's subject is not read as denying it
     [short] = [c for c in read("It doesn't materialise.", nothing).claims if c.said]
     assert relation(truth, short, nothing) is None

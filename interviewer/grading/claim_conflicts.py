@@ -8,6 +8,7 @@ facts a claim could conflict with without comparing it to every one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from interviewer.grading.claims import Claim, Compared
@@ -19,6 +20,7 @@ _GROWTH_KEY = "#growth"
 _NOTHING_COMPARED = Compared()
 COVER_FACT = 0.6  # share of the fact's words a clause must speak of to be about the same thing
 COVER_CLAIM = 0.6  # and of its own words
+_DENIAL = re.compile(r"\b(?:not|never|no)\b|n't\b")
 DENIED_PART_WORDS = 3  # a denied clause this long, all of whose words a fact asserts, denies the fact
 OPPOSITE_WEIGHT = 3  # an opposite word ("adds" against "removes") outweighs a word the two clauses share
 
@@ -113,7 +115,9 @@ def relation(fact: Claim, claim: Claim, compared: Compared = _NOTHING_COMPARED) 
     elif claim_matched == len(claim_words) and len(claim_words) <= 2 and polar_match:
         related = True  # "it is not faster": a short claim whose property is one the fact states
     elif (
-        all(fact.said[w] for w in fact_words)
+        _DENIAL.search(claim.text)  # a denial in so many words ("doesn't"), not "avoid", which may mean "remove"
+        and not fact.negated
+        and all(fact.said[w] for w in fact_words)
         and any(not claim.said[w] for w in shared)
         and claim_matched == len(claim_words) >= DENIED_PART_WORDS
         and 2 * fact_matched >= len(fact_words)
