@@ -292,7 +292,9 @@ POOL_OPTIONS = {"pool_size": int, "max_overflow": int, "pool_timeout": float, "p
 def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
+        # a plain file path gets its folder made; a SQLite URI filename ("file:...?mode=ro", with uri=true) names
+        # its file its own way and is left to SQLite (its folder is not "file:" in the working directory)
+        if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)

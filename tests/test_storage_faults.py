@@ -137,6 +137,7 @@ def test_a_database_sqlite_opens_read_only_refuses_the_move_with_a_message(tmp_p
     path = tmp_path / "interviews.db"
     TranscriptStore(f"sqlite:///{path}").close()
     read_only = TranscriptStore(f"sqlite:///file:{path}?mode=ro&uri=true")
+    assert not Path("file:").exists(), "a SQLite URI filename made a folder named 'file:' in the working directory"
     config = SessionConfig(question_ids=["lists-vs-tuples"], question_count=1)
     with pytest.raises(NotSaved, match=r"cannot be written.*readonly.*writable by the app"):
         Interviewer.start(config, bank, OfflineGrader(bank.mistakes), sink=read_only)
