@@ -63,6 +63,12 @@ class Settings(BaseSettings):
         "would share them. Signed-in users always keep their own.",
     )
 
+    allow_recordings: bool = Field(
+        default=True,
+        description="Whether users may choose to keep the audio of their spoken answers. Off: no recording is kept "
+        "whatever a user chose, and the choice is not offered; recordings kept before stay until deleted.",
+    )
+
     transcription_base_url: str | None = Field(
         default=None,
         description="An OpenAI-compatible transcription server (/v1/audio/transcriptions): OpenAI, or a local Whisper "

@@ -306,3 +306,28 @@ def test_a_take_graded_when_time_runs_out_keeps_its_recording_when_asked(fake: F
     [attempt] = stored(tmp_path, session_id).attempts
     assert attempt.answers == [SAID] and attempt.grade is not None
     assert kept(tmp_path) == [(session_id, 0, 0, "audio/wav", audio)]
+
+
+def test_an_operator_can_turn_keeping_recordings_off_for_everyone(
+    fake: FakeAudio, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """INTERVIEWER_ALLOW_RECORDINGS=0: the choice is not offered, and nothing is kept even for a user who had
+    turned it on; what was kept before can still be deleted."""
+    monkeypatch.setenv("INTERVIEWER_KEEP_SETTINGS", "1")  # the user's choice is stored, and holds on every visit
+    app = speak(start_mock(new_app(), count=1), fake, spoken_wav(11))
+    keep_toggle(app).set_value(True).run()  # the user's choice, made while the server allowed it
+    app = send(app, MEANT)
+    assert len(kept(tmp_path)) == 1
+
+    monkeypatch.setenv("INTERVIEWER_ALLOW_RECORDINGS", "0")
+    app = speak(start_mock(new_app(), count=1), fake, spoken_wav(12))
+    assert not [t for t in app.toggle if t.label == KEEP], "the choice is not offered"
+    assert any("keeps no recordings" in n for n in notes(app)), notes(app)
+    app = send(app, MEANT)
+    assert not app.exception
+    assert len(kept(tmp_path)) == 1, "nothing more was kept"
+
+    app = settings_page(app)
+    assert not [t for t in app.toggle if t.label == KEEP]
+    assert any("keeps no recordings" in n and "1 recording" in n for n in notes(app)), notes(app)
+    assert any(b.label == "Delete all my recordings" and not b.disabled for b in app.button)

@@ -45,8 +45,18 @@ def _store() -> RecordingStore:
     return RecordingStore(context.store())
 
 
+OFF_HERE = "This server keeps no recordings (its operator has turned them off): only transcripts are kept."
+
+
+def allowed() -> bool:
+    """Whether the operator lets users keep recordings at all (``INTERVIEWER_ALLOW_RECORDINGS``)."""
+    return context.settings().allow_recordings
+
+
 def keeps_recordings() -> bool:
     """Whether the recording of an answer sent now is kept. If the choice cannot be read, it is not."""
+    if not allowed():
+        return False
     owner = context.settings_owner()
     if owner is None:
         return bool(st.session_state.get(CHOICE, False))
@@ -94,6 +104,9 @@ def _chosen(key: str) -> None:
 def recorder_note(key: str, size: int | None) -> None:
     """Beside the recorder: whether this recording will be kept (``size``: its bytes, once there is one), with the
     toggle that changes it."""
+    if not allowed():
+        st.caption(OFF_HERE)
+        return
     toggle, note = st.columns([1, 2], vertical_alignment="center")
     with toggle:
         keep = keep_toggle(f"{key}-keep")
@@ -189,7 +202,7 @@ def settings_section() -> None:
     st.subheader("Recordings")
     if deleted := st.session_state.pop(DELETED, None):
         st.success(deleted)
-    keep = keep_toggle("settings-keep")
+    keep = keep_toggle("settings-keep") if allowed() else False
     user = context.user()
     try:
         totals = _store().totals(user)
@@ -199,7 +212,9 @@ def settings_section() -> None:
     lines = [
         "The audio of each answer you send out loud is kept with it, to play back on the Review page."
         if keep
-        else "The audio of your spoken answers is not kept: only their transcripts are.",
+        else "The audio of your spoken answers is not kept: only their transcripts are."
+        if allowed()
+        else OFF_HERE,
     ]
     if context.transcriber() is None:
         lines.append("Answering out loud is off on this server (no transcription server is set), so none are made.")
