@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import ColumnElement, delete, func, select, true
@@ -21,7 +21,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from interviewer.models import SessionState, utc_now
-from interviewer.store import AnswerRow, RecordingRow, SessionRow, TranscriptStore, UserSettingsRow, storage_error
+from interviewer.store import (
+    AnswerRow,
+    RecordingRow,
+    SessionRow,
+    TranscriptStore,
+    UserSettingsRow,
+    as_utc,
+    storage_error,
+)
 from interviewer.voice.transcription import MAX_RECORDING_BYTES
 
 LIMIT = "25 MB"  # MAX_RECORDING_BYTES, the most the transcription endpoint accepts, and so the most kept
@@ -157,7 +165,7 @@ class RecordingStore:
                     answer=AnswerKey(session_id=session_id, attempt_index=attempt, answer_index=index),
                     mime=mime,
                     size=size,
-                    kept_at=_aware(kept_at),
+                    kept_at=as_utc(kept_at),
                 )
                 for attempt, index, mime, size, kept_at in db.execute(query)
             ]
@@ -176,18 +184,15 @@ class RecordingStore:
             raise RecordingNotFound(f"no recording of answer {answer}")
 
     def totals(self, user: str | None = None) -> RecordingTotals:
-        query = select(func.count(), func.coalesce(func.sum(RecordingRow.size), 0)).where(_owned_by(user))
         with self._database("read") as db:
-            count, size = db.execute(query).one()
-        return RecordingTotals(count=count, size=size)
+            return _totals(db, user)
 
     def delete_all(self, user: str | None = None) -> RecordingTotals:
         """Delete every recording of ``user``'s sessions; what was deleted."""
-        query = select(func.count(), func.coalesce(func.sum(RecordingRow.size), 0)).where(_owned_by(user))
         with self._database("written", transaction=True) as db:
-            count, size = db.execute(query).one()
+            gone = _totals(db, user)
             db.execute(delete(RecordingRow).where(_owned_by(user)))
-        return RecordingTotals(count=count, size=size)
+        return gone
 
     def keeps_recordings(self, user: str) -> bool:
         """Whether ``user`` has chosen to keep their recordings (no choice yet: no)."""
@@ -226,6 +231,8 @@ def _owned_by(user: str | None) -> ColumnElement[bool]:
     return RecordingRow.session_id.in_(select(SessionRow.id).where(SessionRow.user == user))
 
 
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; everything stored is UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+def _totals(db: Session, user: str | None) -> RecordingTotals:
+    """How many recordings ``user``'s sessions have, and their bytes together."""
+    query = select(func.count(), func.coalesce(func.sum(RecordingRow.size), 0)).where(_owned_by(user))
+    count, size = db.execute(query).one()
+    return RecordingTotals(count=count, size=size)

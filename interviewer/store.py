@@ -273,7 +273,7 @@ def storage_error(url: str, exc: BaseException, doing: str) -> StorageError:
     return StorageError(f"The database {where(url)} cannot be {doing}: {reason}. {advice}")
 
 
-def _aware(moment: datetime) -> datetime:
+def as_utc(moment: datetime) -> datetime:
     """SQLite hands back naive datetimes; everything stored is UTC."""
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
@@ -511,8 +511,8 @@ class TranscriptStore:
                     topics=[t for t in row.topics.split(",") if t],
                     score=row.score,
                     question_count=row.question_count,
-                    created_at=_aware(row.created_at),
-                    updated_at=_aware(row.updated_at),
+                    created_at=as_utc(row.created_at),
+                    updated_at=as_utc(row.updated_at),
                 )
                 for row in db.scalars(query)
             ]
@@ -537,9 +537,9 @@ class TranscriptStore:
                     reviews=row.reviews,
                     last_score=row.last_score,
                     interval_days=row.interval_days,
-                    due_at=_aware(row.due_at),
+                    due_at=as_utc(row.due_at),
                     memory=row.memory,
-                    reviewed_at=_aware(row.reviewed_at) if row.reviewed_at else None,
+                    reviewed_at=as_utc(row.reviewed_at) if row.reviewed_at else None,
                 )
                 for row in rows
             ]
