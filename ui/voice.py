@@ -90,7 +90,7 @@ def _panel(session_id: str, send: Send) -> None:
         return
     key = context.shown_key(VOICE_SHOWN, interviewer, panel_key(interviewer))
     state = interviewer.state
-    recording = recorder(f"{key}-audio", state.config.per_question_seconds, interviewer.deadline())
+    recording = recorder(f"{key}-audio", interviewer.deadline())  # the deadline covers the question's own limit
     recorder_note(key, len(recording.audio) if isinstance(recording, Recording) else None)
     player = st.empty()  # filled last: the transcript is what the candidate waits for
     if isinstance(recording, str):

@@ -3,7 +3,8 @@
 // The browser's MediaRecorder encodes the answer while it is being spoken (Opus in WebM or Ogg, or AAC in MP4
 // on Safari), in quarter-second slices, so pressing stop leaves almost nothing to encode: the recording is
 // handed to the app at once, as a one-off trigger value ({id, mime, seconds, audio in base64}) that reruns only
-// the voice panel and is not sent again with later reruns. data: {max_seconds}.
+// the voice panel and is not sent again with later reruns. data: {max_seconds, max_bytes, stop_at (the server's
+// clock, in ms, when the question's time is up; null when untimed)}.
 
 const FORMATS = ["audio/webm;codecs=opus", "audio/ogg;codecs=opus", "audio/webm", "audio/mp4"];
 const SLICE_MS = 250;
@@ -262,6 +263,7 @@ export default function recorder({ parentElement, data, setTriggerValue }) {
     current.end = (why) => {
       if (current.state !== "recording") return;
       current.state = "stopping";
+      current.why = why; // said again once the take is sent; a stop the candidate asked for needs no reason
       clearInterval(ticker);
       quiet();
       recorder.stop(); // its last slice, then onstop
@@ -276,7 +278,7 @@ export default function recorder({ parentElement, data, setTriggerValue }) {
     };
     recorder.onstop = () => {
       take = take === current ? null : take;
-      finish(recorder, chunks, (performance.now() - started) / 1000);
+      finish(recorder, chunks, (performance.now() - started) / 1000, current.why);
     };
     const ticker = setInterval(() => {
       view.time.textContent = clock((performance.now() - started) / 1000);
@@ -291,9 +293,8 @@ export default function recorder({ parentElement, data, setTriggerValue }) {
     show(true, "Recording…");
   }
 
-  async function finish(recorder, chunks, seconds) {
+  async function finish(recorder, chunks, seconds, why) {
     if (closed) return;
-    const said = view.status.textContent;
     const mime = (recorder.mimeType || chunks[0]?.type || "audio/webm").split(";")[0];
     let blob = new Blob(chunks, { type: mime });
     if (!blob.size || seconds < MIN_SECONDS) {
@@ -308,7 +309,7 @@ export default function recorder({ parentElement, data, setTriggerValue }) {
     try {
       const audio = await base64(blob);
       setTriggerValue("recording", { id: newId(), mime, seconds, audio });
-      show(false, said === "Sending…" ? `Recorded ${clock(seconds)}.` : said);
+      show(false, why ?? `Recorded ${clock(seconds)}.`);
     } catch (error) {
       show(false, `The recording could not be read (${error?.name ?? "error"}). Record again.`);
     }
