@@ -23,6 +23,7 @@ from interviewer.llm.base import LLMError
 from interviewer.models import SavedSettings, SessionConfig, StorageError, utc_now
 from interviewer.settings import Settings, with_overrides
 from interviewer.store import SessionNotFound, TranscriptStore
+from interviewer.voice.speech import Speaker
 from interviewer.voice.transcription import Transcriber
 
 T = TypeVar("T")
@@ -139,6 +140,22 @@ def transcriber() -> Transcriber | None:
         current.max_retries,
     )
     return for_this_session("_transcriber", parts, lambda: Transcriber.from_settings(current))
+
+
+def speaker() -> Speaker | None:
+    """The speech client for reading the interviewer aloud, built once per browser session and configuration;
+    None when no speech server is set (the browser's own voice reads instead)."""
+    current = settings()
+    if not current.speech_base_url:
+        return None
+    parts = (
+        current.speech_base_url,
+        current.speech_model,
+        current.speech_voice,
+        _secret(current.speech_key),
+        current.timeout_seconds,
+    )
+    return for_this_session("_speaker", parts, lambda: Speaker.from_settings(current))
 
 
 def backend_error() -> str | None:

@@ -30,20 +30,11 @@ def read_aloud(words: str, turn_id: str) -> None:
     on = st.toggle("Read the interviewer aloud", key="read_aloud")
     if not words:
         return
-    speaker = _speaker()
+    speaker = context.speaker()
     if speaker is not None and on:
         _server_voice(speaker, spoken_text(words), turn_id)
         return
     _browser_voice(text=spoken_text(words), id=turn_id, autoplay=on, key="browser-voice", default=None)
-
-
-def _speaker() -> Speaker | None:
-    current = context.settings()
-    if not current.speech_base_url:
-        return None
-    key = current.speech_key.get_secret_value() if current.speech_key else ""
-    parts = (current.speech_base_url, current.speech_model, current.speech_voice, key, current.timeout_seconds)
-    return context.for_this_session("_speaker", parts, lambda: Speaker.from_settings(current))
 
 
 def _server_voice(speaker: Speaker, text: str, turn_id: str) -> None:
