@@ -190,3 +190,31 @@ def test_an_honest_claim_about_efficient_code_is_not_held(bank, clock) -> None: 
     assert "held to partial" not in (points["complexity"].evidence or "")
     assert "held to partial" not in (points["approach"].evidence or "")
     assert interviewer.state.attempts[0].growth.agrees
+
+
+def test_a_fit_bent_by_one_slow_call_is_timed_again_before_it_is_reported(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from interviewer import complexity
+
+    question = BANK.questions["code-balanced-brackets"]
+    clean = {n: 2e-6 * n for n in SIZES[:6]}
+    bent = dict(clean)
+    bent[SIZES[5]] *= 6  # the machine was busy during the largest size's calls
+    runs = [complexity._Timing(bent, 0, 0.0, None), complexity._Timing(clean, 0, 0.0, None)]
+    monkeypatch.setattr(complexity, "_timed", lambda q, code: runs.pop(0))
+    monkeypatch.setattr(complexity, "_reference_run", lambda *a: ((None,) * 24, (None,) * 24))
+    growth = measure_growth(question, "unused")
+    assert growth is not None and growth.agrees, growth.summary()
+    assert not runs, "the disagreeing fit was timed a second time"
+
+
+def test_a_fit_that_agrees_is_not_timed_again(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from interviewer import complexity
+
+    question = BANK.questions["code-balanced-brackets"]
+    clean = {n: 2e-6 * n for n in SIZES[:6]}
+    runs = [complexity._Timing(clean, 0, 0.0, None), complexity._Timing(clean, 0, 0.0, None)]
+    monkeypatch.setattr(complexity, "_timed", lambda q, code: runs.pop(0))
+    monkeypatch.setattr(complexity, "_reference_run", lambda *a: ((None,) * 24, (None,) * 24))
+    growth = measure_growth(question, "unused")
+    assert growth is not None and growth.agrees
+    assert len(runs) == 1
