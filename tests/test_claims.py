@@ -263,3 +263,35 @@ def test_contrast_markers_found_in_one_pass_agree_with_the_per_token_check() -> 
         tokens = [token for token, _ in _tokens(_fold(sentence))]
         expected = tuple(_after_marker(tokens, i, set()) for i in range(len(tokens)))
         assert _contrasted(tokens) == expected, sentence
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Dependency injection would only make it harder to follow.", "injection"),
+        ("Dependency injection just adds indirection, so each class creates its own client.", "injection"),
+        ("__slots__ won't help here; it actually adds memory.", "slots"),
+        ("Characterization tests aren't worth writing before a refactor.", "characterization"),
+        ("A generator doesn't really help with memory.", "generator"),
+        ("Type hints are not worth the effort in a small service.", "hints"),
+        ("Caching wouldn't make any difference for this endpoint.", "caching"),
+    ],
+)
+def test_a_clause_that_writes_off_what_it_names_denies_it(text: str, word: str) -> None:
+    # the thing named is judged useless: the sentence does not recommend it, whatever words it uses
+    polarity = read(text, compared_things(())).polarity[stem(word)]
+    assert polarity == frozenset({False}), text
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Dependency injection makes the service easy to test.", "injection"),
+        ("A lock won't help, but a process pool will, since the GIL is the limit.", "pool"),
+        ("Profiling first is worth it, because you find the real hot spot.", "profiling"),
+        ("I'd use __slots__, which helps a lot with ten million objects.", "slots"),
+    ],
+)
+def test_what_a_sentence_recommends_stays_asserted(text: str, word: str) -> None:
+    polarity = read(text, compared_things(())).polarity[stem(word)]
+    assert polarity == frozenset({True}), text

@@ -153,6 +153,35 @@ def test_opposite_words_deny_a_point(bank: Bank, grader: OfflineGrader) -> None:
     assert faster.contradiction
 
 
+@pytest.mark.parametrize(
+    ("question_id", "answer", "point"),
+    [
+        (
+            "refactor-god-class",
+            "Injecting dependencies through the constructor would only make the code harder to read, so every class "
+            "should open its own database connection.",
+            "dependency-injection",
+        ),
+        (
+            "reduce-memory-many-objects",
+            "Streaming the rows with a generator won't help, since each object still stays in memory.",
+            "stream-not-materialize",
+        ),
+        (
+            "refactor-god-class",
+            "Characterization tests around the public methods aren't worth writing before the refactor.",
+            "clarify-and-test",
+        ),
+    ],
+)
+def test_a_sentence_that_writes_off_a_practice_does_not_earn_it(
+    bank: Bank, grader: OfflineGrader, question_id: str, answer: str, point: str
+) -> None:
+    grade = grader.grade(bank.questions[question_id], answer)
+    verdict = next(p for p in grade.points if p.point_id == point)
+    assert verdict.verdict == "missing" and verdict.credit == 0, verdict
+
+
 # --- cues made of common words -------------------------------------------------------------------
 
 

@@ -2,8 +2,8 @@
 
 "It is false that X", "a common myth is that X" and "the idea that X is a myth" deny X;
 "people say X" and "it's tempting to think X" only report it; "X, but that's folklore" or
-"X; I disagree" dismiss it; and a sentence of its own such as "That's a myth." denies the
-sentence before. ``frames`` marks, per token of a folded sentence, the extra negations
+"X; I disagree" dismiss it; "X won't help" and "X would only make it harder" write off X;
+and a sentence of its own such as "That's a myth." denies the sentence before. ``frames`` marks, per token of a folded sentence, the extra negations
 these add, the frame's own words (to skip) and the words only reported.
 """
 
@@ -69,6 +69,28 @@ _DISMISSAL = re.compile(
     )\b""",
     re.X,
 )
+# "X won't help", "X would only make it harder", "X isn't worth it": the clause writes off the thing it names, so
+# the words before the verdict (its subject) are denied; the verdict's own words read as they are ("useless" and
+# "unnecessary" are left out: they are already the opposites of "useful" and "necessary")
+_WRITE_OFF = re.compile(
+    r"""\b(?:
+        (?:won't|wouldn't|doesn't|don't|didn't|can't|cannot|will\s+not|would\s+not|does\s+not|do\s+not
+            |(?:is|are)(?:\s+not|n't)\s+going\s+to)
+            \s+(?:really\s+|actually\s+|even\s+|much\s+|ever\s+)?
+            (?:help|pay\s+off|buy\s+(?:you|us)\s+anything|make\s+(?:a|any|much\s+of\s+a|much\s+of\s+any)\s+difference)
+        |(?:only|just)\s+(?:make|makes|made|making)\s+(?:it\s+|things\s+|this\s+|everything\s+|the\s+\w+\s+)?
+            (?:harder|worse|slower|messier|more\s+(?:complex|complicated|confusing|fragile))
+        |(?:just|only)\s+(?:add|adds|adding|introduces?)\s+(?:more\s+|extra\s+|needless\s+|unnecessary\s+)?
+            (?:indirection|complexity|overhead|boilerplate|ceremony)
+        |(?:isn't|aren't|is\s+not|are\s+not)\s+(?:really\s+)?(?:worth|needed|necessary)
+        |(?:is|are|'s|'re)\s+(?:completely\s+|totally\s+|really\s+)?pointless
+    )\b""",
+    re.X,
+)
+# where the subject of a verdict starts: after the last clause break before it
+_SUBJECT_START = re.compile(r"[,;:(]|\b(?:but|because|so|which|whereas|while|although|though|since|if|when)\b")
+
+
 # a whole sentence that calls the one before untrue: "That's a myth.", "Not true." (but not "That's wrong.",
 # which as often judges a practice as it denies a claim)
 DISMISSES_PREVIOUS = re.compile(
@@ -131,4 +153,10 @@ def frames(folded: str, starts: Sequence[int], dismissed: bool) -> tuple[list[in
             else:
                 extra[i] += 1
         reported = [False] * len(starts)  # reported, then dismissed: the speaker's own denial
+        return extra, skip, reported
+    for verdict in _WRITE_OFF.finditer(folded):
+        begin = max((m.end() for m in _SUBJECT_START.finditer(folded, 0, verdict.start())), default=0)
+        for i, start in enumerate(starts):
+            if begin <= start < verdict.start():
+                extra[i] += 1
     return extra, skip, reported
