@@ -295,3 +295,17 @@ def test_a_clause_that_writes_off_what_it_names_denies_it(text: str, word: str) 
 def test_what_a_sentence_recommends_stays_asserted(text: str, word: str) -> None:
     polarity = read(text, compared_things(())).polarity[stem(word)]
     assert polarity == frozenset({True}), text
+
+
+def test_a_clause_about_one_particular_thing_is_not_about_the_kind() -> None:
+    # "that tuple" (one holding a list) can't be a key; tuples as a kind can: no conflict with the fact
+    truth = fact("Tuples can be dict keys.")
+    [particular] = [c for c in read("That tuple can't be a dict key.", LISTS_AND_TUPLES).claims if c.said]
+    assert particular.example and not conflicts(truth, particular, LISTS_AND_TUPLES, [truth])
+    [kind] = [c for c in read("Tuples can't be dict keys.", LISTS_AND_TUPLES).claims if c.said]
+    assert conflicts(truth, kind, LISTS_AND_TUPLES, [truth])
+    # "so that tuples ...": a conjunction before a plural, the kind after all
+    [general] = [
+        c for c in read("It is frozen, so that tuples can't be dict keys.", LISTS_AND_TUPLES).claims if "key" in c.said
+    ]
+    assert not general.example

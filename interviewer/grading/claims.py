@@ -248,12 +248,20 @@ class Reading:
     polarity: dict[str, frozenset[bool]] = field(default_factory=dict)  # stem -> asserted (True), denied (False)
     reported: tuple[bool, ...] = ()  # per token: only reported from others ("people say ...")
     contrasted: tuple[bool, ...] = ()  # per token: right after "than", "unlike", "not" in its clause
+    particular: tuple[bool, ...] = ()  # per token: in a clause about one particular thing ("that tuple can't ...")
 
     def contrasted_at(self, offset: int) -> bool:
         """Whether the text at this offset follows a contrast marker ("slower than a shallow copy ...")."""
         for start, contrasted in zip(self.starts, self.contrasted, strict=True):
             if start >= offset:
                 return contrasted
+        return False
+
+    def particular_at(self, offset: int) -> bool:
+        """Whether the text at this offset is in a clause about one particular thing, not the kind."""
+        for start, particular in zip(self.starts, self.particular, strict=True):
+            if start >= offset:
+                return particular
         return False
 
     def reported_at(self, offset: int) -> bool:
@@ -532,9 +540,15 @@ def read(
     hypothesis = False
     named_here = False  # a clause of this sentence has named a compared thing
     last_named: frozenset[int] = frozenset()  # the compared thing named last, even after "than" or "unlike"
+    particular = [False] * n
     for begin, end, before in _clauses(tokens, skip):
         span = range(begin, end)
         own_subject = frozenset(thing for i in span for thing, marked in mentions.get(i, ()) if not marked)
+        one_of_a_kind = bool(own_subject) and all(
+            _particular(tokens, i) for i in span if i in mentions and i - 1 not in mentions
+        )
+        if one_of_a_kind:
+            particular[begin:end] = [True] * (end - begin)
         continues = before in _CARRY_BREAKS
         first = next((i for i in span if not skip[i]), begin)  # a frame's own words ("it is false that") aside
         negations = (carried if continues else 0) + extra[first]
@@ -641,7 +655,7 @@ def read(
                 or (before == "so" and tokens[begin] == "that"),  # "so that it never charges twice": a goal
                 past=any(tokens[i] in _PAST for i in span),
                 imperative=_opens_with_verb(tokens, span),
-                example=_example(tokens, begin, end, before, claims),
+                example=one_of_a_kind or _example(tokens, begin, end, before, claims),
                 verbless=not any(_verb_like(tokens[i]) for i in span),
                 context=frozenset(claims[-1].said) if before in _RELATIVE and claims else frozenset(),
                 predicated=frozenset(predicated),
@@ -675,6 +689,7 @@ def read(
         denied=tuple(denied),
         reported=tuple(reported),
         contrasted=_contrasted(tokens),
+        particular=tuple(particular),
         claims=tuple(claims),
         asserted=asserted,
         polarity={k: frozenset(v) for k, v in polarity.items()},
@@ -693,6 +708,16 @@ def read_all(sentences: Iterable[str], compared: Compared = Compared()) -> list[
         for claim in reading.claims:
             subject = claim.about or subject
     return readings
+
+
+def _particular(tokens: Sequence[str], index: int) -> bool:
+    """Whether the name at ``index`` names one particular thing: "that tuple", "this list", "those tuples", "such a
+    tuple" (what is said of it need not hold of the kind). "that" before a plural is a conjunction ("so that
+    tuples can be keys")."""
+    before = tokens[index - 1] if index else ""
+    if before in ("this", "that"):
+        return not tokens[index].endswith("s")
+    return before in ("these", "those") or (index > 1 and tokens[index - 2] == "such" and before in ("a", "an"))
 
 
 def _mentions(tokens: Sequence[str], compared: Compared) -> dict[int, list[tuple[int, bool]]]:

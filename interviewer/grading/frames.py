@@ -3,8 +3,9 @@
 "It is false that X", "a common myth is that X" and "the idea that X is a myth" deny X;
 "people say X" and "it's tempting to think X" only report it; "X, but that's folklore" or
 "X; I disagree" dismiss it; "X won't help" and "X would only make it harder" write off X;
-and a sentence of its own such as "That's a myth." denies the sentence before. ``frames`` marks, per token of a folded sentence, the extra negations
-these add, the frame's own words (to skip) and the words only reported.
+and a sentence of its own such as "That's a myth." denies the sentence before. ``frames``
+marks, per token of a folded sentence, the extra negations these add, the frame's own words
+(to skip) and the words only reported.
 """
 
 from __future__ import annotations

@@ -58,6 +58,7 @@ class PolarCue:
                 and not reading.denied_at(found.start())
                 and not reading.reported_at(found.start())
                 and not reading.contrasted_at(found.start())
+                and not reading.particular_at(found.start())
             )
         if not self.words <= answer.claimed:
             return False
