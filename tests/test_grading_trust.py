@@ -375,3 +375,14 @@ def test_a_correct_sentence_is_not_read_backwards(
         assert backwards, "now read right: take it off KNOWN_MISREAD"
     else:
         assert not backwards, f"read as getting {backwards} backwards"
+
+
+def test_two_misconceptions_leave_what_is_right_at_half_credit(bank: Bank, grader: OfflineGrader) -> None:
+    question = bank.questions["lists-vs-tuples"]
+    right = "Lists over-allocate so appends are amortised O(1), and a tuple of fixed fields reads well as a record."
+    one = grader.grade(question, right + " Lists are hashable, so they work as dict keys.")
+    two = grader.grade(question, right + " Lists are hashable, so they work as dict keys. Tuples can be resized.")
+    assert sum(bool(p.contradiction) for p in one.points) == 1
+    assert sum(bool(p.contradiction) for p in two.points) >= 2
+    assert max(p.credit for p in one.points) == 0.75
+    assert max(p.credit for p in two.points) == 0.5

@@ -28,7 +28,11 @@ CUE_SENTENCE_MIN_STEMS = 4
 NAMED_ONLY_SIMILARITY = 0.2  # one cue in a sentence sharing less of the point than this: named, not explained
 RESTATEMENT_NEW_WORDS = 0.2
 RELATED_WORD_SHARE = 0.5  # a statement word said with a WordNet synonym or related form counts this much
-DOUBTED_CREDIT = 0.75  # a covered point's credit at most, in an answer that gets another point backwards
+DOUBTED_CREDIT = 0.75
+# ... and in an answer that gets two or more points backwards: the right words beside two misconceptions are
+# names, not understanding (no strong or partial answer of the calibration sets gets two points backwards)
+MISCONCEIVED_CREDIT = 0.5
+MISCONCEPTIONS_FOR_DOUBT = 2  # a covered point's credit at most, in an answer that gets another point backwards
 MAX_POINTS_PER_MISTAKE = 2  # one wrong sentence is one misconception: it cancels at most this many points
 
 
@@ -275,6 +279,8 @@ def judge_points(
         if wrong is not None:
             quoted[id(wrong)] = quoted.get(id(wrong), 0) + 1
     tainted = set(quoted)
+    misconceptions = sum(wrong is not None for wrong in backwards.values())
+    doubt = MISCONCEIVED_CREDIT if misconceptions >= MISCONCEPTIONS_FOR_DOUBT else DOUBTED_CREDIT
     evidence = [a for a in sentences if not restates(a.sentence, prompt_stems)]
     verdicts = []
     for prepared in points:
@@ -282,7 +288,7 @@ def judge_points(
         if wrong is not None:
             verdicts.append(missing(prepared.point).model_copy(update={"contradiction": quote(wrong.sentence)}))
         else:
-            verdicts.append(_supported(prepared, candidates[id(prepared)], evidence, prompt_stems, tainted))
+            verdicts.append(_supported(prepared, candidates[id(prepared)], evidence, prompt_stems, tainted, doubt))
     return verdicts
 
 
@@ -292,6 +298,7 @@ def _supported(
     sentences: list[AnswerSentence],
     prompt_stems: frozenset[str],
     tainted: set[int],
+    doubt: float = DOUBTED_CREDIT,
 ) -> PointVerdict:
     """Covered when a cue is asserted in a real sentence or the statement is paraphrased."""
     best: tuple[float, Verdict, Sentence | None, int, float] = (0.0, "missing", None, 0, 0.0)
@@ -318,7 +325,7 @@ def _supported(
         value, credit = "partial", VERDICT_CREDIT["partial"]
     if value == "covered" and tainted:
         # the answer states a misconception elsewhere: what it gets right is not taken wholly on trust
-        credit = min(credit, DOUBTED_CREDIT)
+        credit = min(credit, doubt)
     return verdict(prepared.point, value, credit, evidence)
 
 
