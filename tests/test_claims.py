@@ -309,3 +309,17 @@ def test_a_clause_about_one_particular_thing_is_not_about_the_kind() -> None:
         c for c in read("It is frozen, so that tuples can't be dict keys.", LISTS_AND_TUPLES).claims if "key" in c.said
     ]
     assert not general.example
+
+
+def test_clauses_that_share_most_of_their_words_say_the_same_thing() -> None:
+    methods = compared_things((("classmethod", "class method"), ("staticmethod", "static method")))  # "class": a name
+    truth = fact("They are plain functions namespaced in the class for logical grouping.", methods)
+    [close] = [
+        c for c in read("It's just a plain function grouped in the class namespace for tidiness.", methods).claims
+    ]
+    assert relation(truth, close, methods) == "same"
+    nothing = compared_things(())
+    # each adding as much as they share: two different things said
+    heap = fact("The queue keeps a binary heap of pending jobs.", nothing)
+    [other] = [c for c in read("The queue keeps a sorted list of finished reports.", nothing).claims]
+    assert relation(heap, other, nothing) is None
