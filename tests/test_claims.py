@@ -319,6 +319,11 @@ def test_clauses_that_share_most_of_their_words_say_the_same_thing() -> None:
     ]
     assert relation(truth, close, methods) == "same"
     nothing = compared_things(())
+    # what one adds is its property: "only checks that methods exist" is not "only checks they are overridden"
+    abc = compared_things((("abc",), ("protocol",)))
+    exist = fact("It only checks that the methods exist.", abc)
+    [overridden] = [c for c in read("It only checks that the methods are overridden.", abc).claims if c.said]
+    assert relation(exist, overridden, abc) != "same"
     # each adding as much as they share: two different things said
     heap = fact("The queue keeps a binary heap of pending jobs.", nothing)
     [other] = [c for c in read("The queue keeps a sorted list of finished reports.", nothing).claims]

@@ -22,7 +22,7 @@ COVER_FACT = 0.6  # share of the fact's words a clause must speak of to be about
 COVER_CLAIM = 0.6  # and of its own words
 _DENIAL = re.compile(r"\b(?:not|never|no)\b|n't\b")
 DENIED_PART_WORDS = 3  # a denied clause this long, all of whose words a fact asserts, denies the fact
-MOSTLY_SHARED = 3  # clauses sharing this many words, and three times what either adds, say the same thing
+MOSTLY_SHARED = 3  # clauses sharing this many words, and three times what either adds as an aside, say the same
 OPPOSITE_WEIGHT = 3  # an opposite word ("adds" against "removes") outweighs a word the two clauses share
 
 
@@ -136,7 +136,13 @@ def relation(fact: Claim, claim: Claim, compared: Compared = _NOTHING_COMPARED) 
         return None
     fact_rest = fact_words - fact_hits - fact_subject
     claim_rest = claim_words - claim_hits - claim_subject
-    mostly_shared = len(shared) >= MOSTLY_SHARED and len(shared) >= 3 * max(len(fact_rest), len(claim_rest))
+    # what each adds is an aside, not a property ("for logical grouping"; not "exist" against "are overridden")
+    mostly_shared = (
+        len(shared) >= MOSTLY_SHARED
+        and len(shared) >= 3 * max(len(fact_rest), len(claim_rest))
+        and not fact_rest & fact.predicated
+        and not claim_rest & claim.predicated
+    )
     if fact_rest and claim_rest and not opposed and not polar_match and not mostly_shared:
         return None  # each says something the other does not ("doesn't keep the list sorted", "keeps a min-heap")
     # a property that has an opposite ("mutable") says more than the subject it is said of ("strings")
