@@ -328,3 +328,9 @@ def test_clauses_that_share_most_of_their_words_say_the_same_thing() -> None:
     heap = fact("The queue keeps a binary heap of pending jobs.", nothing)
     [other] = [c for c in read("The queue keeps a sorted list of finished reports.", nothing).claims]
     assert relation(heap, other, nothing) is None
+
+
+@pytest.mark.parametrize("text", ["It's immutable.", "That's immutable.", "They're immutable."])
+def test_a_contracted_is_links_a_property(text: str) -> None:
+    [claim] = [c for c in read(text, LISTS_AND_TUPLES).claims if c.said]
+    assert stem("immutable") in claim.predicated and not claim.verbless

@@ -136,7 +136,7 @@ _CODE_SPAN = re.compile(r"`[^`\n]*`")
 _COMPARATIVES = frozenset({"more", "less", "fewer", "most", "least"})
 _COPULAS = frozenset(
     "is are was were be been being become becomes became stay stays remain remains seem seems get gets "
-    "isn't aren't wasn't weren't".split()
+    "isn't aren't wasn't weren't it's that's there's they're what's he's she's we're you're".split()
 )
 _PREVENTING = frozenset({"stop", "stops", "prevent", "prevents", "keep", "keeps", "block", "blocks"})
 # words that deny what the clause says of its subject ("is an error", "fails"), for the clause as a whole
