@@ -182,6 +182,16 @@ def test_a_sentence_that_writes_off_a_practice_does_not_earn_it(
     assert verdict.verdict == "missing" and verdict.credit == 0, verdict
 
 
+def test_a_sentence_about_another_compared_thing_is_no_evidence(bank: Bank, grader: OfflineGrader) -> None:
+    # what a staticmethod is, said of a classmethod: the words are right, the thing is wrong
+    question = bank.questions["instance-class-static-methods"]
+    swapped = "A classmethod gets neither self nor cls; it's only a plain helper kept inside the class for tidiness."
+    grade = grader.grade(question, swapped)
+    assert next(p for p in grade.points if p.point_id == "staticmethod-utility").credit == 0
+    right = swapped.replace("A classmethod", "A staticmethod")
+    assert next(p for p in grader.grade(question, right).points if p.point_id == "staticmethod-utility").credit > 0
+
+
 # --- cues made of common words -------------------------------------------------------------------
 
 

@@ -710,6 +710,12 @@ def read_all(sentences: Iterable[str], compared: Compared = Compared()) -> list[
     return readings
 
 
+def named_things(text: str, compared: Compared) -> frozenset[int]:
+    """Every compared thing the text names, in any role (subject, "than ...", "unlike ...")."""
+    tokens = [t for t, _ in _tokens(_fold(text))]
+    return frozenset(thing for found in _mentions(tokens, compared).values() for thing, _ in found)
+
+
 def _particular(tokens: Sequence[str], index: int) -> bool:
     """Whether the name at ``index`` names one particular thing: "that tuple", "this list", "those tuples", "such a
     tuple" (what is said of it need not hold of the kind). "that" before a plural is a conjunction ("so that

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from interviewer.grading.claim_conflicts import conflicts, index_keys, lookup_keys
-from interviewer.grading.claims import Claim, Compared, Reading, read, read_all
+from interviewer.grading.claims import Claim, Compared, Reading, named_things, read, read_all
 from interviewer.grading.related_words import related_stems
 from interviewer.grading.scoring import VERDICT_CREDIT
 from interviewer.grading.text import Cue, Sentence, compile_cue, content_stems, quote, split_sentences
@@ -122,6 +122,7 @@ class PreparedPoint:
     contradictions: tuple[PolarCue, ...]
     claims: tuple[Claim, ...]  # what the point, and the reference sentences that make it, claim
     facts_by_word: Mapping[str, tuple[Claim, ...]] = field(default_factory=dict)  # see claims.index_keys
+    subject: frozenset[int] = frozenset()  # the one compared thing the statement names, if it names only one
 
     @cached_property
     def _cue_keys(self) -> tuple[tuple[PolarCue, str | None], ...]:
@@ -303,6 +304,8 @@ def _supported(
     """Covered when a cue is asserted in a real sentence or the statement is paraphrased."""
     best: tuple[float, Verdict, Sentence | None, int, float] = (0.0, "missing", None, 0, 0.0)
     for answer in sentences:
+        if _about_another(answer, prepared.subject):
+            continue
         sentence = answer.sentence
         hits = sum(cue.shown_by(answer) for cue in candidates.cues_for(answer.sentence.stems))
         close = similarity(prepared.stems, answer.asserted, prompt_stems)
@@ -361,9 +364,21 @@ def prepare_points(question: Question, compared: Compared) -> tuple[tuple[Prepar
                 tuple(polar_cue(c, read(c, compared)) for c in point.contradicted_by),
                 tuple(facts),
                 file_facts(tuple(facts), compared),
+                named_things(point.statement, compared)
+                if len(named_things(point.statement, compared)) == 1
+                else frozenset(),
             )
         )
     return tuple(points), every_fact
+
+
+def _about_another(answer: AnswerSentence, subject: frozenset[int]) -> bool:
+    """Whether the sentence speaks only of compared things other than ``subject`` ("a classmethod is just a plain
+    function" is no evidence that the candidate knows a staticmethod is one)."""
+    if not subject:
+        return False
+    things = frozenset(thing for c in answer.reading.claims if c.named for thing in c.about)
+    return bool(things) and not things & subject
 
 
 def _is_fact(claim: Claim) -> bool:
