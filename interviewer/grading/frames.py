@@ -10,6 +10,7 @@ marks, per token of a folded sentence, the extra negations these add, the frame'
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 
@@ -155,9 +156,12 @@ def frames(folded: str, starts: Sequence[int], dismissed: bool) -> tuple[list[in
                 extra[i] += 1
         reported = [False] * len(starts)  # reported, then dismissed: the speaker's own denial
         return extra, skip, reported
-    for verdict in _WRITE_OFF.finditer(folded):
-        begin = max((m.end() for m in _SUBJECT_START.finditer(folded, 0, verdict.start())), default=0)
-        for i, start in enumerate(starts):
-            if begin <= start < verdict.start():
+    verdicts = [verdict.start() for verdict in _WRITE_OFF.finditer(folded)]
+    if verdicts:
+        breaks = [m.end() for m in _SUBJECT_START.finditer(folded)]  # one pass, however many verdicts
+        for at in verdicts:
+            begin = breaks[bisect.bisect_right(breaks, at) - 1] if breaks and breaks[0] <= at else 0
+            first, last = bisect.bisect_left(starts, begin), bisect.bisect_left(starts, at)
+            for i in range(first, last):
                 extra[i] += 1
     return extra, skip, reported
