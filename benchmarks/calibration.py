@@ -5,15 +5,17 @@ Three sets, all answers to bank questions, graded by hand before any grader saw 
 - ``tests/data/calibration.jsonl``: the first calibration set (99 answers, 16 questions);
 - ``tests/data/calibration_bank/``: the second (360 answers, 5 per concept and scenario
   question: strong in other words, two partials, wrong in the right words, keywords in filler);
-- ``benchmarks/data/holdout/``: a held-out set (288 answers, 4 per question, other authors)
-  that no grading change was tuned on; it is only measured.
+- ``benchmarks/data/holdout/``: the first held-out set (288 answers, 4 per question, other
+  authors); read answer by answer in stop 21, so no longer held out;
+- ``benchmarks/data/holdout2/``: the second held-out set (4 answers per question, written and
+  graded by two helper sessions that never saw the grader); only measured, never read.
 
 For each set: n, Pearson, Spearman, RMSE, MAE; per band the mean human and grader score, the
 highest grader score and how many abstained; the partial mean against the human one; every
 wrong or filler answer above 1.5; and every order violation (a strong answer not above a
 partial one, or a partial one not above a wrong one, for the same question).
 
-Run: .venv/bin/python benchmarks/calibration.py [--set first|second|holdout] [--all-rows]
+Run: .venv/bin/python benchmarks/calibration.py [--set first|second|holdout|holdout2] [--all-rows]
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ SETS = {
     "first": [ROOT / "tests" / "data" / "calibration.jsonl"],
     "second": sorted((ROOT / "tests" / "data" / "calibration_bank").glob("*.jsonl")),
     "holdout": sorted((ROOT / "benchmarks" / "data" / "holdout").glob("*.jsonl")),
+    "holdout2": sorted((ROOT / "benchmarks" / "data" / "holdout2").glob("*.jsonl")),
 }
 ORDERED_BANDS = ("strong", "partial", "wrong")
 CAPPED_BANDS = {"wrong", "filler"}  # the second set's wrong-in-the-right-words and filler answers
@@ -103,7 +106,7 @@ def main() -> int:
     args = parser.parse_args()
     bank = load_bank()
     grader = OfflineGrader(bank.mistakes)
-    for name in args.set or ["first", "second", "holdout"]:
+    for name in args.set or [name for name, files in SETS.items() if files]:
         report(name, rows(SETS[name]), grader, bank, args.all_rows)
     return 0
 
