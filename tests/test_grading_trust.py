@@ -192,6 +192,21 @@ def test_a_sentence_about_another_compared_thing_is_no_evidence(bank: Bank, grad
     assert next(p for p in grader.grade(question, right).points if p.point_id == "staticmethod-utility").credit > 0
 
 
+@pytest.mark.parametrize(
+    "answer",
+    [
+        # reported, not claimed: the words are someone else's
+        "People say that lists are immutable and hashable, so lists can be dict keys, and tuples can be grown.",
+        "Supposedly a tuple is mutable and unhashable, so it can't be a dict key.",
+        # about one particular thing, not the kind: an example, not evidence either way
+        "That list is immutable and hashable, so that list can be a dict key, and that tuple can grow in place.",
+    ],
+)
+def test_words_that_are_not_the_candidates_claim_earn_nothing(bank: Bank, grader: OfflineGrader, answer: str) -> None:
+    grade = grader.grade(bank.questions["lists-vs-tuples"], answer)
+    assert grade.score == 0 and not [p for p in grade.points if p.credit], grade.points
+
+
 # --- cues made of common words -------------------------------------------------------------------
 
 

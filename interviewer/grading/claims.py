@@ -249,6 +249,7 @@ class Reading:
     reported: tuple[bool, ...] = ()  # per token: only reported from others ("people say ...")
     contrasted: tuple[bool, ...] = ()  # per token: right after "than", "unlike", "not" in its clause
     particular: tuple[bool, ...] = ()  # per token: in a clause about one particular thing ("that tuple can't ...")
+    not_claimed: frozenset[str] = frozenset()  # stems said only as reported or of one particular thing
 
     def contrasted_at(self, offset: int) -> bool:
         """Whether the text at this offset follows a contrast marker ("slower than a shallow copy ...")."""
@@ -541,12 +542,17 @@ def read(
     named_here = False  # a clause of this sentence has named a compared thing
     last_named: frozenset[int] = frozenset()  # the compared thing named last, even after "than" or "unlike"
     particular = [False] * n
+    last_particular = False
     for begin, end, before in _clauses(tokens, skip):
         span = range(begin, end)
         own_subject = frozenset(thing for i in span for thing, marked in mentions.get(i, ()) if not marked)
-        one_of_a_kind = bool(own_subject) and all(
-            _particular(tokens, i) for i in span if i in mentions and i - 1 not in mentions
+        # "that tuple can't be a key" is about one tuple, and so is "and hashable" or "so it can't" after it
+        one_of_a_kind = (
+            all(_particular(tokens, i) for i in span if i in mentions and i - 1 not in mentions)
+            if own_subject
+            else last_particular
         )
+        last_particular = one_of_a_kind
         if one_of_a_kind:
             particular[begin:end] = [True] * (end - begin)
         continues = before in _CARRY_BREAKS
@@ -684,7 +690,14 @@ def read(
     for claim in claims:  # what a clause repeats of the one before ("... and a tuple can't") counts too
         for word, value in claim.said.items():
             polarity.setdefault(word, set()).add(value)
+    # words said only in what others are reported to say, or only of one particular thing: not the speaker's claim
+    own: set[str] = set()
+    others: set[str] = set()
+    for i, token in enumerate(tokens):
+        if not skip[i] and not _is_break(token):
+            (others if reported[i] or particular[i] else own).add(_token_stem(token))
     return Reading(
+        not_claimed=frozenset(others - own),
         starts=tuple(starts),
         denied=tuple(denied),
         reported=tuple(reported),

@@ -78,10 +78,16 @@ class PolarCue:
     def shown_by(self, answer: AnswerSentence) -> bool:
         """Whether the sentence says what the cue says: the words, each asserted or denied as in the cue."""
         cue = self.cue
+        reading = answer.reading
         if cue.pattern is not None:
             found = cue.search(answer.sentence)
-            return found is not None and not answer.reading.denied_at(found.start())
-        if not cue.stems or not cue.stems <= answer.sentence.stems:
+            return (
+                found is not None
+                and not reading.denied_at(found.start())
+                and not reading.reported_at(found.start())
+                and not reading.particular_at(found.start())
+            )
+        if not cue.stems or not cue.stems <= answer.sentence.stems or cue.stems & reading.not_claimed:
             return False
         said = answer.reading.polarity
         return all(self.polarity.get(s, True) in said.get(s, frozenset({True})) for s in cue.stems)
@@ -181,7 +187,7 @@ def polar_cue(source: str, reading: Reading) -> PolarCue:
 
 def answer_sentence(sentence: Sentence, reading: Reading) -> AnswerSentence:
     denied_only = {s for s, ways in reading.polarity.items() if ways == frozenset({False})}
-    return AnswerSentence(sentence, reading, sentence.stems - denied_only)
+    return AnswerSentence(sentence, reading, sentence.stems - denied_only - reading.not_claimed)
 
 
 def restates(sentence: Sentence, prompt_stems: frozenset[str]) -> bool:
