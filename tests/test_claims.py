@@ -148,6 +148,9 @@ def test_denying_part_of_what_a_fact_asserts_denies_the_fact() -> None:
     [denied] = [c for c in read("A list comprehension doesn't materialise the items.", nothing).claims if c.said]
     assert relation(truth, denied, nothing) == "opposite"
     assert conflicts(truth, denied, nothing, [truth])
+    # any negation in so many words: "cannot", "neither"
+    [cannot] = [c for c in read("A list comprehension cannot materialise the items.", nothing).claims if c.said]
+    assert relation(truth, cannot, nothing) == "opposite"
     # saying part of it is no denial; nor is denying part of a fact that is itself a denial
     [part] = [c for c in read("A list comprehension materialises the items.", nothing).claims if c.said]
     assert relation(truth, part, nothing) != "opposite"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from interviewer.grading.claims import Claim, Compared
+from interviewer.grading.claims import NEGATORS, Claim, Compared
 from interviewer.grading.related_words import opposite_stems, technical_pairs
 from interviewer.grading.text import stem
 
@@ -20,7 +20,7 @@ _GROWTH_KEY = "#growth"
 _NOTHING_COMPARED = Compared()
 COVER_FACT = 0.6  # share of the fact's words a clause must speak of to be about the same thing
 COVER_CLAIM = 0.6  # and of its own words
-_DENIAL = re.compile(r"\b(?:not|never|no)\b|n't\b")
+_WORDS = re.compile(r"[a-z']+")
 DENIED_PART_WORDS = 3  # a denied clause this long, all of whose words a fact asserts, denies the fact
 MOSTLY_SHARED = 3  # clauses sharing this many words, and three times what either adds as an aside, say the same
 OPPOSITE_WEIGHT = 3  # an opposite word ("adds" against "removes") outweighs a word the two clauses share
@@ -76,6 +76,11 @@ def _prefixed(word: str, base: str) -> bool:
     return any(word.startswith(prefix) and word[len(prefix) :] == base for prefix in ("un", "non"))
 
 
+def _denies(text: str) -> bool:
+    """Whether the clause says "not", "never", "cannot", "neither" or another negation in so many words."""
+    return any(word in NEGATORS for word in _WORDS.findall(text))
+
+
 def relation(fact: Claim, claim: Claim, compared: Compared = _NOTHING_COMPARED) -> str | None:
     """ "same" or "opposite" when two clauses speak of the same thing, else None.
 
@@ -116,7 +121,7 @@ def relation(fact: Claim, claim: Claim, compared: Compared = _NOTHING_COMPARED) 
     elif claim_matched == len(claim_words) and len(claim_words) <= 2 and polar_match:
         related = True  # "it is not faster": a short claim whose property is one the fact states
     elif (
-        _DENIAL.search(claim.text)  # a denial in so many words ("doesn't"), not "avoid", which may mean "remove"
+        _denies(claim.text)  # a denial in so many words ("doesn't"), not "avoid", which may mean "remove"
         and not fact.negated
         and all(fact.said[w] for w in fact_words)
         and any(not claim.said[w] for w in shared)
