@@ -402,6 +402,20 @@ def test_a_correct_sentence_is_not_read_backwards(
         assert not backwards, f"read as getting {backwards} backwards"
 
 
+def test_one_sentence_read_as_two_misconceptions_counts_once(bank: Bank, grader: OfflineGrader) -> None:
+    # one sentence that cancels two points is still one misconception: the rest keeps 75%, not 50%
+    answer = (
+        "Default values are evaluated once, when the def statement runs, so a list default is one object shared by "
+        "every call that omits the argument. Appending to it in one call shows up in the next. The fix is a None "
+        "default and a new list inside the function. Note that list.append returns None, so writing "
+        "return tags.append(tag) would be a second bug."
+    )
+    grade = grader.grade(bank.questions["mutable-default-arguments"], answer)
+    wrong = {p.contradiction for p in grade.points if p.contradiction}
+    assert len(wrong) == 1 and sum(bool(p.contradiction) for p in grade.points) == 2
+    assert max(p.credit for p in grade.points) == 0.75
+
+
 def test_two_misconceptions_leave_what_is_right_at_half_credit(bank: Bank, grader: OfflineGrader) -> None:
     question = bank.questions["lists-vs-tuples"]
     right = "Lists over-allocate so appends are amortised O(1), and a tuple of fixed fields reads well as a record."

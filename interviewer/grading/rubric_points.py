@@ -28,11 +28,11 @@ CUE_SENTENCE_MIN_STEMS = 4
 NAMED_ONLY_SIMILARITY = 0.2  # one cue in a sentence sharing less of the point than this: named, not explained
 RESTATEMENT_NEW_WORDS = 0.2
 RELATED_WORD_SHARE = 0.5  # a statement word said with a WordNet synonym or related form counts this much
-DOUBTED_CREDIT = 0.75
-# ... and in an answer that gets two or more points backwards: the right words beside two misconceptions are
-# names, not understanding (no strong or partial answer of the calibration sets gets two points backwards)
+DOUBTED_CREDIT = 0.75  # a covered point's credit at most, in an answer that gets another point backwards
+# ... and in an answer with two or more sentences that get points backwards: the right words beside two
+# misconceptions are names, not understanding (one sentence, however many points it cancels, is one)
 MISCONCEIVED_CREDIT = 0.5
-MISCONCEPTIONS_FOR_DOUBT = 2  # a covered point's credit at most, in an answer that gets another point backwards
+MISCONCEPTIONS_FOR_DOUBT = 2
 MAX_POINTS_PER_MISTAKE = 2  # one wrong sentence is one misconception: it cancels at most this many points
 
 
@@ -286,7 +286,7 @@ def judge_points(
         if wrong is not None:
             quoted[id(wrong)] = quoted.get(id(wrong), 0) + 1
     tainted = set(quoted)
-    misconceptions = sum(wrong is not None for wrong in backwards.values())
+    misconceptions = len(quoted)  # distinct sentences that get a point backwards
     doubt = MISCONCEIVED_CREDIT if misconceptions >= MISCONCEPTIONS_FOR_DOUBT else DOUBTED_CREDIT
     evidence = [a for a in sentences if not restates(a.sentence, prompt_stems)]
     verdicts = []
