@@ -31,6 +31,10 @@ def fact(text: str, compared=LISTS_AND_TUPLES) -> Claim:
         ("It is false that tuples are immutable.", "immutable", False),
         ("It's a myth that tuples are immutable.", "immutable", False),
         ("A common misconception is that tuples are mutable.", "mutable", False),
+        ("A common mistake is thinking tuples are mutable.", "mutable", False),
+        ("A classic mistake is believing that tuples are mutable.", "mutable", False),
+        # "the mistake is that ..." says what went wrong: it asserts what follows
+        ("The mistake is that the tuple is mutable.", "mutable", True),
         ("The idea that tuples are mutable is a myth.", "mutable", False),
         ("It is not true that tuples aren't immutable.", "immutable", True),
         ("Not only are tuples immutable, they are hashable.", "immutable", True),
@@ -190,6 +194,9 @@ def test_a_conditional_claim_does_not_conflict() -> None:
         ("People often say that tuples are mutable.", "mutable", frozenset()),
         ("It's tempting to think tuples are mutable.", "mutable", frozenset()),
         ("Supposedly tuples are mutable.", "mutable", frozenset()),
+        ("Beginners expect that tuples are mutable.", "mutable", frozenset()),
+        ("You'll hear that tuples are mutable.", "mutable", frozenset()),
+        ("You often hear tuples are mutable.", "mutable", frozenset()),
         # reported, then dismissed: the speaker denies it
         ("People say tuples are mutable, but that's folklore.", "mutable", frozenset({False})),
         ("Some tutorials claim tuples are mutable; I disagree.", "mutable", frozenset({False})),

@@ -26,6 +26,8 @@ _DENYING_FRAME = re.compile(
         |(?:it\s+is|it's)\s+(?:wrong|incorrect|a\s+mistake|false)\s+to\s+(?:say|think|believe|claim)(?:\s+that)?
         |(?:a\s+|the\s+)?(?:common\s+|popular\s+|classic\s+|widespread\s+)?(?:myth|misconception|misunderstanding|fallacy)
             \s+is\s+(?:that|thinking\s+that|believing\s+that)
+        |(?:a\s+|the\s+)?(?:common\s+|popular\s+|classic\s+|typical\s+|frequent\s+)?(?:mistake|error|trap|pitfall)
+            \s+is\s+(?:thinking|believing|assuming|expecting)(?:\s+that)?
         |(?:people|many|some|developers|beginners)\s+(?:often\s+)?(?:wrongly|mistakenly|incorrectly|falsely)
             \s+(?:think|believe|assume|say|claim)(?:\s+that)?
         |(?:nobody|no\s+one)\s+should\s+(?:think|believe|say|claim)\s+that
@@ -45,11 +47,13 @@ _ATTRIBUTION = re.compile(
         (?:(?:some|many|most|a\s+lot\s+of|plenty\s+of)\s+)?(?:people|folks|beginners|developers|devs|textbooks
             |tutorials|articles|blogs|teams|engineers|candidates|others|juniors|the\s+docs)
             \s+(?:often\s+|usually\s+|sometimes\s+|still\s+|wrongly\s+|will\s+)?
-            (?:say|says|claim|claims|believe|believes|assume|assumes|think|thinks|tell\s+you|insist|argue|suggest)
+            (?:say|says|claim|claims|believe|believes|assume|assumes|think|thinks|tell\s+you|insist|argue|suggest
+            |expect|expects)
             (?:\s+that)?
         |(?:it'?s|it\s+is)\s+(?:often\s+|commonly\s+|widely\s+|sometimes\s+|easy\s+to\s+|tempting\s+to\s+)?
             (?:(?:said|claimed|believed|assumed|argued|suggested)\s+that|(?:think|say|assume|believe)(?:\s+that)?)
         |(?:supposedly|allegedly|apparently)
+        |you(?:'ll|\s+will|\s+may|\s+might|\s+often|\s+sometimes)?\s+(?:often\s+)?(?:hear|read)(?:\s+that)?
         |(?:a\s+)?(?:common|popular|widespread|frequent)\s+(?:belief|claim|assumption|idea|view)\s+is\s+that
         |(?:beginners|people|many)\s+(?:often\s+)?(?:believe|assume|think)
     )\b""",
