@@ -344,3 +344,13 @@ def test_clauses_that_share_most_of_their_words_say_the_same_thing() -> None:
 def test_a_contracted_is_links_a_property(text: str) -> None:
     [claim] = [c for c in read(text, LISTS_AND_TUPLES).claims if c.said]
     assert stem("immutable") in claim.predicated and not claim.verbless
+
+
+def test_a_pronoun_refers_past_a_while_clause_to_the_sentences_topic() -> None:
+    _, second = read_all(
+        ["Tuples can be dict keys, while lists never can.", "They also suit fixed records."], LISTS_AND_TUPLES
+    )
+    assert [set(c.about) for c in second.claims if c.said] == [{TUPLE}]
+    # with no aside, the last thing named is still the one meant
+    _, after_and = read_all(["Tuples are fixed, and lists can grow.", "They over-allocate."], LISTS_AND_TUPLES)
+    assert [set(c.about) for c in after_and.claims if c.said] == [{LIST}]

@@ -70,6 +70,8 @@ _HARD_BREAKS = frozenset(
     }
 )
 _SOFT_BREAKS = frozenset({"and", "or", "nor", "plus"})
+# a clause after one of these is a contrast or an aside: a pronoun in the next sentence refers back past it
+_ASIDE_OPENERS = frozenset({"while", "whereas", "although", "though", "whilst", "unless", "because", "since"})
 _CARRY_BREAKS = frozenset({"or", "nor"})  # "can't be appended to or modified": the negation reaches both
 _PUNCTUATION = frozenset(",;:()[]?!")
 # a compared thing named after one of these is the other side of a comparison, not the subject
@@ -231,6 +233,7 @@ class Claim:
     predicated: frozenset[str] = frozenset()  # stems said after "is", "are", "be"...: properties, not names
     named: bool = False  # the clause says what it is about (a compared thing, or a thing's parts): not inherited
     grounded: bool = False  # what it is about was named in its own sentence, in it or in a clause next to it
+    aside: bool = False  # opens with "while", "whereas", "although"...: a contrast, not the sentence's own topic
 
     @cached_property
     def stems(self) -> frozenset[str]:
@@ -668,6 +671,7 @@ def read(
                 named=bool(own_subject) or parts,
                 elided=elided,
                 grounded=bool(own_subject) or named_here,
+                aside=before in _ASIDE_OPENERS,
             )
         )
         named_here = named_here or bool(own_subject)
@@ -718,8 +722,10 @@ def read_all(sentences: Iterable[str], compared: Compared = Compared()) -> list[
         dismissed = index + 1 < len(sentences) and bool(DISMISSES_PREVIOUS.fullmatch(_fold(sentences[index + 1])))
         reading = read(sentence, compared, subject, dismissed)
         readings.append(reading)
+        # the next sentence's "they" is what this one is about: its last main clause, not a "while ..." aside
         for claim in reading.claims:
-            subject = claim.about or subject
+            if not claim.aside:
+                subject = claim.about or subject
     return readings
 
 
