@@ -256,30 +256,25 @@ class Reading:
 
     def contrasted_at(self, offset: int) -> bool:
         """Whether the text at this offset follows a contrast marker ("slower than a shallow copy ...")."""
-        for start, contrasted in zip(self.starts, self.contrasted, strict=True):
-            if start >= offset:
-                return contrasted
-        return False
+        return self._flag_at(self.contrasted, offset)
 
     def particular_at(self, offset: int) -> bool:
         """Whether the text at this offset is in a clause about one particular thing, not the kind."""
-        for start, particular in zip(self.starts, self.particular, strict=True):
-            if start >= offset:
-                return particular
-        return False
+        return self._flag_at(self.particular, offset)
 
     def reported_at(self, offset: int) -> bool:
         """Whether the text at this character offset is only reported, not claimed."""
-        for start, reported in zip(self.starts, self.reported, strict=True):
-            if start >= offset:
-                return reported
-        return False
+        return self._flag_at(self.reported, offset)
 
     def denied_at(self, offset: int) -> bool:
         """Whether a negation reaches the text at this character offset (the token starting there or next)."""
-        for start, denied in zip(self.starts, self.denied, strict=True):
+        return self._flag_at(self.denied, offset)
+
+    def _flag_at(self, flags: tuple[bool, ...], offset: int) -> bool:
+        """A per-token flag for the token starting at this offset or the next one (False past the last)."""
+        for start, flag in zip(self.starts, flags, strict=True):
             if start >= offset:
-                return denied
+                return flag
         return False
 
 
@@ -688,18 +683,19 @@ def read(
             replace(claim, about=first, grounded=index == leading - 1) for index, claim in enumerate(claims[:leading])
         ]
     polarity: dict[str, set[bool]] = {}
-    for i, token in enumerate(tokens):
-        if not skip[i] and not _is_break(token) and token not in NEGATORS:
-            polarity.setdefault(_token_stem(token), set()).add(not denied[i])
-    for claim in claims:  # what a clause repeats of the one before ("... and a tuple can't") counts too
-        for word, value in claim.said.items():
-            polarity.setdefault(word, set()).add(value)
     # words said only in what others are reported to say, or only of one particular thing: not the speaker's claim
     own: set[str] = set()
     others: set[str] = set()
     for i, token in enumerate(tokens):
-        if not skip[i] and not _is_break(token):
-            (others if reported[i] or particular[i] else own).add(_token_stem(token))
+        if skip[i] or _is_break(token):
+            continue
+        word = _token_stem(token)
+        (others if reported[i] or particular[i] else own).add(word)
+        if token not in NEGATORS:
+            polarity.setdefault(word, set()).add(not denied[i])
+    for claim in claims:  # what a clause repeats of the one before ("... and a tuple can't") counts too
+        for word, value in claim.said.items():
+            polarity.setdefault(word, set()).add(value)
     return Reading(
         not_claimed=frozenset(others - own),
         starts=tuple(starts),

@@ -89,7 +89,7 @@ class PolarCue:
             )
         if not cue.stems or not cue.stems <= answer.sentence.stems or cue.stems & reading.not_claimed:
             return False
-        said = answer.reading.polarity
+        said = reading.polarity
         return all(self.polarity.get(s, True) in said.get(s, frozenset({True})) for s in cue.stems)
 
 
@@ -370,9 +370,7 @@ def prepare_points(question: Question, compared: Compared) -> tuple[tuple[Prepar
                 tuple(polar_cue(c, read(c, compared)) for c in point.contradicted_by),
                 tuple(facts),
                 file_facts(tuple(facts), compared),
-                named_things(point.statement, compared)
-                if len(named_things(point.statement, compared)) == 1
-                else frozenset(),
+                named if len(named := named_things(point.statement, compared)) == 1 else frozenset(),
             )
         )
     return tuple(points), every_fact
