@@ -21,6 +21,7 @@ import math
 import re
 import statistics
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from interviewer.models import SLOWDOWN_LIMIT, Growth, GrowthClass, GrowthPoint, Question
 from interviewer.sandbox import time_calls
@@ -93,11 +94,14 @@ def measure_growth(question: Question, code: str) -> Growth | None:
     return _growth(question, first.merged(second))
 
 
+@dataclass(frozen=True)
 class _Timing:
     """One timed run of the calls: the fastest time at each size whose answers matched the reference solution."""
 
-    def __init__(self, fastest: dict[int, float], wrong: int, overhead: float, timed_out_at: int | None) -> None:
-        self.fastest, self.wrong, self.overhead, self.timed_out_at = fastest, wrong, overhead, timed_out_at
+    fastest: dict[int, float]
+    wrong: int
+    overhead: float
+    timed_out_at: int | None
 
     def merged(self, other: _Timing) -> _Timing:
         """Both runs: the faster time at each size either reached (a size only one run reached keeps its time)."""
