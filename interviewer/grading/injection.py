@@ -203,32 +203,17 @@ def _forms(text: str) -> set[str]:
     return forms | {_LINE_MARKERS.sub("", form) for form in forms}
 
 
-def possible_patterns(text: str) -> tuple[tuple[re.Pattern[str], frozenset[str] | None], ...]:
-    """The patterns that could match somewhere in the text: those whose needed strings it holds.
-
-    Worked out once for a whole answer, it spares each sentence the patterns that cannot match.
-    """
-    forms = {form for part in (text, *_decoded(text)) for form in _forms(part)}
-    present = frozenset().union(*(_present(form) for form in forms))
-    return tuple((pattern, needs) for pattern, needs in _INJECTIONS if needs is None or needs & present)
-
-
-def is_injection(
-    sentence: Sentence, patterns: tuple[tuple[re.Pattern[str], frozenset[str] | None], ...] | None = None
-) -> bool:
+def is_injection(sentence: Sentence) -> bool:
     """Whether the sentence speaks to the grader rather than answering the question.
 
-    Every form of the sentence is checked against the patterns (``possible_patterns`` of the whole
-    answer, or all of them); text written backwards is checked, spaces and punctuation taken out,
-    against the compact ones.
+    Every form of the sentence is checked against the patterns whose needed strings it holds (a
+    pattern cannot match a text without one of them); text written backwards is checked, spaces and
+    punctuation taken out, against the compact ones.
     """
     forms = {form for text in (sentence.text, *_decoded(sentence.text)) for form in _forms(text)}
-    if patterns is None:
-        for form in forms:
-            present = _present(form)
-            if any((needs is None or needs & present) and pattern.search(form) for pattern, needs in _INJECTIONS):
-                return True
-    elif any(pattern.search(form) for pattern, _ in patterns for form in forms):
-        return True
+    for form in forms:
+        present = _present(form)
+        if any((needs is None or needs & present) and pattern.search(form) for pattern, needs in _INJECTIONS):
+            return True
     compact = {re.sub(r"[^a-z0-9]", "", form) for form in forms}
     return any(_COMPACT.search(form) or _COMPACT.search(form[::-1]) for form in compact)

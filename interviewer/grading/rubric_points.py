@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from interviewer.grading.claim_conflicts import conflicts, index_keys, lookup_keys
 from interviewer.grading.claims import Claim, Compared, Reading, named_things, read, read_all
@@ -216,10 +216,20 @@ def similarity(point_stems: frozenset[str], stems: frozenset[str], prompt_stems:
     """Weighted share of the statement's words that the text also uses (a WordNet relative at half weight)."""
     if not point_stems:
         return 0.0
-    weight = {s: QUESTION_WORD_WEIGHT if s in prompt_stems else 1.0 for s in point_stems}
+    weight, total = _weights(point_stems, prompt_stems)
     said = sum(weight[s] for s in point_stems & stems)
-    said += RELATED_WORD_SHARE * sum(weight[s] for s in point_stems - stems if related_stems(s) & stems)
-    return said / sum(weight.values())
+    said += RELATED_WORD_SHARE * sum(
+        weight[s] for s in point_stems - stems if not related_stems(s).isdisjoint(stems)
+    )
+    return said / total
+
+
+@lru_cache(maxsize=4096)
+def _weights(point_stems: frozenset[str], prompt_stems: frozenset[str]) -> tuple[Mapping[str, float], float]:
+    """Each statement word's weight (a word of the question counts less), and their sum: the same for every
+    sentence of every answer to the question."""
+    weight = {s: QUESTION_WORD_WEIGHT if s in prompt_stems else 1.0 for s in point_stems}
+    return weight, sum(weight.values())
 
 
 def contradiction(

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from interviewer.grading.filler import disowns, is_term_run, padded
-from interviewer.grading.injection import is_injection, possible_patterns
+from interviewer.grading.injection import is_injection
 from interviewer.grading.text import STOPWORDS, Sentence, content_stems, stopword_ratio, words
 from interviewer.models import Abstention
 
@@ -64,8 +64,7 @@ def _is_term_list(sentence: Sentence) -> bool:
 def set_aside(sentences: list[Sentence]) -> list[bool]:
     """Per sentence, whether it is addressed to the grader (or hidden, or an instruction's payload)."""
     # an HTML comment (one sentence of its own) is hidden from whoever reads the answer rendered
-    patterns = possible_patterns("\n".join(s.text for s in sentences))
-    flagged = [s.text.startswith(_HIDDEN) or is_injection(s, patterns) for s in sentences]
+    flagged = [s.text.startswith(_HIDDEN) or is_injection(s) for s in sentences]
     # terms listed right before or after an instruction are what it asks the grader to credit
     for order in (range(len(sentences)), range(len(sentences) - 1, -1, -1)):
         previous = False
