@@ -218,9 +218,7 @@ def similarity(point_stems: frozenset[str], stems: frozenset[str], prompt_stems:
         return 0.0
     weight, total = _weights(point_stems, prompt_stems)
     said = sum(weight[s] for s in point_stems & stems)
-    said += RELATED_WORD_SHARE * sum(
-        weight[s] for s in point_stems - stems if not related_stems(s).isdisjoint(stems)
-    )
+    said += RELATED_WORD_SHARE * sum(weight[s] for s in point_stems - stems if not related_stems(s).isdisjoint(stems))
     return said / total
 
 
