@@ -37,6 +37,22 @@ def opposite(first: str, second: str) -> bool:
     return second in opposite_stems(first) or _prefixed(first, second) or _prefixed(second, first)
 
 
+def _opposites_among(word: str, words: frozenset[str]) -> frozenset[str]:
+    """The words that say the opposite of ``word`` (``opposite``), found by lookup rather than pair by pair."""
+    found = opposite_stems(word) & words
+    variants = {"un" + word, "non" + word}
+    if word.startswith("un"):
+        variants.add(word[2:])
+    if word.startswith("non"):
+        variants.add(word[3:])
+    found |= variants & words
+    if word.startswith("o("):
+        found |= {w for w in words if w.startswith("o(")}
+    if word in _GROWTH:
+        found |= words & _GROWTH
+    return found - {word}
+
+
 def _before(claim: Claim, hits: set[str] | frozenset[str], compared: Compared) -> frozenset[str]:
     """The clause's words before the first of ``hits``: what it speaks of."""
     found = []
@@ -96,11 +112,12 @@ def relation(fact: Claim, claim: Claim, compared: Compared = _NOTHING_COMPARED) 
     # an opposite counts as a denial only where it is a property ("strings are mutable"), not part of a name
     # ("the sync wrapper" against "an async wrapper")
     technical = technical_pairs()
+    claim_rest = claim_words - shared
     opposed = [
         (a, b)
         for a in fact_words - shared
-        for b in claim_words - shared
-        if ((a in fact.predicated and b in claim.predicated) or (a, b) in technical) and opposite(a, b)
+        for b in _opposites_among(a, claim_rest)
+        if (a in fact.predicated and b in claim.predicated) or (a, b) in technical
     ]
     fact_hits = shared | {a for a, _ in opposed}
     claim_hits = shared | {b for _, b in opposed}

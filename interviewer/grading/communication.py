@@ -14,7 +14,7 @@ _ORDERING = re.compile(
 )
 _EXAMPLE = re.compile(
     r"\b(for (example|instance)|e\.g\.?|such as|say you|imagine|in practice|in production|i (used|would use|'d use)|"
-    r"we (used|had)|like when)\b|```|`[^`]+`|\w+\([^)]*\)|\b\d+(\.\d+)?\s?(ms|s|mb|gb|kb|%|x)?\b",
+    r"we (used|had)|like when)\b|```|`[^`]+`|\b\w+\([^)]*\)|\b\d+(\.\d+)?\s?(ms|s|mb|gb|kb|%|x)?\b",
     re.I,
 )
 # Specifics make an example too: a tuple such as (host, port), a dotted or snake_case name
@@ -23,8 +23,10 @@ _SPECIFIC = re.compile(
     r"\([^()\n]{1,40},[^()\n]{1,40}\)|\b[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+\b|\b[a-z]\w*_\w+\b"
     r"|(?<=[a-z0-9,;:)] )(?!Python\b)[A-Z][a-z]*[A-Z0-9]?[A-Za-z0-9]{2,}"
 )
+# the look-ahead (each word's first letter) changes no match: it only spares the matcher most positions
 _TRADE_OFF = re.compile(
-    r"\b(but|however|trade-?offs?|downside|drawback|cost|whereas|on the other hand|instead|unless|avoid|prefer|"
+    r"(?=[abcdhioptuw])\b(but|however|trade-?offs?|downside|drawback|cost|whereas|on the other hand|instead|unless|"
+    r"avoid|prefer|"
     r"at the expense|in exchange|worse|better|overhead|only if|only when|depends)\b",
     re.I,
 )
