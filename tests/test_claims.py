@@ -42,6 +42,11 @@ def fact(text: str, compared=LISTS_AND_TUPLES) -> Claim:
         ("Tuples are NOT mutable.", "mutable", False),
         ("ON CONFLICT DO NOTHING makes the load idempotent.", "idempotent", True),
         ("The function should return None when nothing is found.", "return", True),
+        # two denials in one clause each deny their own part; they do not cancel out
+        ("A class from a library you never touched doesn't need to inherit from the protocol.", "inherit", False),
+        ("A list you never sorted is not ordered.", "ordered", False),
+        # a negation inside a short quoted phrase is mentioned, not used
+        ('"if not x" isn\'t a None check.', "check", False),
     ],
 )
 def test_negation_and_frames(text: str, word: str, asserted: bool) -> None:

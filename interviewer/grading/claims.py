@@ -134,7 +134,7 @@ _NARROW_NEGATORS = frozenset({"without", "nothing", "nobody", "nowhere", "avoid"
 # the tokens that can start a denial; every other token takes the short path through ``read``
 _MAY_NEGATE = NEGATORS | _NARROW_NEGATORS | {"none", "from"} | {first for first, _ in _NEGATING_PAIRS}
 _DENYING_OBJECTS = frozenset({"nothing", "nobody", "nowhere"})  # "catches nothing": the verb before is denied
-_CODE_SPAN = re.compile(r"`[^`\n]*`")
+_CODE_SPAN = re.compile(r"`[^`\n]*`|\"[^\"\n]{1,40}\"|\u201c[^\u201d\n]{1,40}\u201d")  # code, or a short quoted phrase
 _COMPARATIVES = frozenset({"more", "less", "fewer", "most", "least"})
 _COPULAS = frozenset(
     "is are was were be been being become becomes became stay stays remain remains seem seems get gets "
@@ -557,6 +557,7 @@ def read(
         first = next((i for i in span if not skip[i]), begin)  # a frame's own words ("it is false that") aside
         negations = (carried if continues else 0) + extra[first]
         plain_negations = 0  # "not", "never": these reach on into "or modified"; "avoid", "instead of" do not
+        negated_here = False
         said: dict[str, bool] = {}
         ambiguous: set[str] = set()
         parity = negations  # the clause as a whole: also counts words that deny ("fails", "is an error")
@@ -609,6 +610,9 @@ def read(
                     narrow = timing
                     parity += 1
                     continue
+                if negated_here:
+                    continue  # "a library you never touched doesn't need to": each denies its own part
+                negated_here = True
                 negations += 1
                 parity += 1
                 plain_negations += token in NEGATORS
