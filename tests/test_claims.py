@@ -45,6 +45,10 @@ def fact(text: str, compared=LISTS_AND_TUPLES) -> Claim:
         # two denials in one clause each deny their own part; they do not cancel out
         ("A class from a library you never touched doesn't need to inherit from the protocol.", "inherit", False),
         ("A list you never sorted is not ordered.", "ordered", False),
+        # "nothing" as the subject denies all that is said of it; as the object, the verb before
+        ("Nothing in an lru_cache survives restarts.", "survives", False),
+        ("Nobody calls the hook.", "calls", False),
+        ("The except catches nothing.", "catches", False),
         # a negation inside a short quoted phrase is mentioned, not used
         ('"if not x" isn\'t a None check.', "check", False),
     ],

@@ -600,7 +600,11 @@ def read(
                     key = _token_stem(tokens[previous])
                     if key in said and key not in ambiguous:
                         said[key] = not denied[previous]
-                else:
+                elif token in _DENYING_OBJECTS and not negated_here:
+                    # "nothing in the cache survives": the subject is no thing, so all said of it is denied
+                    negated_here = True
+                    negations += 1
+                elif token not in _DENYING_OBJECTS:
                     narrow = _compound(folded, pairs, _next_content(tokens, i))
                 continue
             since_copula = 0 if token in _COPULAS else since_copula + 1
