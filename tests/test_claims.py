@@ -45,6 +45,12 @@ def fact(text: str, compared=LISTS_AND_TUPLES) -> Claim:
         # two denials in one clause each deny their own part; they do not cancel out
         ("A class from a library you never touched doesn't need to inherit from the protocol.", "inherit", False),
         ("A list you never sorted is not ordered.", "ordered", False),
+        # "it's a mistake to X", "a classic bug is to X" deny X, up to a colon or ", so"
+        ("It's a mistake to just retry immediately: that only deepens the overload.", "retry", False),
+        ("It's a mistake to just retry immediately: that only deepens the overload.", "deepens", True),
+        ("A classic bug is to create the lock inside the worker, so nothing is protected.", "create", False),
+        ("A classic bug is to create the lock inside the worker, so nothing is protected.", "protected", False),
+        ("It would be a bad idea to cache mutable results.", "cache", False),
         # "nothing" as the subject denies all that is said of it; as the object, the verb before
         ("Nothing in an lru_cache survives restarts.", "survives", False),
         ("Nobody calls the hook.", "calls", False),

@@ -14,8 +14,8 @@ import bisect
 import re
 from collections.abc import Sequence
 
-# where what a frame denies, or what is reported, stops: "..., but", ";", "in fact", "actually"
-_REPORT_END = re.compile(r"\bbut\b|;|\bhowever\b|\bin\s+fact\b|\bactually\b")
+# where what a frame denies, or what is reported, stops: "..., but", ";", ":", ", so", "in fact", "actually"
+_REPORT_END = re.compile(r"\bbut\b|[;:]|,\s+so\b|\bhowever\b|\bin\s+fact\b|\bactually\b")
 # "it is false that ...", "a common myth is that ...": what follows the frame is denied
 _DENYING_FRAME = re.compile(
     r"""\b(?:
@@ -24,10 +24,12 @@ _DENYING_FRAME = re.compile(
             |an?\s+(?:common\s+|popular\s+|classic\s+|widespread\s+|old\s+)?(?:myth|misconception|misunderstanding))
             \s+(?:to\s+(?:say|think|believe|claim)\s+)?that
         |(?:it\s+is|it's)\s+(?:wrong|incorrect|a\s+mistake|false)\s+to\s+(?:say|think|believe|claim)(?:\s+that)?
+        |(?:it\s+is|it's|it\s+would\s+be)\s+(?:a\s+(?:classic\s+|common\s+|big\s+)?(?:mistake|bug)|an\s+error|a\s+bad\s+idea)
+            \s+to(?=\s+(?:just\s+|simply\s+)?[a-z]+)
         |(?:a\s+|the\s+)?(?:common\s+|popular\s+|classic\s+|widespread\s+)?(?:myth|misconception|misunderstanding|fallacy)
             \s+is\s+(?:that|thinking\s+that|believing\s+that)
-        |(?:a\s+|the\s+)?(?:common\s+|popular\s+|classic\s+|typical\s+|frequent\s+)?(?:mistake|error|trap|pitfall)
-            \s+is\s+(?:thinking|believing|assuming|expecting)(?:\s+that)?
+        |(?:a\s+|the\s+)?(?:common\s+|popular\s+|classic\s+|typical\s+|frequent\s+)?(?:mistake|error|trap|pitfall|bug)
+            \s+is\s+(?:thinking|believing|assuming|expecting|to)(?:\s+that)?
         |(?:people|many|some|developers|beginners)\s+(?:often\s+)?(?:wrongly|mistakenly|incorrectly|falsely)
             \s+(?:think|believe|assume|say|claim)(?:\s+that)?
         |(?:nobody|no\s+one)\s+should\s+(?:think|believe|say|claim)\s+that
