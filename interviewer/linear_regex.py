@@ -23,6 +23,9 @@ fails its check and a later branch would pass at the same place, the match is fo
 on or not at all. ``benchmarks/regex_agreement.py`` compares both engines on every pattern of
 the bank and 12,520 sentences: no difference.
 
+A group named ``claim`` marks the part of a match that states the claim (the rest is context, such as a
+leading "(?!.*X)"): a match reports that group's span, so the grader reads negation and framing there.
+
 A pattern this cannot express (a back-reference, a look-around inside a look-around, or a
 look-around inside a repetition other than the tempered form) is refused with the reason, and
 ``interviewer bank validate`` reports it.
@@ -45,6 +48,8 @@ except ImportError:  # pragma: no cover
     import sre_parse  # type: ignore[no-redef]
 
 RETRIES = 16  # skeleton matches tried after one fails a check, per search
+# a group named "claim" marks the part of a match that states the claim; the rest is context ("(?!.*\bfork\b)")
+CLAIM_GROUP = "claim"
 _C = sre_constants
 _REPEATS = {_C.MAX_REPEAT, _C.MIN_REPEAT, _C.POSSESSIVE_REPEAT}
 _LOOKS = {_C.ASSERT, _C.ASSERT_NOT}
@@ -140,9 +145,11 @@ class LinearPattern:
             raise UnsupportedPattern(f"not a valid regular expression: {exc}") from exc
         builder.flags = flags | parsed.state.flags
         builder.referenced = _referenced(parsed)
+        builder.claim = parsed.state.groupdict.get(CLAIM_GROUP)
         body = builder.build(parsed)
         self.skeleton = _compile(_flag_prefix(builder.flags) + body)
         self.checks = tuple(builder.checks)
+        self.claim_group = builder.claim_group
 
     def search(self, text: str, pos: int = 0) -> Found | None:
         for _ in range(RETRIES + 1):
@@ -151,6 +158,8 @@ class LinearPattern:
                 return None
             failed = next((check for check in self.checks if not check.holds(match)), None)
             if failed is None:
+                if self.claim_group and match.start(self.claim_group) >= 0:
+                    return Found(text, (match.start(self.claim_group), match.end(self.claim_group)))
                 return Found(text, (match.start(), match.end()))
             if match.start() >= len(text):
                 return None
@@ -195,6 +204,8 @@ class _Builder:
         self.groups = 0
         self.referenced: set[int] = set()  # the pattern's groups that a back-reference repeats
         self.captured: dict[int, tuple[int, list]] = {}  # such a group: its skeleton group and what it matches
+        self.claim: int | None = None  # the pattern's group named "claim", if it has one
+        self.claim_group = 0  # and its skeleton group
 
     def build(self, items: sre_parse.SubPattern | list, inside_repeat: bool = False) -> str:
         return "".join(self._item(op, value, inside_repeat) for op, value in items)
@@ -223,6 +234,9 @@ class _Builder:
             if number in self.referenced:
                 group = self._marker()
                 self.captured[number] = (group, body)
+                return "(" + self.build(body, inside_repeat) + ")"
+            if number is not None and number == self.claim and not inside_repeat:
+                self.claim_group = self._marker()
                 return "(" + self.build(body, inside_repeat) + ")"
             outer = self.flags
             self.flags = (outer | add) & ~remove  # a look-around inside reads the text with the group's flags

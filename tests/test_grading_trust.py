@@ -407,8 +407,8 @@ def test_one_sentence_read_as_two_misconceptions_counts_once(bank: Bank, grader:
     answer = (
         "Default values are evaluated once, when the def statement runs, so a list default is one object shared by "
         "every call that omits the argument. Appending to it in one call shows up in the next. The fix is a None "
-        "default and a new list inside the function. Note that list.append returns None, so writing "
-        "return tags.append(tag) would be a second bug."
+        "default and a new list inside the function. The other problem is that append returns None, so the "
+        "tags are lost."
     )
     grade = grader.grade(bank.questions["mutable-default-arguments"], answer)
     wrong = {p.contradiction for p in grade.points if p.contradiction}

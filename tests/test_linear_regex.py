@@ -13,7 +13,7 @@ import pytest
 
 from interviewer.bank import load_bank
 from interviewer.grading.text import split_sentences
-from interviewer.linear_regex import LinearPattern, UnsupportedPattern, compile_linear
+from interviewer.linear_regex import CLAIM_GROUP, LinearPattern, UnsupportedPattern, compile_linear
 from interviewer.models import REGEX_CUE_PREFIX, Question
 
 DATA = Path(__file__).parent / "data"
@@ -35,6 +35,11 @@ def _answers() -> dict[str, list[str]]:
     return found
 
 
+def _start(match: re.Match[str]) -> int:
+    """Where a Python match's claim starts: its group named "claim" if the pattern has one, else the match."""
+    return match.start(CLAIM_GROUP) if CLAIM_GROUP in match.re.groupindex else match.start()
+
+
 def test_every_bank_pattern_matches_where_pythons_re_does_on_the_banks_own_texts() -> None:
     """Reference answers, rubric statements and hand-graded answers: the two engines agree on each sentence."""
     bank = load_bank()
@@ -49,7 +54,7 @@ def test_every_bank_pattern_matches_where_pythons_re_does_on_the_banks_own_texts
             for sentence in sentences:
                 expected, got = python.search(sentence), linear.search(sentence)
                 checked += 1
-                if (expected is None) != (got is None) or (expected and got and expected.start() != got.start()):
+                if (expected is None) != (got is None) or (expected and got and _start(expected) != got.start()):
                     disagreements.append((question.id, pattern, sentence))
     assert checked > 50_000
     assert disagreements == []
@@ -75,7 +80,7 @@ def test_sentences_found_by_a_red_team_agree_on_every_bank_pattern(sentence: str
     patterns = {p for question in bank.questions.values() for p in _patterns(question)}
     for pattern in patterns:
         expected, got = re.search(pattern, sentence, re.I | re.M), compile_linear(pattern).search(sentence)
-        assert (None if expected is None else expected.start()) == (None if got is None else got.start()), pattern
+        assert (None if expected is None else _start(expected)) == (None if got is None else got.start()), pattern
 
 
 @pytest.mark.parametrize(
@@ -130,3 +135,20 @@ def test_a_pattern_it_cannot_run_is_refused_with_the_reason() -> None:
         LinearPattern(r"(a)(?:b\1)+")
     with pytest.raises(UnsupportedPattern, match="not a valid regular expression"):
         LinearPattern(r"(unclosed")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "claim"),
+    [
+        ("Honestly, processes start faster than threads.", "processes start faster"),
+        ("With fork, processes start faster than with spawn.", None),  # the context rules the claim out
+    ],
+)
+def test_a_claim_group_marks_where_the_claim_is_read(sentence: str, claim: str | None) -> None:
+    """A pattern's group named "claim" is what it states; the rest (here a look-ahead over the whole sentence)
+    is context. The match reports the claim's place, where the grader reads whether it is denied or reported."""
+    pattern = compile_linear(r"^(?!.*\bfork\b).*?(?P<claim>\bprocesses\s+start\s+faster\b)")
+    found = pattern.search(sentence)
+    assert (None if found is None else found.group()) == claim
+    if found is not None:
+        assert found.start() == sentence.index(claim)
