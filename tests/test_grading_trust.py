@@ -107,6 +107,26 @@ def test_an_explanation_that_lists_things_is_not_filler(bank: Bank, grader: Offl
     assert grader.screen(question, answer).abstention not in {"keyword_list", "disowned"}
 
 
+def test_a_claim_that_introduces_a_list_with_a_colon_is_graded(bank: Bank, grader: OfflineGrader) -> None:
+    # a subject and a verb of its own before the colon ("inheritance still fits ..."), even with "and" in it
+    answer = (
+        "Prefer composition: a class that holds a collaborator depends only on its interface, not its internals. "
+        "Inheritance still fits genuine subtypes and framework hooks: exception hierarchies, abstract base classes, "
+        "Django models, small mixins."
+    )
+    grade = grader.grade(bank.questions["composition-vs-inheritance"], answer)
+    verdicts = {p.point_id: p.verdict for p in grade.points}
+    assert grade.abstained is None and verdicts["when-inheritance-fits"] == "covered", verdicts
+
+
+def test_a_list_opened_by_filler_and_a_colon_is_still_a_list(bank: Bank, grader: OfflineGrader) -> None:
+    answer = (
+        "Money class... okay, so: __eq__, __hash__, __repr__, __str__, NotImplemented, total_ordering, frozen "
+        "dataclass, sets, dicts, TypeError. Those are the ones."
+    )
+    assert grader.grade(bank.questions["eq-hash-contract"], answer).abstained == "keyword_list"
+
+
 # --- claims turned around ------------------------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from interviewer.grading.related_words import is_verb
 from interviewer.grading.text import STOPWORDS, Sentence, content_stems
 
 MIN_BARE_ITEMS = 3  # a run of at least this many bare terms...
@@ -66,6 +67,7 @@ _PREDICATE = frozenset(
     stores store holds hold needs need takes take causes cause so because if when which than
     """.split()
 )
+_CONNECTIVES = frozenset({"so", "because", "if", "when", "which", "than"})
 _DISOWNING = re.compile(
     r"""\b(?:
         (?:do\s+not|don't|dont|did\s+not|didn't|never)\s+(?:really\s+|actually\s+)?(?:know|understand|get)\s+
@@ -137,10 +139,23 @@ def _introduced(items: list[tuple[str, str]]) -> bool:
     """Whether the list follows a claim that introduces it with a colon or "such as", "like", "e.g."."""
     if len(items) < 2:
         return False
-    head = items[0][1]
+    colon = next((k for k, (separator, _) in enumerate(items) if separator == ":"), None)
+    head = " ".join(item for _, item in items[:colon]) if colon else items[0][1]
     words = [w.lower() for w in re.findall(r"[A-Za-z0-9_'+-]+", head)]
-    claim = len(words) >= 4 and any(w in _PREDICATE for w in words)
-    return claim and (items[1][0] == ":" or bool(_EXAMPLE_LEAD.search(head)))
+    # a claim needs a verb: "money class... okay, so:" only opens the list
+    claim = len(words) >= 4 and (any(w in _PREDICATE - _CONNECTIVES for w in words) or _subject_verb(words))
+    return claim and (colon is not None or bool(_EXAMPLE_LEAD.search(head)))
+
+
+def _subject_verb(words: list[str]) -> bool:
+    """ "inheritance still fits ...", "a mixin adds ...": a subject, an adverb or two, then a verb of its own
+    (not "lists tuples dicts", a run of plural nouns some of which are also verbs)."""
+    if words[0].endswith("s") and not words[0].endswith(("ss", "is", "us")):
+        return False
+    for word in words[1:4]:
+        if word.endswith("s") and not word.endswith("ss") and (is_verb(word[:-1]) or is_verb(word[:-2])):
+            return True
+    return False
 
 
 def _items(text: str) -> list[tuple[str, str]]:
