@@ -275,7 +275,7 @@ def test_a_negated_timing_denies_the_timing_not_the_action() -> None:
 
 
 def test_contrast_markers_found_in_one_pass_agree_with_the_per_token_check() -> None:
-    from interviewer.grading.claims import _after_marker, _contrasted, _fold, _tokens
+    from interviewer.grading.claims import _after_marker, _contrasted, _tokens, fold_keeping_offsets
 
     sentences = [
         "Lists are mutable, unlike tuples, which are fixed.",
@@ -285,7 +285,7 @@ def test_contrast_markers_found_in_one_pass_agree_with_the_per_token_check() -> 
         "Instead of, say, sorting, use a heap.",
     ]
     for sentence in sentences:
-        tokens = [token for token, _ in _tokens(_fold(sentence))]
+        tokens = [token for token, _ in _tokens(fold_keeping_offsets(sentence))]
         expected = tuple(_after_marker(tokens, i, set()) for i in range(len(tokens)))
         assert _contrasted(tokens) == expected, sentence
 

@@ -172,6 +172,39 @@ def test_confusing_concurrency_models_is_detected_with_evidence(bank: Bank, grad
     assert "confuses-concurrency-models" not in {m.mistake_id for m in strong.mistakes}
 
 
+@pytest.mark.parametrize(
+    "framed",
+    [
+        "People think asyncio runs coroutines in parallel, but it interleaves them on one thread.",
+        "It's a myth that asyncio runs coroutines in parallel; it interleaves them on one thread.",
+    ],
+)
+def test_a_confusion_others_are_said_to_hold_is_not_the_candidates(
+    bank: Bank, grader: OfflineGrader, framed: str
+) -> None:
+    plain = "Asyncio runs coroutines in parallel, so it speeds up CPU-bound work."
+    assert "confuses-concurrency-models" in {m.mistake_id for m in grader.grade(by_ref(bank, "Q12"), plain).mistakes}
+    grade = grader.grade(by_ref(bank, "Q12"), framed)
+    assert "confuses-concurrency-models" not in {m.mistake_id for m in grade.mistakes}
+
+
+def test_costs_in_plain_words_count_as_talking_about_cost(bank: Bank, grader: OfflineGrader) -> None:
+    question = next(q for q in bank.questions.values() if q.id == "gil")
+    answer = (
+        "In CPython a thread must hold the GIL to run bytecode, so only one thread runs Python code at a time. "
+        "CPU-bound pure-Python work gets no parallel speed-up from threads and can slow down from contention. "
+        "Blocking I/O releases the GIL while waiting, so I/O-bound threads overlap well. To use many cores, use "
+        "multiprocessing and pay for pickling the arguments."
+    )
+    assert "ignores-complexity" not in {m.mistake_id for m in grader.grade(question, answer).mistakes}
+    bare = (
+        "In CPython a thread must hold the GIL to run bytecode, so only one thread runs Python code at a time. "
+        "Pure-Python work in threads does not run in parallel. Blocking I/O releases the GIL while waiting, so "
+        "I/O-bound threads overlap well. To use many cores, use multiprocessing instead of threads."
+    )
+    assert "ignores-complexity" in {m.mistake_id for m in grader.grade(question, bare).mistakes}
+
+
 def test_threads_for_cpu_parallelism_is_a_confusion(bank: Bank, grader: OfflineGrader) -> None:
     answer = (
         "The GIL only matters for I/O. For CPU-bound number crunching threads give you real parallelism on "
@@ -309,12 +342,13 @@ def test_a_point_only_named_earns_less_than_one_explained(bank: Bank, grader: Of
 def test_ruling_signals_out_on_the_whole_answer_finds_what_a_clause_by_clause_search_finds(bank: Bank) -> None:
     """The whole-answer check only skips work: every signal shown in a clause is still found."""
     from interviewer.grading import mistakes as found_mistakes
+    from interviewer.grading.claims import fold_keeping_offsets
     from interviewer.grading.text import split_sentences
 
     def clause_by_clause(mistake, sentences):  # type: ignore[no-untyped-def]
         for sentence in sentences:
-            for clause in found_mistakes._clauses(sentence):
-                if any(found_mistakes._signal_matches(signal, clause) for signal in mistake.signals):
+            for _, clause in found_mistakes._clauses(fold_keeping_offsets(sentence.text)):
+                if any(found_mistakes._signal_at(signal, clause) is not None for signal in mistake.signals):
                     return sentence.text
         return None
 

@@ -294,12 +294,12 @@ def _token_stem(token: str) -> str:
 def _stems_of(text: str) -> list[str]:
     return [
         _token_stem(t)
-        for t, _ in _tokens(_fold(text))
+        for t, _ in _tokens(fold_keeping_offsets(text))
         if not _is_break(t) and (t not in STOPWORDS or t in MEANINGFUL_SMALL_WORDS)
     ]
 
 
-def _fold(text: str) -> str:
+def fold_keeping_offsets(text: str) -> str:
     """Lower case, keeping every character's offset (so a match in the sentence maps to its tokens)."""
     folded = text.lower().replace("\u2019", "'").replace("i/o", "io ")
     return folded if len(folded) == len(text) else text.lower()
@@ -516,7 +516,7 @@ def read(
     dismissed: bool = False,
 ) -> Reading:
     """Read one sentence (see the module's docstring); ``dismissed``: the next sentence calls this one untrue."""
-    folded = _fold(text)
+    folded = fold_keeping_offsets(text)
     pairs = _tokens(folded)
     tokens = [t for t, _ in pairs]
     starts = [s for _, s in pairs]
@@ -723,7 +723,9 @@ def read_all(sentences: Iterable[str], compared: Compared = Compared()) -> list[
     subject: frozenset[int] = frozenset()
     sentences = list(sentences)
     for index, sentence in enumerate(sentences):
-        dismissed = index + 1 < len(sentences) and bool(DISMISSES_PREVIOUS.fullmatch(_fold(sentences[index + 1])))
+        dismissed = index + 1 < len(sentences) and bool(
+            DISMISSES_PREVIOUS.fullmatch(fold_keeping_offsets(sentences[index + 1]))
+        )
         reading = read(sentence, compared, subject, dismissed)
         readings.append(reading)
         # the next sentence's "they" is what this one is about: its last main clause, not a "while ..." aside
@@ -735,7 +737,7 @@ def read_all(sentences: Iterable[str], compared: Compared = Compared()) -> list[
 
 def named_things(text: str, compared: Compared) -> frozenset[int]:
     """Every compared thing the text names, in any role (subject, "than ...", "unlike ...")."""
-    tokens = [t for t, _ in _tokens(_fold(text))]
+    tokens = [t for t, _ in _tokens(fold_keeping_offsets(text))]
     return frozenset(thing for found in _mentions(tokens, compared).values() for thing, _ in found)
 
 

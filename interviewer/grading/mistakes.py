@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
+from interviewer.grading.claims import Reading, fold_keeping_offsets, read
 from interviewer.grading.text import Cue, Sentence, compile_cue, quote, words
 from interviewer.linear_regex import LinearPattern, compile_linear
 from interviewer.models import REGEX_CUE_PREFIX, CommonMistake, MistakeFinding, MistakeSignal, Question
@@ -76,17 +77,29 @@ def _phrases(terms: tuple[str, ...]) -> LinearPattern:
     return compile_linear("|".join(f"(?:{_phrase(term)})" for term in terms) or r"[^\s\S]")
 
 
-def _signal_matches(signal: MistakeSignal, clause: str) -> bool:
+def _signal_at(signal: MistakeSignal, clause: str) -> int | None:
+    """Where in the clause the signal shows (its first group's match), or None."""
     if _any_phrase(signal.unless, clause):
-        return False
-    return all(_any_phrase(group, clause) for group in signal.all_of)
+        return None
+    found = [_phrases(tuple(group)).search(clause) for group in signal.all_of]
+    if not found or any(match is None for match in found):
+        return None
+    return found[0].start()  # type: ignore[union-attr]
 
 
-def _clauses(sentence: Sentence) -> list[str]:
-    return [clause for clause in _CLAUSE_BREAK.split(_fold(sentence.text)) if clause and clause.strip()]
+def _clauses(folded: str) -> list[tuple[int, str]]:
+    """The clauses of a folded sentence, each with its offset."""
+    spans, start = [], 0
+    for found in _CLAUSE_BREAK.finditer(folded):
+        spans.append((start, folded[start : found.start()]))
+        start = found.end()
+    spans.append((start, folded[start:]))
+    return [(at, clause) for at, clause in spans if clause.strip()]
 
 
 def _find_signal(mistake: CommonMistake, sentences: list[Sentence]) -> MistakeFinding | None:
+    """The first sentence that shows one of the mistake's signals as the candidate's own claim: not in what
+    others are said to believe ("people think asyncio runs coroutines in parallel, but ...") nor denied."""
     # a signal can show in a clause only if each of its groups shows somewhere in the answer (a clause is a piece
     # of the answer, and a phrase found in a piece is found in the whole): most signals are ruled out at once
     whole = _fold("\n".join(sentence.text for sentence in sentences))
@@ -94,9 +107,16 @@ def _find_signal(mistake: CommonMistake, sentences: list[Sentence]) -> MistakeFi
     if not signals:
         return None
     for sentence in sentences:
-        clauses = _clauses(sentence)
-        if any(_signal_matches(signal, clause) for signal in signals for clause in clauses):
-            return finding(mistake, quote(sentence), mistake.description)
+        folded = fold_keeping_offsets(sentence.text)
+        reading: Reading | None = None
+        for start, clause in _clauses(folded):
+            for signal in signals:
+                at = _signal_at(signal, clause)
+                if at is None:
+                    continue
+                reading = reading or read(sentence.text)
+                if not (reading.reported_at(start + at) or reading.denied_at(start + at)):
+                    return finding(mistake, quote(sentence), mistake.description)
     return None
 
 
