@@ -369,3 +369,9 @@ def test_a_pronoun_refers_past_a_while_clause_to_the_sentences_topic() -> None:
     # with no aside, the last thing named is still the one meant
     _, after_and = read_all(["Tuples are fixed, and lists can grow.", "They over-allocate."], LISTS_AND_TUPLES)
     assert [set(c.about) for c in after_and.claims if c.said] == [{LIST}]
+
+
+def test_a_pronoun_refers_past_a_contrast_said_by_ellipsis() -> None:
+    # "and a list is not" says the first clause's words of the other thing: the sentence is still about tuples
+    _, second = read_all(["A tuple is immutable, and a list is not.", "It suits fixed records."], LISTS_AND_TUPLES)
+    assert [set(c.about) for c in second.claims if c.said] == [{TUPLE}]

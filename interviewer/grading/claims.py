@@ -730,7 +730,7 @@ def read_all(sentences: Iterable[str], compared: Compared = Compared()) -> list[
         readings.append(reading)
         # the next sentence's "they" is what this one is about: its last main clause, not a "while ..." aside
         for claim in reading.claims:
-            if not claim.aside:
+            if not claim.aside and not claim.elided:  # "..., and a list is not": a contrast, not the topic
                 subject = claim.about or subject
     return readings
 
