@@ -107,12 +107,19 @@ def test_an_explanation_that_lists_things_is_not_filler(bank: Bank, grader: Offl
     assert grader.screen(question, answer).abstention not in {"keyword_list", "disowned"}
 
 
-def test_a_claim_that_introduces_a_list_with_a_colon_is_graded(bank: Bank, grader: OfflineGrader) -> None:
-    # a subject and a verb of its own before the colon ("inheritance still fits ..."), even with "and" in it
+@pytest.mark.parametrize(
+    "examples",
+    [
+        ": exception hierarchies, abstract base classes, Django models, small mixins.",
+        ", such as an exception hierarchy built on Exception, abstract base classes, Django models or a small mixin.",
+    ],
+)
+def test_a_claim_that_introduces_a_list_is_graded(bank: Bank, grader: OfflineGrader, examples: str) -> None:
+    # a subject and a verb of its own before the colon or "such as" ("inheritance still fits ..."), even with
+    # "and" in it
     answer = (
         "Prefer composition: a class that holds a collaborator depends only on its interface, not its internals. "
-        "Inheritance still fits genuine subtypes and framework hooks: exception hierarchies, abstract base classes, "
-        "Django models, small mixins."
+        "Inheritance still fits genuine subtypes and framework hooks" + examples
     )
     grade = grader.grade(bank.questions["composition-vs-inheritance"], answer)
     verdicts = {p.point_id: p.verdict for p in grade.points}

@@ -140,11 +140,17 @@ def _introduced(items: list[tuple[str, str]]) -> bool:
     if len(items) < 2:
         return False
     colon = next((k for k, (separator, _) in enumerate(items) if separator == ":"), None)
-    head = " ".join(item for _, item in items[:colon]) if colon else items[0][1]
+    lead = next((k for k, (_, item) in enumerate(items) if _EXAMPLE_LEAD.search(item)), None)
+    if colon is None and lead is None:
+        return False
+    if lead is not None and (colon is None or lead < colon):  # "..., such as a, b, c": the head ends at the lead
+        found = _EXAMPLE_LEAD.search(items[lead][1])
+        head = " ".join([item for _, item in items[:lead]] + [items[lead][1][: found.start()] if found else ""])
+    else:
+        head = " ".join(item for _, item in items[:colon])
     words = [w.lower() for w in re.findall(r"[A-Za-z0-9_'+-]+", head)]
     # a claim needs a verb: "money class... okay, so:" only opens the list
-    claim = len(words) >= 4 and (any(w in _PREDICATE - _CONNECTIVES for w in words) or _subject_verb(words))
-    return claim and (colon is not None or bool(_EXAMPLE_LEAD.search(head)))
+    return len(words) >= 4 and (any(w in _PREDICATE - _CONNECTIVES for w in words) or _subject_verb(words))
 
 
 def _subject_verb(words: list[str]) -> bool:
