@@ -452,3 +452,13 @@ def test_two_misconceptions_leave_what_is_right_at_half_credit(bank: Bank, grade
     assert sum(bool(p.contradiction) for p in two.points) >= 2
     assert max(p.credit for p in one.points) == 0.75
     assert max(p.credit for p in two.points) == 0.5
+
+
+def test_a_subclass_factory_said_without_the_word_subclass_is_credited(bank: Bank, grader: OfflineGrader) -> None:
+    answer = (
+        "A classmethod receives the class as cls, so it is the home for alternate constructors such as "
+        "User.from_json(payload). Since cls is whatever class it was called on, AdminUser.from_json(payload) "
+        "returns an AdminUser."
+    )
+    grade = grader.grade(bank.questions["instance-class-static-methods"], answer)
+    assert {p.point_id: p.verdict for p in grade.points}["classmethod-subclasses"] == "covered"
