@@ -375,3 +375,20 @@ def test_a_pronoun_refers_past_a_contrast_said_by_ellipsis() -> None:
     # "and a list is not" says the first clause's words of the other thing: the sentence is still about tuples
     _, second = read_all(["A tuple is immutable, and a list is not.", "It suits fixed records."], LISTS_AND_TUPLES)
     assert [set(c.about) for c in second.claims if c.said] == [{TUPLE}]
+
+
+def test_a_fix_does_not_deny_the_cause_it_removes() -> None:
+    # the cause, as a question's texts describe it, and the fix a candidate gives in the imperative
+    nothing = compared_things(())
+    statement = "A leak means objects are still referenced: unbounded caches or lists that only grow."
+    [cause] = [c for c in read(statement, nothing).claims if "unbound" in c.said]
+    for fix in ("Fix the cause: bound caches with maxsize.", "Give caches a size bound or a TTL."):
+        claims = [c for c in read(fix, nothing).claims if c.said and "cach" in c.said]
+        assert claims and all(c.imperative for c in claims), fix
+        assert not any(conflicts(cause, c, nothing, [cause]) for c in claims), fix
+
+
+def test_a_frame_around_a_practice_does_not_reach_its_which_clause() -> None:
+    polarity = read("A classic bug is storing the value on the descriptor, which is shared across instances.").polarity
+    assert polarity[stem("storing")] == frozenset({False})
+    assert polarity[stem("shared")] == frozenset({True})

@@ -194,6 +194,8 @@ def conflicts(fact: Claim, claim: Claim, compared: Compared, facts: Sequence[Cla
         return False  # advice ("I'd deduplicate") and a description ("nothing deduplicates") do not clash
     if fact.imperative and not (claim.advice or claim.imperative):
         return False  # "hoist invariants" is advice too: "CPython does not hoist them" does not deny it
+    if claim.imperative and not (fact.imperative or fact.advice):
+        return False  # "bound the caches" is a fix: it does not deny "unbounded caches grow forever"
     kind = relation(fact, claim, compared)
     if kind is None:
         return False

@@ -14,8 +14,8 @@ import bisect
 import re
 from collections.abc import Sequence
 
-# where what a frame denies, or what is reported, stops: "..., but", ";", ":", ", so", "in fact", "actually"
-_REPORT_END = re.compile(r"\bbut\b|[;:]|,\s+so\b|\bhowever\b|\bin\s+fact\b|\bactually\b")
+# where what a frame denies, or what is reported, stops: "..., but", ";", ":", ", so", ", which", "in fact", "actually"
+_REPORT_END = re.compile(r"\bbut\b|[;:]|,\s+(?:so|which)\b|\bhowever\b|\bin\s+fact\b|\bactually\b")
 # "it is false that ...", "a common myth is that ...": what follows the frame is denied
 _DENYING_FRAME = re.compile(
     r"""\b(?:
@@ -30,6 +30,8 @@ _DENYING_FRAME = re.compile(
             \s+is\s+(?:that|thinking\s+that|believing\s+that)
         |(?:a\s+|the\s+)?(?:common\s+|popular\s+|classic\s+|typical\s+|frequent\s+)?(?:mistake|error|trap|pitfall|bug)
             \s+is\s+(?:thinking|believing|assuming|expecting|to)(?:\s+that)?
+        |(?:a\s+|the\s+)?(?:common|classic|typical|frequent|subtle)\s+(?:mistake|error|trap|pitfall|bug)
+            \s+is(?=\s+[a-z]+ing\b)
         |(?:people|many|some|developers|beginners)\s+(?:often\s+)?(?:wrongly|mistakenly|incorrectly|falsely)
             \s+(?:think|believe|assume|say|claim)(?:\s+that)?
         |(?:nobody|no\s+one)\s+should\s+(?:think|believe|say|claim)\s+that
