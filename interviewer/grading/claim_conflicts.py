@@ -196,15 +196,14 @@ def conflicts(fact: Claim, claim: Claim, compared: Compared, facts: Sequence[Cla
         return False  # "hoist invariants" is advice too: "CPython does not hoist them" does not deny it
     if claim.imperative and not (fact.imperative or fact.advice):
         return False  # "bound the caches" is a fix: it does not deny "unbounded caches grow forever"
+    if compared and bool(claim.about) != bool(fact.about):
+        # the fact does not say which compared thing it is about, or the clause does not
+        return False
     kind = relation(fact, claim, compared)
     if kind is None:
         return False
-    if compared and claim.about and not fact.about:
-        return False  # the fact does not say which compared thing it is about
     if not (compared and fact.about):
         return kind == "opposite"
-    if not claim.about:
-        return False
     if fact.about & claim.about:
         return kind == "opposite"
     if kind != "same" or not claim.grounded:
