@@ -462,3 +462,15 @@ def test_a_subclass_factory_said_without_the_word_subclass_is_credited(bank: Ban
     )
     grade = grader.grade(bank.questions["instance-class-static-methods"], answer)
     assert {p.point_id: p.verdict for p in grade.points}["classmethod-subclasses"] == "covered"
+
+
+@pytest.mark.parametrize("written", ["O(n squared)", "O(n*n)", "O(n^2)"])
+def test_one_complexity_class_written_another_way_is_not_backwards(
+    bank: Bank, grader: OfflineGrader, written: str
+) -> None:
+    answer = (
+        "What I'd avoid is checking x not in result where result is a list. Each check scans the list, which is "
+        f"O(n), so the whole dedup becomes {written}, and that gets slow for large inputs."
+    )
+    grade = grader.grade(bank.questions["dedup-and-set-operations"], answer)
+    assert not [p.point_id for p in grade.points if p.contradiction], written

@@ -284,6 +284,9 @@ def _token_stem(token: str) -> str:
         inner = _BIG_O.fullmatch(token)
         body = inner.group(1) if inner else token
         body = re.sub(r"\s+|\*\*|\^|\*|\u00b2", lambda m: "2" if m.group(0) == "\u00b2" else "", body)
+        # "O(n squared)", "O(n*n)" and "O(n^2)" are one class
+        body = body.replace("squared", "2").replace("cubed", "3")
+        body = {"nn": "n2", "nnn": "n3"}.get(body, body)
         return "o(" + body + ")"
     if token in _COMPOUNDS:
         return token
