@@ -67,7 +67,8 @@ _PREDICATE = frozenset(
     stores store holds hold needs need takes take causes cause so because if when which than
     """.split()
 )
-_CONNECTIVES = frozenset({"so", "because", "if", "when", "which", "than"})
+# the predicate words that make a clause a claim: connectives alone ("okay, so:") do not
+_CLAIM_VERBS = _PREDICATE - {"so", "because", "if", "when", "which", "than"}
 _DISOWNING = re.compile(
     r"""\b(?:
         (?:do\s+not|don't|dont|did\s+not|didn't|never)\s+(?:really\s+|actually\s+)?(?:know|understand|get)\s+
@@ -140,17 +141,17 @@ def _introduced(items: list[tuple[str, str]]) -> bool:
     if len(items) < 2:
         return False
     colon = next((k for k, (separator, _) in enumerate(items) if separator == ":"), None)
-    lead = next((k for k, (_, item) in enumerate(items) if _EXAMPLE_LEAD.search(item)), None)
-    if colon is None and lead is None:
-        return False
-    if lead is not None and (colon is None or lead < colon):  # "..., such as a, b, c": the head ends at the lead
-        found = _EXAMPLE_LEAD.search(items[lead][1])
-        head = " ".join([item for _, item in items[:lead]] + [items[lead][1][: found.start()] if found else ""])
-    else:
+    lead = next(((k, found) for k, (_, item) in enumerate(items) if (found := _EXAMPLE_LEAD.search(item))), None)
+    if lead is not None and (colon is None or lead[0] < colon):  # "..., such as a, b, c": the head ends at the lead
+        k, found = lead
+        head = " ".join([item for _, item in items[:k]] + [items[k][1][: found.start()]])
+    elif colon is not None:
         head = " ".join(item for _, item in items[:colon])
+    else:
+        return False
     words = [w.lower() for w in re.findall(r"[A-Za-z0-9_'+-]+", head)]
     # a claim needs a verb: "money class... okay, so:" only opens the list
-    return len(words) >= 4 and (any(w in _PREDICATE - _CONNECTIVES for w in words) or _subject_verb(words))
+    return len(words) >= 4 and (any(w in _CLAIM_VERBS for w in words) or _subject_verb(words))
 
 
 def _subject_verb(words: list[str]) -> bool:

@@ -81,10 +81,13 @@ def _signal_at(signal: MistakeSignal, clause: str) -> int | None:
     """Where in the clause the signal shows (its first group's match), or None."""
     if _any_phrase(signal.unless, clause):
         return None
-    found = [_phrases(tuple(group)).search(clause) for group in signal.all_of]
-    if not found or any(match is None for match in found):
-        return None
-    return found[0].start()  # type: ignore[union-attr]
+    first: int | None = None
+    for group in signal.all_of:  # every group must show; the first one's match is where the signal is
+        found = _phrases(tuple(group)).search(clause)
+        if found is None:
+            return None
+        first = found.start() if first is None else first
+    return first
 
 
 def _clauses(folded: str) -> list[tuple[int, str]]:
