@@ -53,16 +53,12 @@ def finding(mistake: CommonMistake, evidence: str | None, explanation: str) -> M
     )
 
 
-def _fold(text: str) -> str:
-    return text.lower().replace("i/o", "io")
-
-
 def _phrase(term: str) -> str:
     """A mistake term as a pattern: a ``re:`` term as written, any other as a literal phrase (whole words,
     flexible spacing, simple inflections)."""
     if term.startswith(REGEX_CUE_PREFIX):
         return term[len(REGEX_CUE_PREFIX) :]
-    parts = [re.escape(part) for part in re.split(r"[\s-]+", _fold(term).strip()) if part]
+    parts = [re.escape(part) for part in re.split(r"[\s-]+", fold_keeping_offsets(term).strip()) if part]
     start = r"\b" if parts and parts[0][:1].isalnum() else ""
     return start + r"[\s-]+".join(parts) + r"(?:s|es|ed|ing)?(?:[^\w']|\Z)"
 
@@ -104,8 +100,9 @@ def _find_signal(mistake: CommonMistake, sentences: list[Sentence]) -> MistakeFi
     """The first sentence that shows one of the mistake's signals as the candidate's own claim: not in what
     others are said to believe ("people think asyncio runs coroutines in parallel, but ...") nor denied."""
     # a signal can show in a clause only if each of its groups shows somewhere in the answer (a clause is a piece
-    # of the answer, and a phrase found in a piece is found in the whole): most signals are ruled out at once
-    whole = _fold("\n".join(sentence.text for sentence in sentences))
+    # of the answer, folded the same way, and a phrase found in a piece is found in the whole): most signals are
+    # ruled out at once
+    whole = fold_keeping_offsets("\n".join(sentence.text for sentence in sentences))
     signals = [s for s in mistake.signals if all(_any_phrase(group, whole) for group in s.all_of)]
     if not signals:
         return None
