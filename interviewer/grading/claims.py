@@ -270,6 +270,11 @@ class Reading:
         """Whether a negation reaches the text at this character offset (the token starting there or next)."""
         return self._flag_at(self.denied, offset)
 
+    def own_claim_at(self, offset: int) -> bool:
+        """Whether the text at this offset is the speaker's own assertion: not denied, not only reported, not said
+        of one particular thing."""
+        return not (self.denied_at(offset) or self.reported_at(offset) or self.particular_at(offset))
+
     def _flag_at(self, flags: tuple[bool, ...], offset: int) -> bool:
         """A per-token flag for the token starting at this offset or the next one (False past the last)."""
         for start, flag in zip(self.starts, flags, strict=True):

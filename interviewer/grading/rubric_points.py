@@ -58,11 +58,7 @@ class PolarCue:
             found = self.cue.search(answer.sentence)
             reading = answer.reading
             return (  # "slower than a shallow copy because it ...": the named thing is the other side
-                found is not None
-                and not reading.denied_at(found.start())
-                and not reading.reported_at(found.start())
-                and not reading.contrasted_at(found.start())
-                and not reading.particular_at(found.start())
+                found is not None and reading.own_claim_at(found.start()) and not reading.contrasted_at(found.start())
             )
         if not self.words <= answer.claimed:
             return False
@@ -81,12 +77,7 @@ class PolarCue:
         reading = answer.reading
         if cue.pattern is not None:
             found = cue.search(answer.sentence)
-            return (
-                found is not None
-                and not reading.denied_at(found.start())
-                and not reading.reported_at(found.start())
-                and not reading.particular_at(found.start())
-            )
+            return found is not None and reading.own_claim_at(found.start())
         if not cue.stems or not cue.stems <= answer.sentence.stems or cue.stems & reading.not_claimed:
             return False
         said = reading.polarity
