@@ -34,6 +34,7 @@ look-around inside a repetition other than the tempered form) is refused with th
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -48,6 +49,8 @@ except ImportError:  # pragma: no cover
     import sre_parse  # type: ignore[no-redef]
 
 RETRIES = 16  # skeleton matches tried after one fails a check, per search
+SET_MEMORY = 64 << 20  # bytes an RE2 set of a question's patterns may use for its automaton
+SET_TEXT_LIMIT = 2000  # characters: a longer text is screened pattern by pattern
 # a group named "claim" marks the part of a match that states the claim; the rest is context ("(?!.*\bfork\b)")
 CLAIM_GROUP = "claim"
 _C = sre_constants
@@ -147,7 +150,8 @@ class LinearPattern:
         builder.referenced = _referenced(parsed)
         builder.claim = parsed.state.groupdict.get(CLAIM_GROUP)
         body = builder.build(parsed)
-        self.skeleton = _compile(_flag_prefix(builder.flags) + body)
+        self.skeleton_source = _flag_prefix(builder.flags) + body
+        self.skeleton = _compile(self.skeleton_source)
         self.checks = tuple(builder.checks)
         self.claim_group = builder.claim_group
 
@@ -165,6 +169,34 @@ class LinearPattern:
                 return None
             pos = failed.next_start(match)
         return None
+
+
+class PatternSet:
+    """Many linear patterns screened at once: one pass of RE2 over a text tells which skeletons match it.
+
+    A pattern whose skeleton does not match cannot match (see the module's docstring), so only the
+    patterns ``possible`` returns need a ``search``. A text longer than ``SET_TEXT_LIMIT`` is screened
+    pattern by pattern instead, so the set's automaton never has to outgrow its memory.
+    """
+
+    def __init__(self, patterns: Iterable[LinearPattern]) -> None:
+        self.patterns = tuple(dict.fromkeys(patterns))  # each once, in order
+        options = re2.Options()
+        options.max_mem = SET_MEMORY
+        options.log_errors = False
+        self._set = re2.Set.SearchSet(options) if self.patterns else None
+        for pattern in self.patterns:
+            self._set.Add(pattern.skeleton_source)
+        if self._set is not None:
+            self._set.Compile()
+
+    def possible(self, text: str) -> frozenset[int]:
+        """The ids of the patterns whose skeleton matches somewhere in the text."""
+        if self._set is None:
+            return frozenset()
+        if len(text) > SET_TEXT_LIMIT:
+            return frozenset(id(p) for p in self.patterns if p.skeleton.search(text) is not None)
+        return frozenset(id(self.patterns[index]) for index in self._set.Match(text) or ())
 
 
 @lru_cache(maxsize=8192)

@@ -13,7 +13,14 @@ import pytest
 
 from interviewer.bank import load_bank
 from interviewer.grading.text import split_sentences
-from interviewer.linear_regex import CLAIM_GROUP, LinearPattern, UnsupportedPattern, compile_linear
+from interviewer.linear_regex import (
+    CLAIM_GROUP,
+    SET_TEXT_LIMIT,
+    LinearPattern,
+    PatternSet,
+    UnsupportedPattern,
+    compile_linear,
+)
 from interviewer.models import REGEX_CUE_PREFIX, Question
 
 DATA = Path(__file__).parent / "data"
@@ -152,3 +159,28 @@ def test_a_claim_group_marks_where_the_claim_is_read(sentence: str, claim: str |
     assert (None if found is None else found.group()) == claim
     if found is not None:
         assert found.start() == sentence.index(claim)
+
+
+def test_a_question_s_pattern_set_rules_out_exactly_the_patterns_whose_skeleton_does_not_match() -> None:
+    """One RE2 pass over a sentence must name every pattern whose skeleton matches it, and no other: a pattern it
+    left out would never be searched, so a cue would silently stop counting."""
+    bank = load_bank()
+    answers = _answers()
+    checked = 0
+    for question in bank.questions.values():
+        patterns = [compile_linear(p) for p in dict.fromkeys(_patterns(question))]
+        screen = PatternSet(patterns)
+        texts = [question.reference_answer, *(p.statement for p in question.rubric), *answers.get(question.id, [])]
+        sentences = [s.text for text in texts for s in split_sentences(text)]
+        # hostile: every sentence run together past the set's limit, and one just under it
+        joined = " ".join(sentences)
+        sentences += [(joined * 3)[: SET_TEXT_LIMIT + 500], (joined * 3)[:SET_TEXT_LIMIT]]
+        for sentence in sentences:
+            expected = {id(p) for p in patterns if p.skeleton.search(sentence) is not None}
+            assert screen.possible(sentence) == expected, (question.id, sentence[:80])
+            checked += 1
+    assert checked > 1_500
+
+
+def test_an_empty_pattern_set_rules_everything_out() -> None:
+    assert PatternSet([]).possible("tuples are immutable") == frozenset()

@@ -29,6 +29,7 @@ from interviewer.grading.rubric_points import (
     answer_sentence,
     judge_points,
     missing,
+    pattern_screen,
     prepare_points,
     verdict,
 )
@@ -42,6 +43,7 @@ from interviewer.grading.text import (
     words,
 )
 from interviewer.grading.window import graded_part
+from interviewer.linear_regex import PatternSet
 from interviewer.models import CommonMistake, Grade, PointVerdict, Question, RubricPoint, Verdict
 
 NAME = "offline"
@@ -72,6 +74,7 @@ class _PreparedQuestion:
     vocabulary: frozenset[str]
     prompt_keys: frozenset[str]
     truth: TruthIndex
+    screen: PatternSet  # every regex cue of the rubric, to rule out at once the ones a sentence cannot match
 
     @property
     def derived(self) -> bool:
@@ -135,7 +138,7 @@ class OfflineGrader:
             grade.points = _judge_reference_points(prepared.reference_points, kept, prepared.prompt_keys)
         else:
             readings = read_all((s.text for s in kept), prepared.truth.compared)
-            answers = [answer_sentence(s, r) for s, r in zip(kept, readings, strict=True)]
+            answers = [answer_sentence(s, r, prepared.screen) for s, r in zip(kept, readings, strict=True)]
             grade.points = judge_points(prepared.points, answers, prepared.prompt_stems, prepared.truth)
         grade.mistakes = detect_mistakes(applicable_mistakes(question, self.mistakes), kept, text)
         grade.communication = assess(text, kept, question.reference_answer)
@@ -159,7 +162,7 @@ class OfflineGrader:
             if point is None:
                 return None
             readings = read_all((s.text for s in sentences), prepared.truth.compared)
-            answers = [answer_sentence(s, r) for s, r in zip(sentences, readings, strict=True)]
+            answers = [answer_sentence(s, r, prepared.screen) for s, r in zip(sentences, readings, strict=True)]
             if any(cue.shown_by(a) for cue in point.cues for a in answers):
                 return "cue"
             others = frozenset().union(*(p.stems for p in prepared.points if p is not point))
@@ -201,6 +204,7 @@ class OfflineGrader:
             frozenset(vocabulary),
             frozenset(key_stems(words(question.prompt))),
             TruthIndex(compared, facts),
+            pattern_screen(points),
         )
         self._prepared[question.id] = (question, prepared)
         return prepared

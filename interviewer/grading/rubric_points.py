@@ -19,6 +19,7 @@ from interviewer.grading.claims import Claim, Compared, Reading, named_things, r
 from interviewer.grading.related_words import related_stems
 from interviewer.grading.scoring import VERDICT_CREDIT
 from interviewer.grading.text import Cue, Sentence, compile_cue, content_stems, quote, split_sentences
+from interviewer.linear_regex import Found, PatternSet
 from interviewer.models import PointVerdict, Question, RubricPoint, Verdict
 
 QUESTION_WORD_WEIGHT = 0.6  # words the question already says are weak evidence of understanding
@@ -55,7 +56,7 @@ class PolarCue:
         answer ("tuples can be changed" is not "lists can be changed, tuples can't").
         """
         if self.cue.pattern is not None or not self.claims:
-            found = self.cue.search(answer.sentence)
+            found = answer.search(self.cue)
             reading = answer.reading
             return (  # "slower than a shallow copy because it ...": the named thing is the other side
                 found is not None and reading.own_claim_at(found.start()) and not reading.contrasted_at(found.start())
@@ -76,7 +77,7 @@ class PolarCue:
         cue = self.cue
         reading = answer.reading
         if cue.pattern is not None:
-            found = cue.search(answer.sentence)
+            found = answer.search(cue)
             return found is not None and reading.own_claim_at(found.start())
         if not cue.stems or not cue.stems <= answer.sentence.stems or cue.stems & reading.not_claimed:
             return False
@@ -91,6 +92,13 @@ class AnswerSentence:
     sentence: Sentence
     reading: Reading
     asserted: frozenset[str]
+    possible: frozenset[int] | None = None  # the regex cues whose skeleton the sentence matches (None: not screened)
+
+    def search(self, cue: Cue) -> Found | None:
+        """Where a regex cue matches the sentence (a cue the screen ruled out is not run)."""
+        if self.possible is not None and id(cue.pattern) not in self.possible:
+            return None
+        return cue.search(self.sentence)
 
     def lookups(self, compared: Compared) -> list[tuple[Claim, set[str]]]:
         """Each asserted clause with the keys of the facts it could relate to (worked out once per sentence)."""
@@ -131,11 +139,17 @@ class PreparedPoint:
             (cue, None if cue.cue.pattern is not None else _key_word(cue.words)) for cue in self.contradictions
         )
 
-    def candidates(self, lowered: str) -> Candidates:
-        """The cues that could hold somewhere in an answer (``lowered``: all of it in lower case)."""
+    def candidates(self, lowered: str, possible: frozenset[int] | None = None) -> Candidates:
+        """The cues that could hold somewhere in an answer (``lowered``: all of it in lower case; ``possible``:
+        the regex cues whose skeleton some sentence matches, when the sentences were screened)."""
+
+        def could(cue: Cue) -> bool:
+            if cue.pattern is None:
+                return True
+            return id(cue.pattern) in possible if possible is not None else cue.could_match(lowered)
 
         def live(keyed: tuple[tuple[PolarCue, str | None], ...]) -> tuple[tuple[PolarCue, str | None], ...]:
-            return tuple((cue, key) for cue, key in keyed if cue.cue.pattern is None or cue.cue.could_match(lowered))
+            return tuple((cue, key) for cue, key in keyed if could(cue.cue))
 
         return Candidates(live(self._cue_keys), live(self._contradiction_keys))
 
@@ -176,9 +190,18 @@ def polar_cue(source: str, reading: Reading) -> PolarCue:
     return PolarCue(cue, polarity, tuple(c for c in reading.claims if c.said))
 
 
-def answer_sentence(sentence: Sentence, reading: Reading) -> AnswerSentence:
+def answer_sentence(sentence: Sentence, reading: Reading, screen: PatternSet | None = None) -> AnswerSentence:
+    """The sentence ready to judge; ``screen``: the question's regex cues, to rule most of them out at once."""
     denied_only = {s for s, ways in reading.polarity.items() if ways == frozenset({False})}
-    return AnswerSentence(sentence, reading, sentence.stems - denied_only - reading.not_claimed)
+    possible = screen.possible(sentence.text) if screen is not None else None
+    return AnswerSentence(sentence, reading, sentence.stems - denied_only - reading.not_claimed, possible)
+
+
+def pattern_screen(points: tuple[PreparedPoint, ...]) -> PatternSet:
+    """Every regex cue of the points, support and misconception, in one set."""
+    return PatternSet(
+        cue.cue.pattern for p in points for cue in (*p.cues, *p.contradictions) if cue.cue.pattern is not None
+    )
 
 
 def restates(sentence: Sentence, prompt_stems: frozenset[str]) -> bool:
@@ -270,7 +293,9 @@ def judge_points(
     quoted: dict[int, int] = {}
     seen: dict[tuple[int, int], bool] = {}
     lowered = "\n".join(a.sentence.lowered for a in sentences)
-    candidates = {id(prepared): prepared.candidates(lowered) for prepared in points}
+    screened = all(a.possible is not None for a in sentences)
+    possible = frozenset().union(*(a.possible or () for a in sentences)) if screened else None
+    candidates = {id(prepared): prepared.candidates(lowered, possible) for prepared in points}
     for prepared in sorted(points, key=lambda p: -p.point.weight):
         live = candidates[id(prepared)]
         wrong = next(
