@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from interviewer.grading.text import Sentence, words
 from interviewer.models import Communication
+
+# the signals of each kind that make its score full
+STRUCTURE_FULL = 3
+EXAMPLES_FULL = 2
+TRADE_OFFS_FULL = 2
 
 _ORDERING = re.compile(
     r"\b(first(ly)?|second(ly)?|then|next|finally|because|so that|therefore|which means|as a result|in short|"
@@ -36,6 +42,11 @@ def _saturating(count: int, full_at: int) -> float:
     return round(min(1.0, count / full_at), 2)
 
 
+def _count(pattern: re.Pattern[str], text: str, limit: int) -> int:
+    """How many times the pattern matches the text, counting no further than ``limit`` (where the score is full)."""
+    return sum(1 for _ in islice(pattern.finditer(text), max(0, limit)))
+
+
 def _redundancy(sentences: list[Sentence]) -> float:
     """Share of sentences that add (almost) no words the answer had not already used."""
     seen: set[str] = set()
@@ -58,10 +69,13 @@ def assess(text: str, sentences: list[Sentence], reference: str) -> Communicatio
     else:
         concision = 2.0 / ratio
     concision *= 1.0 - _redundancy(sentences)
-    structure_signals = len(_ORDERING.findall(text)) + (1 if len(sentences) >= 3 else 0)
+    paragraphs = 1 if len(sentences) >= 3 else 0
+    structure_signals = paragraphs + _count(_ORDERING, text, STRUCTURE_FULL - paragraphs)
+    examples = _count(_EXAMPLE, text, EXAMPLES_FULL)
+    examples += _count(_SPECIFIC, text, EXAMPLES_FULL - examples)
     return Communication(
-        structure=_saturating(structure_signals, 3),
-        concrete_example=_saturating(len(_EXAMPLE.findall(text)) + len(_SPECIFIC.findall(text)), 2),
-        trade_offs=_saturating(len(_TRADE_OFF.findall(text)), 2),
+        structure=_saturating(structure_signals, STRUCTURE_FULL),
+        concrete_example=_saturating(examples, EXAMPLES_FULL),
+        trade_offs=_saturating(_count(_TRADE_OFF, text, TRADE_OFFS_FULL), TRADE_OFFS_FULL),
         concision=round(concision, 2),
     )
