@@ -19,6 +19,7 @@ import unicodedata
 import urllib.parse
 
 from interviewer.grading.text import Sentence, required_in, sre_parse
+from interviewer.linear_regex import LinearPattern, PatternSet, compile_linear
 
 _X = re.I | re.X | re.M
 
@@ -136,11 +137,26 @@ _BASE64 = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}")
 # each pattern with the strings one of which it needs: a pattern runs only on a form that holds one of them
 _INJECTIONS = tuple((re.compile(pattern, _X), _needs(pattern)) for pattern in _PATTERNS)
 _NEEDED = tuple(sorted({part for _, needs in _INJECTIONS if needs for part in needs}))
+# ... and all of them screened in one pass of RE2: only a pattern whose skeleton matches can match
+_LINEAR = tuple(LinearPattern(pattern, _X) for pattern in _PATTERNS)
+_SCREEN = PatternSet(_LINEAR)
+_BY_LINEAR = {id(linear): pattern for linear, (pattern, _) in zip(_LINEAR, _INJECTIONS, strict=True)}
+_COMPACT_RE2 = compile_linear(_COMPACT.pattern, 0)  # no look-around: RE2 alone, on text of [a-z0-9] only
+# RE2 knows only ASCII letters, digits and spaces (its \w, \b and \s); Python also counts these, and other scripts
+_BEYOND_RE2 = re.compile(r"[\x0b\x1c-\x1f]|(?=[^\x00-\x7f])[\w\s]")
 
 
 def _present(form: str) -> frozenset[str]:
     """The needed strings that occur in the form."""
     return frozenset(part for part in _NEEDED if part in form)
+
+
+def _says_injection(form: str) -> bool:
+    """Whether one of the patterns matches the form."""
+    if _BEYOND_RE2.search(form) is None:  # RE2 reads every character as Python does: screen all at once
+        return any(_BY_LINEAR[found].search(form) for found in _SCREEN.possible(form))
+    present = _present(form)
+    return any((needs is None or needs & present) and pattern.search(form) for pattern, needs in _INJECTIONS)
 
 
 # Cyrillic and Greek letters that look like Latin ones (\u escapes: the letters themselves are indistinguishable)
@@ -206,14 +222,13 @@ def _forms(text: str) -> set[str]:
 def is_injection(sentence: Sentence) -> bool:
     """Whether the sentence speaks to the grader rather than answering the question.
 
-    Every form of the sentence is checked against the patterns whose needed strings it holds (a
-    pattern cannot match a text without one of them); text written backwards is checked, spaces and
-    punctuation taken out, against the compact ones.
+    Every form of the sentence is checked against the patterns that could match it: one pass of RE2
+    screens them all where RE2 reads the text as Python does, and elsewhere a pattern runs only on a
+    form holding one of its needed strings. Text written backwards is checked, spaces and punctuation
+    taken out, against the compact ones.
     """
     forms = {form for text in (sentence.text, *_decoded(sentence.text)) for form in _forms(text)}
-    for form in forms:
-        present = _present(form)
-        if any((needs is None or needs & present) and pattern.search(form) for pattern, needs in _INJECTIONS):
-            return True
+    if any(_says_injection(form) for form in forms):
+        return True
     compact = {re.sub(r"[^a-z0-9]", "", form) for form in forms}
-    return any(_COMPACT.search(form) or _COMPACT.search(form[::-1]) for form in compact)
+    return any(_COMPACT_RE2.search(form) or _COMPACT_RE2.search(form[::-1]) for form in compact)
