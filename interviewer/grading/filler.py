@@ -124,16 +124,18 @@ def bare_items(sentence: Sentence, items: list[tuple[str, str]] | None = None) -
     """
     if sentence.is_code:
         return []
-    bare = []
-    for separator, item in _items(sentence.text) if items is None else items:
-        words = [w.lower() for w in re.findall(r"[A-Za-z0-9_'+-]+", _FILLER.sub(" ", item))]
-        if not words or len(words) > MAX_BARE_WORDS + 1:
-            continue
-        listed = bool(_LISTING.fullmatch(separator)) or bool(_LISTING_START.match(item))
-        plain = len(words) <= MAX_BARE_WORDS and not any(w in _PREDICATE for w in words) and not _verb_led(words)
-        if plain or listed:
-            bare.append(" ".join(words))
-    return bare
+    found = (_bare(separator, item) for separator, item in (_items(sentence.text) if items is None else items))
+    return [term for term in found if term is not None]
+
+
+def _bare(separator: str, item: str) -> str | None:
+    """The item as a bare term (its words, filler aside), or None when it says something."""
+    words = [w.lower() for w in re.findall(r"[A-Za-z0-9_'+-]+", _FILLER.sub(" ", item))]
+    if not words or len(words) > MAX_BARE_WORDS + 1:
+        return None
+    listed = bool(_LISTING.fullmatch(separator)) or bool(_LISTING_START.match(item))
+    plain = len(words) <= MAX_BARE_WORDS and not any(w in _PREDICATE for w in words) and not _verb_led(words)
+    return " ".join(words) if plain or listed else None
 
 
 def _introduced(items: list[tuple[str, str]]) -> bool:
@@ -191,8 +193,17 @@ def is_term_run(sentence: Sentence, point_words: Sequence[frozenset[str]]) -> bo
     items = _items(sentence.text)
     if sum(len(item.split()) <= MAX_BARE_WORDS + 3 for _, item in items) < MIN_BARE_ITEMS:
         return False  # too few short items to be a run of terms, whatever the filler
-    bare = bare_items(sentence, items)
-    if len(bare) < MIN_BARE_ITEMS or len(bare) < BARE_SHARE * len(items):
+    if sentence.is_code:
+        return False
+    needed = max(MIN_BARE_ITEMS, BARE_SHARE * len(items))
+    bare: list[str] = []
+    for index, (separator, item) in enumerate(items):
+        if len(bare) + len(items) - index < needed:
+            return False  # too few bare terms even if every item left is one
+        term = _bare(separator, item)
+        if term is not None:
+            bare.append(term)
+    if len(bare) < needed:
         return False
     if _introduced(items) and not padded(sentence):
         return False  # "Identity is what you want for singletons: None, True and False": a claim and its examples
