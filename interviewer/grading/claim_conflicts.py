@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from interviewer.grading.claims import NEGATORS, Claim, Compared
 from interviewer.grading.related_words import opposite_stems, technical_pairs
@@ -39,18 +40,25 @@ def opposite(first: str, second: str) -> bool:
 
 def _opposites_among(word: str, words: frozenset[str]) -> frozenset[str]:
     """The words that say the opposite of ``word`` (``opposite``), found by lookup rather than pair by pair."""
-    found = opposite_stems(word) & words
-    variants = {"un" + word, "non" + word}
-    if word.startswith("un"):
-        variants.add(word[2:])
-    if word.startswith("non"):
-        variants.add(word[3:])
-    found |= variants & words
+    if not words:
+        return frozenset()
+    found = _opposite_forms(word) & words
     if word.startswith("o("):
         found |= {w for w in words if w.startswith("o(")}
     if word in _GROWTH:
         found |= words & _GROWTH
     return found - {word}
+
+
+@lru_cache(maxsize=65536)
+def _opposite_forms(word: str) -> frozenset[str]:
+    """The word's antonyms, and the word with a negative prefix added or taken off."""
+    variants = {"un" + word, "non" + word}
+    if word.startswith("un"):
+        variants.add(word[2:])
+    if word.startswith("non"):
+        variants.add(word[3:])
+    return opposite_stems(word) | variants
 
 
 def _before(claim: Claim, hits: set[str] | frozenset[str], compared: Compared) -> frozenset[str]:
