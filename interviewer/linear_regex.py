@@ -34,7 +34,7 @@ look-around inside a repetition other than the tempered form) is refused with th
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -73,6 +73,7 @@ _CATEGORIES = {
     _C.CATEGORY_NOT_WORD: r"\W",
 }
 _FLAGS = ((re.I, "i"), (re.M, "m"), (re.S, "s"))
+_KEPT_FLAGS = re.I | re.M | re.S | re.X  # the flags a skeleton keeps (verbose only shapes the parse)
 
 
 class UnsupportedPattern(ValueError):
@@ -197,6 +198,47 @@ class PatternSet:
         if len(text) > SET_TEXT_LIMIT:
             return frozenset(id(p) for p in self.patterns if p.skeleton.search(text) is not None)
         return frozenset(id(self.patterns[index]) for index in self._set.Match(text) or ())
+
+
+# RE2 knows only ASCII letters, digits and spaces (its \w, \b and \s); Python's re also counts these, and the
+# letters, digits and spaces of other scripts
+_BEYOND_RE2 = re.compile(r"[\x0b\x1c-\x1f]|(?=[^\x00-\x7f])[\w\s]")
+_ODD_ASCII_SPACES = ("\x0b", "\x1c", "\x1d", "\x1e", "\x1f")
+
+
+def reads_alike(text: str) -> bool:
+    """Whether RE2 and Python's re read every character of the text alike (and its end: Python's "$" also
+    matches before a final newline)."""
+    if text.endswith("\n"):
+        return False
+    if text.isascii():
+        return not any(space in text for space in _ODD_ASCII_SPACES)
+    return _BEYOND_RE2.search(text) is None
+
+
+class Prefiltered:
+    """A pattern of Python's re with an RE2 pass in front that rules out, in linear time, most texts it cannot
+    match: a text where RE2 reads every character as Python does and the pattern's skeleton does not match.
+    Python's re still decides every match, so the results are Python's exactly."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self._skeleton = LinearPattern(pattern.pattern, pattern.flags & _KEPT_FLAGS).skeleton
+
+    def could_match(self, text: str) -> bool:
+        return not reads_alike(text) or self._skeleton.search(text) is not None
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.pattern.search(text) if self.could_match(text) else None
+
+    def match(self, text: str) -> re.Match[str] | None:
+        return self.pattern.match(text) if self.could_match(text) else None
+
+    def fullmatch(self, text: str) -> re.Match[str] | None:
+        return self.pattern.fullmatch(text) if self.could_match(text) else None
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self.pattern.finditer(text) if self.could_match(text) else iter(())
 
 
 @lru_cache(maxsize=8192)

@@ -18,8 +18,10 @@ from interviewer.linear_regex import (
     SET_TEXT_LIMIT,
     LinearPattern,
     PatternSet,
+    Prefiltered,
     UnsupportedPattern,
     compile_linear,
+    reads_alike,
 )
 from interviewer.models import REGEX_CUE_PREFIX, Question
 
@@ -184,3 +186,67 @@ def test_a_question_s_pattern_set_rules_out_exactly_the_patterns_whose_skeleton_
 
 def test_an_empty_pattern_set_rules_everything_out() -> None:
     assert PatternSet([]).possible("tuples are immutable") == frozenset()
+
+
+def _prefiltered_patterns() -> list[tuple[str, Prefiltered]]:
+    from interviewer.grading import filler, frames
+
+    return [
+        (f"{module.__name__}.{name}", value)
+        for module in (filler, frames)
+        for name, value in vars(module).items()
+        if isinstance(value, Prefiltered)
+    ]
+
+
+def _corpus() -> list[str]:
+    """Every answer the project has, sentence by sentence and lower-cased, and text RE2 reads differently."""
+    texts = [answer for answers in _answers().values() for answer in answers]
+    for path in sorted((DATA / "calibration_bank").glob("*.jsonl")):
+        texts += [json.loads(line)["answer"] for line in path.read_text(encoding="utf-8").splitlines() if line]
+    texts += [line.split("\t", 1)[-1] for line in (DATA / "right_sentences.tsv").read_text().splitlines()]
+    sentences = [s.text for text in texts for s in split_sentences(text)]
+    sentences += [s.lower() for s in sentences]
+    sentences += [
+        "That\u2019s a myth.",
+        "it\u2019s\u00a0false that tuples are mutable",
+        "people\u2003say lists are faster",
+        "i have no idea what any of this\x0bmeans",
+        "it is false that\x1ctuples are mutable",
+        "that's a myth.\n",
+        "\u0418 don't know what these words mean",
+    ]
+    return sentences
+
+
+def test_a_prefilter_never_rules_out_a_text_its_pattern_matches() -> None:
+    """The RE2 pass in front of a pattern may only skip texts Python's re would not match: on every answer the
+    project has, each prefiltered pattern finds exactly what Python finds, match by match."""
+    patterns = _prefiltered_patterns()
+    assert len(patterns) >= 8
+    corpus = _corpus()
+    skipped = 0
+    for name, prefiltered in patterns:
+        for text in corpus:
+            expected = [m.span() for m in prefiltered.pattern.finditer(text)]
+            assert [m.span() for m in prefiltered.finditer(text)] == expected, (name, text)
+            found = prefiltered.search(text)
+            assert (found.span() if found else None) == (expected[0] if expected else None), (name, text)
+            skipped += not prefiltered.could_match(text)
+    assert skipped > len(corpus)  # the prefilter does rule texts out
+
+
+@pytest.mark.parametrize(
+    ("text", "alike"),
+    [
+        ("tuples are immutable", True),
+        ("it\u2019s a tuple \u2014 immutable", True),
+        ("caf\u00e9", False),
+        ("a\u00a0b", False),
+        ("a\x0bb", False),
+        ("ends with a newline\n", False),
+        ("\u041f\u0440\u0438\u0432\u0435\u0442", False),
+    ],
+)
+def test_reads_alike_is_false_wherever_re2_reads_a_character_otherwise(text: str, alike: bool) -> None:
+    assert reads_alike(text) is alike

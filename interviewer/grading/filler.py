@@ -18,6 +18,7 @@ from collections.abc import Sequence
 
 from interviewer.grading.related_words import is_verb
 from interviewer.grading.text import STOPWORDS, Sentence, content_stems
+from interviewer.linear_regex import Prefiltered
 
 MIN_BARE_ITEMS = 3  # a run of at least this many bare terms...
 BARE_SHARE = 0.6  # ...making up at least this share of the sentence's items...
@@ -31,8 +32,9 @@ _ITEM_BREAK = re.compile(
     re.I,
 )
 # "it comes down to ...", "the key topics are ...", "my answer covers ...", "keywords: ...": a list of topics follows
-_TOPIC_FRAME = re.compile(
-    r"""^\W*(?:(?:well|so|basically|honestly|okay|ok|yeah|right)\W+)*(?:
+_TOPIC_FRAME = Prefiltered(
+    re.compile(
+        r"""^\W*(?:(?:well|so|basically|honestly|okay|ok|yeah|right)\W+)*(?:
         it\s+(?:all\s+)?(?:comes?|boils?)\s+down\s+to
         |it'?s\s+(?:all\s+)?about
         |(?:the\s+)?(?:key|main|relevant|important|core|big)\s+(?:topics|themes|notions|ideas|points|concepts
@@ -41,7 +43,8 @@ _TOPIC_FRAME = re.compile(
         |(?:key\s*words?|buzzwords?|topics?|themes?|concepts?|important\s+here)\s*:
         |[^,;:.]{0,50}?\b(?:involves?|comes?\s+down\s+to|boils\s+down\s+to|is\s+all\s+about|revolves?\s+around)
     )\s*:?""",
-    re.I | re.X,
+        re.I | re.X,
+    )
 )
 # a verb that makes a list item a statement rather than a topic ("blocking I/O releases the GIL" is still a topic)
 _TOPIC_VERBS = frozenset("is are was were can could will would should must does do did has have had means".split())
@@ -69,8 +72,9 @@ _PREDICATE = frozenset(
 )
 # the predicate words that make a clause a claim: connectives alone ("okay, so:") do not
 _CLAIM_VERBS = _PREDICATE - {"so", "because", "if", "when", "which", "than"}
-_DISOWNING = re.compile(
-    r"""\b(?:
+_DISOWNING = Prefiltered(
+    re.compile(
+        r"""\b(?:
         (?:do\s+not|don't|dont|did\s+not|didn't|never)\s+(?:really\s+|actually\s+)?(?:know|understand|get)\s+
             what\s+(?:any\s+of\s+)?(?:it|this|that|these|those|they|them|the\s+(?:terms?|words?|names?))
             (?:\s+\w+){0,2}\s+(?:means?|do|does|are)
@@ -94,15 +98,18 @@ _DISOWNING = re.compile(
         |(?:reciting|parroting)\s+(?:this|it|a\s+flashcard|the\s+docs)
         |(?:these|those)\s+are\s+just\s+(?:the\s+)?(?:buzzwords|words|terms|keywords)
     )""",
-    re.I | re.X,
+        re.I | re.X,
+    )
 )
 
 
 # words that pad a list of terms out to look like a sentence
-_PADDING = re.compile(
-    r"\b(?:and\s+then|stuff|things?\s+like|the\s+whole|thing|etc|you(?:'ve)?\s+(?:have|got)\s+your|has\s+to\s+do\s+with|"
-    r"kind\s+of|sort\s+of|whatever|and\s+all\s+that|and\s+so\s+on|basically|you\s+know|buzzwords?)\b",
-    re.I,
+_PADDING = Prefiltered(
+    re.compile(
+        r"\b(?:and\s+then|stuff|things?\s+like|the\s+whole|thing|etc|you(?:'ve)?\s+(?:have|got)\s+your|has\s+to\s+do\s+with|"
+        r"kind\s+of|sort\s+of|whatever|and\s+all\s+that|and\s+so\s+on|basically|you\s+know|buzzwords?)\b",
+        re.I,
+    )
 )
 
 

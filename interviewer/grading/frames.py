@@ -14,11 +14,14 @@ import bisect
 import re
 from collections.abc import Sequence
 
+from interviewer.linear_regex import Prefiltered
+
 # where what a frame denies, or what is reported, stops: "..., but", ";", ":", ", so", ", which", "in fact", "actually"
 _REPORT_END = re.compile(r"\bbut\b|[;:]|,\s+(?:so|which)\b|\bhowever\b|\bin\s+fact\b|\bactually\b")
 # "it is false that ...", "a common myth is that ...": what follows the frame is denied
-_DENYING_FRAME = re.compile(
-    r"""\b(?:
+_DENYING_FRAME = Prefiltered(
+    re.compile(
+        r"""\b(?:
         (?:it|that|this)(?:\s+is|'s|\s+was)?\s+(?:simply\s+|just\s+|completely\s+)?
             (?:not\s+true|untrue|false|wrong|incorrect|not\s+the\s+case|a\s+mistake
             |an?\s+(?:common\s+|popular\s+|classic\s+|widespread\s+|old\s+)?(?:myth|misconception|misunderstanding))
@@ -36,7 +39,8 @@ _DENYING_FRAME = re.compile(
             \s+(?:think|believe|assume|say|claim)(?:\s+that)?
         |(?:nobody|no\s+one)\s+should\s+(?:think|believe|say|claim)\s+that
     )\b""",
-    re.X,
+        re.X,
+    )
 )
 # "the idea that ... is a myth", "saying that ... is wrong": the words in between are denied
 _DENIED_BODY = re.compile(
@@ -46,8 +50,9 @@ _DENIED_BODY = re.compile(
     re.X,
 )
 # "people say ...", "it's tempting to think that ...", "supposedly ...": what follows is reported, up to a "but"
-_ATTRIBUTION = re.compile(
-    r"""(?:^|[;:]\s*)(?:
+_ATTRIBUTION = Prefiltered(
+    re.compile(
+        r"""(?:^|[;:]\s*)(?:
         (?:(?:some|many|most|a\s+lot\s+of|plenty\s+of)\s+)?(?:people|folks|beginners|developers|devs|textbooks
             |tutorials|articles|blogs|teams|engineers|candidates|others|juniors|the\s+docs)
             \s+(?:often\s+|usually\s+|sometimes\s+|still\s+|wrongly\s+|will\s+)?
@@ -61,12 +66,14 @@ _ATTRIBUTION = re.compile(
         |(?:a\s+)?(?:common|popular|widespread|frequent)\s+(?:belief|claim|assumption|idea|view)\s+is\s+that
         |(?:beginners|people|many)\s+(?:often\s+)?(?:believe|assume|think)
     )\b""",
-    re.X,
+        re.X,
+    )
 )
 
 # "..., but that's a myth", "... is overkill", "I disagree with that": the sentence dismisses what it states
-_DISMISSAL = re.compile(
-    r"""\b(?:
+_DISMISSAL = Prefiltered(
+    re.compile(
+        r"""\b(?:
         (?:is|are|was|were|'s|'re|seems?|sounds?|remains?)\s+(?:just\s+|mostly\s+|pure\s+|simply\s+|all\s+|only\s+
             |totally\s+|complete\s+|completely\s+|largely\s+|basically\s+|really\s+|outdated\s+|an?\s+)*
             (?:myth|folklore|outdated|obsolete|overkill|gimmick|busywork|hype|overhyped|superstition|wishful\s+thinking
@@ -77,13 +84,15 @@ _DISMISSAL = re.compile(
         |(?:never|haven'?t\s+ever)\s+seen\s+it\s+hold
         |(?:doesn'?t|does\s+not|don'?t|do\s+not)\s+(?:really\s+)?hold\s+(?:up|true)?
     )\b""",
-    re.X,
+        re.X,
+    )
 )
 # "X won't help", "X would only make it harder", "X isn't worth it": the clause writes off the thing it names, so
 # the words before the verdict (its subject) are denied; the verdict's own words read as they are ("useless" and
 # "unnecessary" are left out: they are already the opposites of "useful" and "necessary")
-_WRITE_OFF = re.compile(
-    r"""\b(?:
+_WRITE_OFF = Prefiltered(
+    re.compile(
+        r"""\b(?:
         (?:won't|wouldn't|doesn't|don't|didn't|can't|cannot|will\s+not|would\s+not|does\s+not|do\s+not
             |(?:is|are)(?:\s+not|n't)\s+going\s+to)
             \s+(?:really\s+|actually\s+|even\s+|much\s+|ever\s+)?
@@ -95,7 +104,8 @@ _WRITE_OFF = re.compile(
         |(?:isn't|aren't|is\s+not|are\s+not)\s+(?:really\s+)?(?:worth|needed|necessary)
         |(?:is|are|'s|'re)\s+(?:completely\s+|totally\s+|really\s+)?pointless
     )\b""",
-    re.X,
+        re.X,
+    )
 )
 # where the subject of a verdict starts: after the last clause break before it
 _SUBJECT_START = re.compile(r"[,;:(]|\b(?:but|because|so|which|whereas|while|although|though|since|if|when)\b")
@@ -103,15 +113,17 @@ _SUBJECT_START = re.compile(r"[,;:(]|\b(?:but|because|so|which|whereas|while|alt
 
 # a whole sentence that calls the one before untrue: "That's a myth.", "Not true." (but not "That's wrong.",
 # which as often judges a practice as it denies a claim)
-DISMISSES_PREVIOUS = re.compile(
-    r"""(?:but\s+|and\s+|well,?\s+|of\s+course,?\s+)?
+DISMISSES_PREVIOUS = Prefiltered(
+    re.compile(
+        r"""(?:but\s+|and\s+|well,?\s+|of\s+course,?\s+)?
     (?:(?:that|this|which|it)(?:'s|\s+is|\s+was|\s+would\s+be)\s+
         (?:just\s+|simply\s+|completely\s+|totally\s+|actually\s+|entirely\s+|a\s+|an\s+|common\s+|popular\s+)*
         (?:myth|false|untrue|not\s+true|not\s+the\s+case|incorrect|nonsense|folklore|misconception|urban\s+legend)
     |(?:not|isn'?t|simply\s+not)\s+true|untrue|false|nope|myth|i\s+(?:strongly\s+)?disagree(?:\s+with\s+(?:that|this))?
     |(?:i\s+)?(?:don'?t|do\s+not)\s+believe\s+(?:it|that|this)
     )(?:,?\s+(?:though|however|of\s+course|actually))?[\s.!]*""",
-    re.X,
+        re.X,
+    )
 )
 
 

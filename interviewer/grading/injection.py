@@ -19,7 +19,7 @@ import unicodedata
 import urllib.parse
 
 from interviewer.grading.text import Sentence, required_in, sre_parse
-from interviewer.linear_regex import LinearPattern, PatternSet, compile_linear
+from interviewer.linear_regex import LinearPattern, PatternSet, compile_linear, reads_alike
 
 _X = re.I | re.X | re.M
 
@@ -142,8 +142,6 @@ _LINEAR = tuple(LinearPattern(pattern, _X) for pattern in _PATTERNS)
 _SCREEN = PatternSet(_LINEAR)
 _BY_LINEAR = {id(linear): pattern for linear, (pattern, _) in zip(_LINEAR, _INJECTIONS, strict=True)}
 _COMPACT_RE2 = compile_linear(_COMPACT.pattern, 0)  # no look-around: RE2 alone, on text of [a-z0-9] only
-# RE2 knows only ASCII letters, digits and spaces (its \w, \b and \s); Python also counts these, and other scripts
-_BEYOND_RE2 = re.compile(r"[\x0b\x1c-\x1f]|(?=[^\x00-\x7f])[\w\s]")
 
 
 def _present(form: str) -> frozenset[str]:
@@ -153,7 +151,7 @@ def _present(form: str) -> frozenset[str]:
 
 def _says_injection(form: str) -> bool:
     """Whether one of the patterns matches the form."""
-    if _BEYOND_RE2.search(form) is None:  # RE2 reads every character as Python does: screen all at once
+    if reads_alike(form):  # RE2 reads every character as Python does: screen all at once
         return any(_BY_LINEAR[found].search(form) for found in _SCREEN.possible(form))
     present = _present(form)
     return any((needs is None or needs & present) and pattern.search(form) for pattern, needs in _INJECTIONS)

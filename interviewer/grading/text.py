@@ -90,7 +90,11 @@ def words(text: str) -> list[str]:
 
 def content_stems(text: str) -> list[str]:
     """Stems of the words that carry meaning, in order (stopwords dropped)."""
-    return [stem(w.strip("_") or w) for w in words(text) if w not in STOPWORDS]
+    return _content_stems_of(words(text))
+
+
+def _content_stems_of(tokens: Iterable[str]) -> list[str]:
+    return [stem(w.strip("_") or w) for w in tokens if w not in STOPWORDS]
 
 
 def key_stems(tokens: list[str] | tuple[str, ...]) -> list[str]:
@@ -120,7 +124,7 @@ def split_sentences(text: str) -> list[Sentence]:
     sentences = []
     for piece in sentence_pieces(normalize(text)):
         tokens = tuple(words(piece))
-        sentences.append(Sentence(piece, frozenset(content_stems(piece)), tokens))
+        sentences.append(Sentence(piece, frozenset(_content_stems_of(tokens)), tokens))
     return sentences
 
 
