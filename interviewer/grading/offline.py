@@ -31,6 +31,7 @@ from interviewer.grading.rubric_points import (
     missing,
     pattern_screen,
     prepare_points,
+    truth_index,
     verdict,
 )
 from interviewer.grading.scoring import HINT_PENALTY, compute_score
@@ -203,7 +204,7 @@ class OfflineGrader:
             frozenset(content_stems(question.prompt)),
             frozenset(vocabulary),
             frozenset(key_stems(words(question.prompt))),
-            TruthIndex(compared, facts),
+            truth_index(points, facts, compared),
             pattern_screen(points),
         )
         self._prepared[question.id] = (question, prepared)

@@ -126,8 +126,11 @@ class PreparedPoint:
     cues: tuple[PolarCue, ...]
     contradictions: tuple[PolarCue, ...]
     claims: tuple[Claim, ...]  # what the point, and the reference sentences that make it, claim
-    facts_by_word: Mapping[str, tuple[Claim, ...]] = field(default_factory=dict)  # see claims.index_keys
     subject: frozenset[int] = frozenset()  # the one compared thing the statement names, if it names only one
+
+    @cached_property
+    def fact_ids(self) -> frozenset[int]:
+        return frozenset(id(fact) for fact in self.claims)
 
     @cached_property
     def _cue_keys(self) -> tuple[tuple[PolarCue, str | None], ...]:
@@ -249,26 +252,25 @@ def contradiction(
     answer: AnswerSentence,
     truth: TruthIndex,
     candidates: Candidates,
-    seen: dict[tuple[int, int], bool],
+    denied: dict[int, frozenset[int]],
 ) -> bool:
     """Whether an asserted clause of the sentence gets the point backwards.
 
-    ``candidates``: the point's cues that could hold in the answer; ``seen`` keeps, for one answer, whether a
-    clause conflicts with a fact (points share facts of the reference answer).
+    ``candidates``: the point's cues that could hold in the answer; ``denied`` keeps, for one answer, the facts
+    each clause conflicts with (worked out once for every point: points share facts of the reference answer).
     """
     if not answer.reading.asserted:
         return False
     if any(cue.stated_by(answer) for cue in candidates.contradictions_for(answer.words)):
         return True
     for claim, keys in answer.lookups(truth.compared):
-        near = {id(f): f for key in keys for f in prepared.facts_by_word.get(key, ())}
-        for fact_id, fact in near.items():
-            pair = (fact_id, id(claim))
-            found = seen.get(pair)
-            if found is None:
-                found = seen[pair] = conflicts(fact, claim, truth.compared, truth.facts)
-            if found:
-                return True
+        wrong = denied.get(id(claim))
+        if wrong is None:
+            near = {id(f): f for key in keys for f in truth.filed.get(key, ())}
+            wrong = frozenset(i for i, f in near.items() if conflicts(f, claim, truth.compared, truth.facts))
+            denied[id(claim)] = wrong
+        if not wrong.isdisjoint(prepared.fact_ids):
+            return True
     return False
 
 
@@ -278,6 +280,14 @@ class TruthIndex:
 
     compared: Compared
     facts: tuple[Claim, ...]  # every clause of the rubric statements and the reference answer
+    # the facts some point rests on, filed under every word a related clause could share with them
+    filed: Mapping[str, tuple[Claim, ...]] = field(default_factory=dict)
+
+
+def truth_index(points: tuple[PreparedPoint, ...], facts: tuple[Claim, ...], compared: Compared) -> TruthIndex:
+    """The question's facts, with those its points rest on filed for lookup (``claims.index_keys``)."""
+    resting = tuple({id(fact): fact for point in points for fact in point.claims}.values())
+    return TruthIndex(compared, facts, file_facts(resting, compared))
 
 
 def judge_points(
@@ -291,7 +301,7 @@ def judge_points(
     """
     backwards: dict[int, AnswerSentence | None] = {}
     quoted: dict[int, int] = {}
-    seen: dict[tuple[int, int], bool] = {}
+    denied: dict[int, frozenset[int]] = {}
     lowered = "\n".join(a.sentence.lowered for a in sentences)
     screened = all(a.possible is not None for a in sentences)
     possible = frozenset().union(*(a.possible or () for a in sentences)) if screened else None
@@ -302,7 +312,7 @@ def judge_points(
             (
                 a
                 for a in sentences
-                if quoted.get(id(a), 0) < MAX_POINTS_PER_MISTAKE and contradiction(prepared, a, truth, live, seen)
+                if quoted.get(id(a), 0) < MAX_POINTS_PER_MISTAKE and contradiction(prepared, a, truth, live, denied)
             ),
             None,
         )
@@ -393,7 +403,6 @@ def prepare_points(question: Question, compared: Compared) -> tuple[tuple[Prepar
                 cues,
                 tuple(polar_cue(c, read(c, compared)) for c in point.contradicted_by),
                 tuple(facts),
-                file_facts(tuple(facts), compared),
                 named if len(named := named_things(point.statement, compared)) == 1 else frozenset(),
             )
         )
