@@ -164,13 +164,24 @@ class Candidates:
     cues: tuple[tuple[PolarCue, str | None], ...]
     contradictions: tuple[tuple[PolarCue, str | None], ...]
 
-    def cues_for(self, words: frozenset[str]) -> list[PolarCue]:
-        """The support cues that could hold in a sentence with these words (a regex cue always could)."""
-        return [cue for cue, key in self.cues if key is None or key in words]
+    def cues_for(self, answer: AnswerSentence) -> list[PolarCue]:
+        """The support cues that could hold in the sentence: a phrase cue's key word is among its words, a regex
+        cue's skeleton matches it (or the sentence was not screened)."""
+        return _could_hold(self.cues, answer.sentence.stems, answer.possible)
 
-    def contradictions_for(self, words: frozenset[str]) -> list[PolarCue]:
-        """The misconception cues that could hold in a sentence with these words."""
-        return [cue for cue, key in self.contradictions if key is None or key in words]
+    def contradictions_for(self, answer: AnswerSentence) -> list[PolarCue]:
+        """The misconception cues that could hold in the sentence (its words: also those its clauses say)."""
+        return _could_hold(self.contradictions, answer.words, answer.possible)
+
+
+def _could_hold(
+    keyed: tuple[tuple[PolarCue, str | None], ...], words: frozenset[str], possible: frozenset[int] | None
+) -> list[PolarCue]:
+    return [
+        cue
+        for cue, key in keyed
+        if (key in words if key is not None else possible is None or id(cue.cue.pattern) in possible)
+    ]
 
 
 def _key_word(words: frozenset[str]) -> str | None:
@@ -261,7 +272,7 @@ def contradiction(
     """
     if not answer.reading.asserted:
         return False
-    if any(cue.stated_by(answer) for cue in candidates.contradictions_for(answer.words)):
+    if any(cue.stated_by(answer) for cue in candidates.contradictions_for(answer)):
         return True
     for claim, keys in answer.lookups(truth.compared):
         wrong = denied.get(id(claim))
@@ -347,7 +358,7 @@ def _supported(
         if _about_another(answer, prepared.subject):
             continue
         sentence = answer.sentence
-        hits = sum(cue.shown_by(answer) for cue in candidates.cues_for(answer.sentence.stems))
+        hits = sum(cue.shown_by(answer) for cue in candidates.cues_for(answer))
         close = similarity(prepared.stems, answer.asserted, prompt_stems)
         if hits and (hits >= 2 or close >= 0.2 or len(sentence.stems) >= CUE_SENTENCE_MIN_STEMS):
             candidate: tuple[float, Verdict] = (2.0 + hits + close, "covered")
