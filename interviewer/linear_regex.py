@@ -241,6 +241,23 @@ class Prefiltered:
         return self.pattern.finditer(text) if self.could_match(text) else iter(())
 
 
+class PrefilterSet:
+    """Several patterns of Python's re screened together by one RE2 pass (see ``Prefiltered``): which of them
+    could match a text."""
+
+    def __init__(self, *patterns: re.Pattern[str]) -> None:
+        self.patterns = patterns
+        linear = [LinearPattern(p.pattern, p.flags & _KEPT_FLAGS) for p in patterns]
+        self._set = PatternSet(linear)
+        self._by_id = {id(lp): p for lp, p in zip(linear, patterns, strict=True)}
+
+    def possible(self, text: str) -> frozenset[re.Pattern[str]]:
+        """The patterns that could match the text (all of them where RE2 reads it otherwise than Python)."""
+        if not reads_alike(text):
+            return frozenset(self.patterns)
+        return frozenset(self._by_id[found] for found in self._set.possible(text))
+
+
 @lru_cache(maxsize=8192)
 def compile_linear(source: str, flags: int = re.I | re.M) -> LinearPattern:
     return LinearPattern(source, flags)

@@ -762,13 +762,14 @@ def _particular(tokens: Sequence[str], index: int) -> bool:
 def _mentions(tokens: Sequence[str], compared: Compared) -> dict[int, list[tuple[int, bool]]]:
     """Token index -> (compared thing, named after a contrast marker) for each name found."""
     stems = [_token_stem(t) if not _is_break(t) else "" for t in tokens]
+    where: dict[str, list[int]] = {}  # stem -> the indexes it stands at: a name can only start at its first stem
+    for i, word in enumerate(stems):
+        where.setdefault(word, []).append(i)
     spans: list[tuple[int, int, int]] = []  # start, end, thing
     for thing, names in enumerate(compared.names):
         for name in names:
             width = len(name)
-            spans += [
-                (i, i + width, thing) for i in range(len(stems) - width + 1) if tuple(stems[i : i + width]) == name
-            ]
+            spans += [(i, i + width, thing) for i in where.get(name[0], ()) if tuple(stems[i : i + width]) == name]
     named = {j for start, end, _ in spans for j in range(start, end)}
     found: dict[int, list[tuple[int, bool]]] = {}
     for start, end, thing in spans:

@@ -14,14 +14,13 @@ import bisect
 import re
 from collections.abc import Sequence
 
-from interviewer.linear_regex import Prefiltered
+from interviewer.linear_regex import Prefiltered, PrefilterSet
 
 # where what a frame denies, or what is reported, stops: "..., but", ";", ":", ", so", ", which", "in fact", "actually"
 _REPORT_END = re.compile(r"\bbut\b|[;:]|,\s+(?:so|which)\b|\bhowever\b|\bin\s+fact\b|\bactually\b")
 # "it is false that ...", "a common myth is that ...": what follows the frame is denied
-_DENYING_FRAME = Prefiltered(
-    re.compile(
-        r"""\b(?:
+_DENYING_FRAME = re.compile(
+    r"""\b(?:
         (?:it|that|this)(?:\s+is|'s|\s+was)?\s+(?:simply\s+|just\s+|completely\s+)?
             (?:not\s+true|untrue|false|wrong|incorrect|not\s+the\s+case|a\s+mistake
             |an?\s+(?:common\s+|popular\s+|classic\s+|widespread\s+|old\s+)?(?:myth|misconception|misunderstanding))
@@ -39,8 +38,7 @@ _DENYING_FRAME = Prefiltered(
             \s+(?:think|believe|assume|say|claim)(?:\s+that)?
         |(?:nobody|no\s+one)\s+should\s+(?:think|believe|say|claim)\s+that
     )\b""",
-        re.X,
-    )
+    re.X,
 )
 # "the idea that ... is a myth", "saying that ... is wrong": the words in between are denied
 _DENIED_BODY = re.compile(
@@ -50,9 +48,8 @@ _DENIED_BODY = re.compile(
     re.X,
 )
 # "people say ...", "it's tempting to think that ...", "supposedly ...": what follows is reported, up to a "but"
-_ATTRIBUTION = Prefiltered(
-    re.compile(
-        r"""(?:^|[;:]\s*)(?:
+_ATTRIBUTION = re.compile(
+    r"""(?:^|[;:]\s*)(?:
         (?:(?:some|many|most|a\s+lot\s+of|plenty\s+of)\s+)?(?:people|folks|beginners|developers|devs|textbooks
             |tutorials|articles|blogs|teams|engineers|candidates|others|juniors|the\s+docs)
             \s+(?:often\s+|usually\s+|sometimes\s+|still\s+|wrongly\s+|will\s+)?
@@ -66,14 +63,12 @@ _ATTRIBUTION = Prefiltered(
         |(?:a\s+)?(?:common|popular|widespread|frequent)\s+(?:belief|claim|assumption|idea|view)\s+is\s+that
         |(?:beginners|people|many)\s+(?:often\s+)?(?:believe|assume|think)
     )\b""",
-        re.X,
-    )
+    re.X,
 )
 
 # "..., but that's a myth", "... is overkill", "I disagree with that": the sentence dismisses what it states
-_DISMISSAL = Prefiltered(
-    re.compile(
-        r"""\b(?:
+_DISMISSAL = re.compile(
+    r"""\b(?:
         (?:is|are|was|were|'s|'re|seems?|sounds?|remains?)\s+(?:just\s+|mostly\s+|pure\s+|simply\s+|all\s+|only\s+
             |totally\s+|complete\s+|completely\s+|largely\s+|basically\s+|really\s+|outdated\s+|an?\s+)*
             (?:myth|folklore|outdated|obsolete|overkill|gimmick|busywork|hype|overhyped|superstition|wishful\s+thinking
@@ -84,15 +79,13 @@ _DISMISSAL = Prefiltered(
         |(?:never|haven'?t\s+ever)\s+seen\s+it\s+hold
         |(?:doesn'?t|does\s+not|don'?t|do\s+not)\s+(?:really\s+)?hold\s+(?:up|true)?
     )\b""",
-        re.X,
-    )
+    re.X,
 )
 # "X won't help", "X would only make it harder", "X isn't worth it": the clause writes off the thing it names, so
 # the words before the verdict (its subject) are denied; the verdict's own words read as they are ("useless" and
 # "unnecessary" are left out: they are already the opposites of "useful" and "necessary")
-_WRITE_OFF = Prefiltered(
-    re.compile(
-        r"""\b(?:
+_WRITE_OFF = re.compile(
+    r"""\b(?:
         (?:won't|wouldn't|doesn't|don't|didn't|can't|cannot|will\s+not|would\s+not|does\s+not|do\s+not
             |(?:is|are)(?:\s+not|n't)\s+going\s+to)
             \s+(?:really\s+|actually\s+|even\s+|much\s+|ever\s+)?
@@ -104,8 +97,7 @@ _WRITE_OFF = Prefiltered(
         |(?:isn't|aren't|is\s+not|are\s+not)\s+(?:really\s+)?(?:worth|needed|necessary)
         |(?:is|are|'s|'re)\s+(?:completely\s+|totally\s+|really\s+)?pointless
     )\b""",
-        re.X,
-    )
+    re.X,
 )
 # where the subject of a verdict starts: after the last clause break before it
 _SUBJECT_START = re.compile(r"[,;:(]|\b(?:but|because|so|which|whereas|while|although|though|since|if|when)\b")
@@ -127,6 +119,10 @@ DISMISSES_PREVIOUS = Prefiltered(
 )
 
 
+# one RE2 pass tells which of these could match a sentence
+_SCREEN = PrefilterSet(_DENYING_FRAME, _ATTRIBUTION, _DISMISSAL, _WRITE_OFF)
+
+
 def frames(folded: str, starts: Sequence[int], dismissed: bool) -> tuple[list[int], list[bool], list[bool]]:
     """Per token: the negations frames add ("it is false that ..."), whether it belongs to a frame, and whether
     it is only reported ("people say ...": not the speaker's own claim).
@@ -140,7 +136,8 @@ def frames(folded: str, starts: Sequence[int], dismissed: bool) -> tuple[list[in
     extra = [0] * len(starts)
     skip = [False] * len(starts)
     reported = [False] * len(starts)
-    for frame in _DENYING_FRAME.finditer(folded):
+    possible = _SCREEN.possible(folded)
+    for frame in _DENYING_FRAME.finditer(folded) if _DENYING_FRAME in possible else ():
         end = _REPORT_END.search(folded, frame.end())  # "it's a myth that X; it doesn't": the denial ends at ";"
         stop = end.start() if end else len(folded)
         for i, start in enumerate(starts):
@@ -158,7 +155,7 @@ def frames(folded: str, starts: Sequence[int], dismissed: bool) -> tuple[list[in
                 skip[i] = True
     if any(extra):
         return extra, skip, reported  # "it's a myth that ..." already says what the sentence denies
-    attribution = _ATTRIBUTION.search(folded)
+    attribution = _ATTRIBUTION.search(folded) if _ATTRIBUTION in possible else None
     if attribution:
         end = _REPORT_END.search(folded, attribution.end())
         stop = end.start() if end else len(folded)
@@ -167,7 +164,7 @@ def frames(folded: str, starts: Sequence[int], dismissed: bool) -> tuple[list[in
                 skip[i] = True
             elif attribution.end() <= start < stop:
                 reported[i] = True
-    dismissal = _DISMISSAL.search(folded)
+    dismissal = _DISMISSAL.search(folded) if _DISMISSAL in possible else None
     if dismissal:
         for i, start in enumerate(starts):
             if dismissal.start() <= start < dismissal.end():
@@ -176,7 +173,7 @@ def frames(folded: str, starts: Sequence[int], dismissed: bool) -> tuple[list[in
                 extra[i] += 1
         reported = [False] * len(starts)  # reported, then dismissed: the speaker's own denial
         return extra, skip, reported
-    verdicts = [verdict.start() for verdict in _WRITE_OFF.finditer(folded)]
+    verdicts = [verdict.start() for verdict in _WRITE_OFF.finditer(folded)] if _WRITE_OFF in possible else []
     if verdicts:
         breaks = [m.end() for m in _SUBJECT_START.finditer(folded)]  # one pass, however many verdicts
         for at in verdicts:
