@@ -165,3 +165,34 @@ def test_a_coding_round_reads_no_further_than_the_window_and_keeps_the_note(bank
     plain, late = round_grade(filler), round_grade(filler + "I assume the size is positive.")
     assert late.score == plain.score
     assert late.length_note is not None
+
+
+def test_the_count_that_spares_the_split_is_never_below_the_real_one() -> None:
+    """Grading counts sentences only when the quick bound says there may be too many: the bound must never fall
+    below the real count, or a long answer would be read past the cap."""
+    import json
+    from pathlib import Path
+
+    from interviewer.grading.text import normalize, sentence_pieces
+    from interviewer.grading.window import _most_pieces
+
+    data = Path(__file__).parent / "data"
+    texts = [
+        json.loads(line)["answer"]
+        for path in [data / "calibration.jsonl", *sorted((data / "calibration_bank").glob("*.jsonl"))]
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    texts += [
+        "a\u3002" * 50,
+        "```\n" + "x\u2028" * 50 + "\n```",
+        "Tuples.\rLists.\r" * 30,
+        "```python\nx = 1\ny = 2\n```after the fence```\nz = 3\n```" * 5,
+        "<!-- hidden -->visible<!-- again -->more" * 10,
+        "no marks at all but a very long line of words " * 20,
+        "e.g. this, i.e. that, vs. the other... etc. and so on!?" * 10,
+        "```" * 30,
+    ]
+    for text in texts:
+        head = normalize(text)
+        assert _most_pieces(head) >= len(sentence_pieces(head)), text[:80]

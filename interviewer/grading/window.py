@@ -41,7 +41,7 @@ def graded_part(answer: str) -> GradedPart:
         more = more or bool(_READABLE.search(grown, GRADED_CHARS))
         head = grown[:GRADED_CHARS]
     head = normalize(head)
-    pieces = sentence_pieces(head)
+    pieces = sentence_pieces(head) if _most_pieces(head) > GRADED_SENTENCES else []
     if len(pieces) > GRADED_SENTENCES:
         end = _end_of(head, pieces[:GRADED_SENTENCES])
         more = more or bool(_READABLE.search(head, end))
@@ -56,6 +56,13 @@ def graded_part(answer: str) -> GradedPart:
         f"{GRADED_SENTENCES} sentences). An interview answer rarely needs more: put what matters first."
     )
     return GradedPart(text, note)
+
+
+def _most_pieces(head: str) -> int:
+    """At least as many as ``sentence_pieces`` finds: each split needs a sentence mark or a newline, and each code
+    fence or HTML comment adds the piece after it and a line or piece of its own."""
+    marks = sum(head.count(mark) for mark in ".!?\n\u3002\uff01\uff1f")
+    return marks + 2 * (head.count("```") + head.count("<!--")) + 1
 
 
 def _words(text: str) -> str:
