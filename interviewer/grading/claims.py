@@ -181,6 +181,8 @@ _BOUND_KINDS = {
     "disk": "io-bound",
 }
 _BOUND_WORDS = frozenset({"bound", "heavy", "intensive"})
+# the tokens that may join the next one or drop out ("cpu" "bound", "is" "-a", "non" "-blocking", a call's parentheses)
+_MAY_MERGE = frozenset(_BOUND_KINDS) | {"is", "has", "non", "(", ")"}
 _COMPOUNDS = frozenset({"cpu-bound", "io-bound"})
 # words that link or compare rather than say anything of their own
 _LINKING_WORDS = frozenset(
@@ -320,6 +322,10 @@ def _tokens(folded: str) -> list[tuple[str, int]]:
     index = 0
     while index < len(found):
         token, start = found[index]
+        if token not in _MAY_MERGE:  # most tokens stand alone
+            merged.append((token, start))
+            index += 1
+            continue
         following = found[index + 1][0] if index + 1 < len(found) else ""
         kind = _BOUND_KINDS.get(token)
         if kind and following in _BOUND_WORDS:

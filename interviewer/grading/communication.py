@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from itertools import islice
 
 from interviewer.grading.text import Sentence, words
@@ -42,6 +43,12 @@ def _saturating(count: int, full_at: int) -> float:
     return round(min(1.0, count / full_at), 2)
 
 
+@lru_cache(maxsize=1024)
+def _expected_words(reference: str) -> int:
+    """The length an answer is measured against: the reference answer's, or 60 words (the same for every answer)."""
+    return max(60, len(words(reference)))
+
+
 def _count(pattern: re.Pattern[str], text: str, limit: int) -> int:
     """How many times the pattern matches the text, counting no further than ``limit`` (where the score is full)."""
     return sum(1 for _ in islice(pattern.finditer(text), max(0, limit)))
@@ -60,7 +67,7 @@ def _redundancy(sentences: list[Sentence]) -> float:
 
 def assess(text: str, sentences: list[Sentence], reference: str) -> Communication:
     word_count = len(words(text))
-    expected = max(60, len(words(reference)))
+    expected = _expected_words(reference)
     ratio = word_count / expected
     if ratio < 0.25:
         concision = ratio / 0.25
