@@ -229,4 +229,5 @@ def is_injection(sentence: Sentence) -> bool:
     if any(_says_injection(form) for form in forms):
         return True
     compact = {re.sub(r"[^a-z0-9]", "", form) for form in forms}
-    return any(_COMPACT_RE2.search(form) or _COMPACT_RE2.search(form[::-1]) for form in compact)
+    # forwards and backwards in one search: no match can cross the space, which no compact pattern holds
+    return any(_COMPACT_RE2.search(f"{form} {form[::-1]}") for form in compact)

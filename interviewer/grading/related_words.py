@@ -82,6 +82,8 @@ def _read_lines(name: str) -> list[str]:
 
 def _load() -> dict[str, tuple[int, ...]]:
     global _index
+    if _index is not None:  # loaded: no lock needed to read it
+        return _index
     with _lock:
         if _index is None:
             index: dict[str, list[int]] = {}
@@ -96,6 +98,8 @@ def _load() -> dict[str, tuple[int, ...]]:
 
 def _load_opposites() -> dict[str, frozenset[str]]:
     global _opposites
+    if _opposites is not None:
+        return _opposites
     with _lock:
         if _opposites is None:
             pairs = [tuple(line.split()) for line in _read_lines(_OPPOSITES)]
