@@ -29,6 +29,13 @@ leading "(?!.*X)"): a match reports that group's span, so the grader reads negat
 A pattern this cannot express (a back-reference, a look-around inside a look-around, or a
 look-around inside a repetition other than the tempered form) is refused with the reason, and
 ``interviewer bank validate`` reports it.
+
+Skeletons also make screens: since a pattern cannot match where its skeleton does not, one pass
+of an RE2 set over a text tells which of many patterns need running at all. ``PatternSet``
+screens a question's cues; ``Prefiltered`` and ``PrefilterSet`` put the same pass in front of
+patterns of Python's ``re``, but only on a text that ``reads_alike`` (RE2's ``\\w``, ``\\b`` and
+``\\s`` know only ASCII letters, digits and spaces, so a text with others is left to Python).
+Either way the answer is the plain pattern's: a screen only skips work.
 """
 
 from __future__ import annotations
