@@ -121,7 +121,7 @@ def _find_signal(mistake: CommonMistake, sentences: list[Sentence]) -> MistakeFi
 
 
 def _find_absence(mistake: CommonMistake, text: str, whole: Sentence) -> MistakeFinding | None:
-    word_count = len(words(text))
+    word_count = len(whole.tokens)  # the whole answer's words
     if word_count < mistake.min_words or any(cue.matches(whole) for cue in _terms(mistake.markers)):
         return None
     return finding(mistake, None, f"{mistake.description} (Nothing in the {word_count}-word answer does this.)")
