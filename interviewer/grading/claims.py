@@ -658,7 +658,7 @@ def read(
             subject = own_subject or subject
             parts = _about_parts(tokens, span, mentions)
             about = frozenset() if parts else subject  # "their contents can change"
-            stub = any(tokens[i] in _AUXILIARIES for i in span)
+            stub = not _AUXILIARIES.isdisjoint(tokens[begin:end])
             if own_subject and not said and last_said and stub:
                 # "tuples can be keys, lists can't": the clause before says what this one says of its subject
                 said = {key: value != (last_negated != negated) for key, value in last_said.items()}
@@ -674,12 +674,12 @@ def read(
                 said=said,
                 negated=negated,
                 about=about,
-                asserted=asserted and not supposed and not any(reported[i] for i in span),
+                asserted=asserted and not supposed and not any(reported[begin:end]),
                 conditional=hypothesis,
-                advice=any(tokens[i] in _ADVICE for i in span)
+                advice=not _ADVICE.isdisjoint(tokens[begin:end])
                 or tokens[begin] in _IMPERATIVE_NEGATIONS
                 or (before == "so" and tokens[begin] == "that"),  # "so that it never charges twice": a goal
-                past=any(tokens[i] in _PAST for i in span),
+                past=not _PAST.isdisjoint(tokens[begin:end]),
                 imperative=_opens_with_verb(tokens, span),
                 example=one_of_a_kind or _example(tokens, begin, end, before, claims),
                 verbless=not any(_verb_like(tokens[i]) for i in span),
