@@ -488,8 +488,11 @@ def _simultaneity(tokens: Sequence[str], start: int, end: int) -> set[int]:
     return set()
 
 
+_BREAKS = _PUNCTUATION | _HARD_BREAKS | _SOFT_BREAKS
+
+
 def _is_break(token: str) -> bool:
-    return token in _PUNCTUATION or token in _HARD_BREAKS or token in _SOFT_BREAKS or not token.strip()
+    return token in _BREAKS or not token.strip()
 
 
 def _clauses(tokens: Sequence[str], skip: Sequence[bool]) -> list[tuple[int, int, str]]:
