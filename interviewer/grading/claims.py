@@ -489,6 +489,8 @@ def _simultaneity(tokens: Sequence[str], start: int, end: int) -> set[int]:
 
 
 _BREAKS = _PUNCTUATION | _HARD_BREAKS | _SOFT_BREAKS
+_ONE_WAY = {True: frozenset({True}), False: frozenset({False})}
+_BOTH_WAYS = frozenset({True, False})
 
 
 def _is_break(token: str) -> bool:
@@ -685,7 +687,7 @@ def read(
                 past=not _PAST.isdisjoint(tokens[begin:end]),
                 imperative=_opens_with_verb(tokens, span),
                 example=one_of_a_kind or _example(tokens, begin, end, before, claims),
-                verbless=not any(_verb_like(tokens[i]) for i in span),
+                verbless=not any(map(_verb_like, tokens[begin:end])),
                 context=frozenset(claims[-1].said) if before in _RELATIVE and claims else frozenset(),
                 predicated=frozenset(predicated),
                 named=bool(own_subject) or parts,
@@ -707,7 +709,7 @@ def read(
         claims[:leading] = [
             replace(claim, about=first, grounded=index == leading - 1) for index, claim in enumerate(claims[:leading])
         ]
-    polarity: dict[str, set[bool]] = {}
+    polarity: dict[str, frozenset[bool]] = {}  # each word: asserted, denied, or both somewhere in the sentence
     # words said only in what others are reported to say, or only of one particular thing: not the speaker's claim
     own: set[str] = set()
     others: set[str] = set()
@@ -717,10 +719,12 @@ def read(
         word = _token_stem(token)
         (others if reported[i] or particular[i] else own).add(word)
         if token not in NEGATORS:
-            polarity.setdefault(word, set()).add(not denied[i])
+            ways = polarity.get(word)
+            polarity[word] = _ONE_WAY[not denied[i]] if ways is None or ways == _ONE_WAY[not denied[i]] else _BOTH_WAYS
     for claim in claims:  # what a clause repeats of the one before ("... and a tuple can't") counts too
         for word, value in claim.said.items():
-            polarity.setdefault(word, set()).add(value)
+            ways = polarity.get(word)
+            polarity[word] = _ONE_WAY[value] if ways is None or ways == _ONE_WAY[value] else _BOTH_WAYS
     return Reading(
         not_claimed=frozenset(others - own),
         starts=tuple(starts),
@@ -730,7 +734,7 @@ def read(
         particular=tuple(particular),
         claims=tuple(claims),
         asserted=asserted,
-        polarity={k: frozenset(v) for k, v in polarity.items()},
+        polarity=polarity,
     )
 
 
