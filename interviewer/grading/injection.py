@@ -19,7 +19,7 @@ import unicodedata
 import urllib.parse
 
 from interviewer.grading.text import Sentence, required_in, sre_parse
-from interviewer.linear_regex import LinearPattern, PatternSet, compile_linear, reads_alike
+from interviewer.linear_regex import LinearPattern, PatternSet, PrefilterSet, compile_linear, reads_alike
 
 _X = re.I | re.X | re.M
 
@@ -178,6 +178,7 @@ def _unleet(match: re.Match[str]) -> str:
 
 _HEX = re.compile(r"(?:[0-9a-fA-F]{2}[\s:]?){12,}")
 _PERCENT = re.compile(r"(?:%[0-9a-fA-F]{2}){6,}")
+_ENCODED = PrefilterSet(_HEX, _PERCENT, _BASE64)  # one RE2 pass tells which of them could be in a text
 
 
 def _readable(raw: bytes) -> str:
@@ -190,10 +191,14 @@ def _readable(raw: bytes) -> str:
 
 def _decoded(text: str) -> list[str]:
     """Text hidden as base64, hex or percent-encoding in the sentence, decoded (only what reads as text)."""
-    found = [_readable(bytes.fromhex(re.sub(r"[\s:]", "", blob))) for blob in _HEX.findall(text)]
-    found += [urllib.parse.unquote(text)] if _PERCENT.search(text) else []
+    possible = _ENCODED.possible(text)
+    if not possible:
+        return []
+    hexes = _HEX.findall(text) if _HEX in possible else []
+    found = [_readable(bytes.fromhex(re.sub(r"[\s:]", "", blob))) for blob in hexes]
+    found += [urllib.parse.unquote(text)] if _PERCENT in possible and _PERCENT.search(text) else []
     found = [part for part in found if part]
-    for blob in _BASE64.findall(text):
+    for blob in _BASE64.findall(text) if _BASE64 in possible else []:
         padded = blob + "=" * (-len(blob) % 4)
         try:
             raw = base64.b64decode(padded, validate=True).decode("utf-8")
