@@ -211,7 +211,9 @@ def _decoded(text: str) -> list[str]:
 
 def _forms(text: str) -> set[str]:
     """The sentence as read, and with disguises undone (look-alikes, accents, leetspeak, spacing, reversal)."""
-    lowered = unicodedata.normalize("NFKC", text).lower().translate(_CONFUSABLES)
+    lowered = unicodedata.normalize("NFKC", text).lower()
+    if not lowered.isascii():  # every look-alike is outside ASCII
+        lowered = lowered.translate(_CONFUSABLES)
     plain = lowered
     if not lowered.isascii():
         plain = "".join(ch for ch in unicodedata.normalize("NFKD", lowered) if not unicodedata.combining(ch))
