@@ -56,7 +56,7 @@ except ImportError:  # pragma: no cover
     import sre_parse  # type: ignore[no-redef]
 
 RETRIES = 16  # skeleton matches tried after one fails a check, per search
-SET_MEMORY = 64 << 20  # bytes an RE2 set of a question's patterns may use for its automaton
+SET_MEMORY = 8 << 20  # bytes an RE2 set of a question's patterns may use (RE2's default for one pattern)
 SET_TEXT_LIMIT = 2000  # characters: a longer text is screened pattern by pattern
 # a group named "claim" marks the part of a match that states the claim; the rest is context ("(?!.*\bfork\b)")
 CLAIM_GROUP = "claim"
@@ -183,28 +183,36 @@ class PatternSet:
     """Many linear patterns screened at once: one pass of RE2 over a text tells which skeletons match it.
 
     A pattern whose skeleton does not match cannot match (see the module's docstring), so only the
-    patterns ``possible`` returns need a ``search``. A text longer than ``SET_TEXT_LIMIT`` is screened
-    pattern by pattern instead, so the set's automaton never has to outgrow its memory.
+    patterns ``possible`` returns need a ``search``. A text longer than ``SET_TEXT_LIMIT``, or patterns
+    too many for one set within ``SET_MEMORY``, are screened pattern by pattern instead.
     """
 
     def __init__(self, patterns: Iterable[LinearPattern]) -> None:
         self.patterns = tuple(dict.fromkeys(patterns))  # each once, in order
-        options = re2.Options()
-        options.max_mem = SET_MEMORY
-        options.log_errors = False
-        self._set = re2.Set.SearchSet(options) if self.patterns else None
-        for pattern in self.patterns:
-            self._set.Add(pattern.skeleton_source)
-        if self._set is not None:
-            self._set.Compile()
+        self._set = _compiled_set([p.skeleton_source for p in self.patterns]) if self.patterns else None
 
     def possible(self, text: str) -> frozenset[int]:
         """The ids of the patterns whose skeleton matches somewhere in the text."""
-        if self._set is None:
+        if not self.patterns:
             return frozenset()
-        if len(text) > SET_TEXT_LIMIT:
+        if self._set is None or len(text) > SET_TEXT_LIMIT:
             return frozenset(id(p) for p in self.patterns if p.skeleton.search(text) is not None)
         return frozenset(id(self.patterns[index]) for index in self._set.Match(text) or ())
+
+
+def _compiled_set(sources: list[str]) -> re2.Set | None:
+    """The skeletons as one RE2 set, or None when RE2 cannot hold them all within ``SET_MEMORY``."""
+    options = re2.Options()
+    options.max_mem = SET_MEMORY
+    options.log_errors = False
+    found = re2.Set.SearchSet(options)
+    try:
+        for source in sources:
+            found.Add(source)
+        found.Compile()
+    except re2.error:
+        return None
+    return found
 
 
 # RE2 knows only ASCII letters, digits and spaces (its \w, \b and \s); Python's re also counts these, and the

@@ -275,3 +275,23 @@ def test_a_prefilter_set_names_every_pattern_that_matches() -> None:
 )
 def test_reads_alike_is_false_wherever_re2_reads_a_character_otherwise(text: str, alike: bool) -> None:
     assert reads_alike(text) is alike
+
+
+@pytest.mark.parametrize("kilobytes", [64, 2048])
+def test_a_pattern_set_short_of_memory_still_screens_exactly(monkeypatch: pytest.MonkeyPatch, kilobytes: int) -> None:
+    """With too little memory to compile, the set steps aside (pattern by pattern); with just enough, RE2 keeps
+    throwing its automaton away and rebuilding it. Neither may lose a match."""
+    import random
+
+    import interviewer.linear_regex as linear_regex
+
+    monkeypatch.setattr(linear_regex, "SET_MEMORY", kilobytes << 10)
+    question = load_bank().questions["lru-cache-pitfalls"]
+    patterns = [compile_linear(p) for p in dict.fromkeys(_patterns(question))]
+    screen = PatternSet(patterns)
+    assert (screen._set is None) == (kilobytes < 1024)
+    vocabulary = " ".join([question.reference_answer, *(p.statement for p in question.rubric)]).split()
+    generator = random.Random(7)
+    for _ in range(150):
+        text = " ".join(generator.choice(vocabulary) for _ in range(generator.randint(10, 300)))[: SET_TEXT_LIMIT - 1]
+        assert screen.possible(text) == {id(p) for p in patterns if p.skeleton.search(text) is not None}
