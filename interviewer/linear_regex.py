@@ -216,8 +216,8 @@ def _compiled_set(sources: list[str]) -> re2.Set | None:
 
 
 # RE2 knows only ASCII letters, digits and spaces (its \w, \b and \s); Python's re also counts these, and the
-# letters, digits and spaces of other scripts
-_BEYOND_RE2 = re.compile(r"[\x0b\x1c-\x1f]|(?=[^\x00-\x7f])[\w\s]")
+# letters, digits and spaces of other scripts. A lone surrogate cannot even be handed to RE2 (it is not UTF-8)
+_BEYOND_RE2 = re.compile(r"[\x0b\x1c-\x1f\ud800-\udfff]|(?=[^\x00-\x7f])[\w\s]")
 _ODD_ASCII_SPACES = ("\x0b", "\x1c", "\x1d", "\x1e", "\x1f")
 
 

@@ -271,6 +271,7 @@ def test_a_prefilter_set_names_every_pattern_that_matches() -> None:
         ("a\x0bb", False),
         ("ends with a newline\n", False),
         ("\u041f\u0440\u0438\u0432\u0435\u0442", False),
+        ("a lone surrogate \ud800", False),  # not UTF-8: RE2 cannot even be handed it
     ],
 )
 def test_reads_alike_is_false_wherever_re2_reads_a_character_otherwise(text: str, alike: bool) -> None:

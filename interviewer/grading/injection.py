@@ -211,7 +211,7 @@ def _decoded(text: str) -> list[str]:
 
 def _forms(text: str) -> set[str]:
     """The sentence as read, and with disguises undone (look-alikes, accents, leetspeak, spacing, reversal)."""
-    lowered = unicodedata.normalize("NFKC", text).lower()
+    native = lowered = unicodedata.normalize("NFKC", text).lower()
     if not lowered.isascii():  # every look-alike is outside ASCII
         lowered = lowered.translate(_CONFUSABLES)
     plain = lowered
@@ -220,7 +220,8 @@ def _forms(text: str) -> set[str]:
     undisguised = _SPACED_WORD.sub(lambda m: m.group(0).replace(" ", ""), plain)
     if _LEET_DIGIT.search(undisguised):  # only a text with a digit, "@" or "$" can hide leetspeak
         undisguised = _LEET_WORD.sub(_unleet, undisguised)
-    forms = {lowered, plain, undisguised}
+    # ... and as written, for the patterns in other scripts (look-alikes would turn Cyrillic words into nonsense)
+    forms = {native, lowered, plain, undisguised}
     return forms | {_LINE_MARKERS.sub("", form) for form in forms}
 
 
