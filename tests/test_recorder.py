@@ -11,7 +11,7 @@ import pytest
 from interviewer.llm.fake_server import FakeOpenAIServer
 from interviewer.voice.fake_audio import FakeAudio, Heard, timed_words
 from interviewer.voice.transcription import MAX_RECORDING_BYTES, Transcriber
-from ui.recorder import MAX_TAKE_BYTES, Recording, parse
+from ui.recorder import MAX_TAKE_BYTES, Recording, component_key, parse
 
 WEBM = b"\x1a\x45\xdf\xa3" + bytes(range(256)) * 4  # the EBML magic a WebM file opens with, and some bytes
 
@@ -84,3 +84,15 @@ def test_the_take_is_sent_to_the_server_named_and_typed_as_what_it_is() -> None:
         [request] = server.requests
     assert b'filename="answer.webm"' in request.raw and b"Content-Type: audio/webm" in request.raw
     assert WEBM in request.raw
+
+
+def test_a_session_id_with_two_underscores_still_makes_a_recorder_key_streamlit_accepts() -> None:
+    """Session ids are URL-safe base64, so about one in two hundred holds "__", which Streamlit refuses in a
+    component's key: the voice panel crashed for that session (seen as a flaky AppTest)."""
+    from streamlit.components.v2.bidi_component.main import _make_trigger_id
+
+    keys = ["voice-ab__cd-0-0-audio", "voice-_-0-0-audio", "voice-a_x-0-0-audio", "voice-a__-0-0-audio"]
+    for key in keys:
+        assert "__" not in component_key(key)
+        _make_trigger_id(component_key(key), "events")  # raises for a key Streamlit refuses
+    assert len({component_key(key) for key in keys}) == len(keys)

@@ -80,7 +80,7 @@ def recorder(key: str, stop_at: datetime | None) -> Recording | str | None:
     ``stop_at`` (when the question's time is up), so that it reaches the app while it can still count."""
     slot = f"{key}-recording"
     result = _component(
-        key=key,
+        key=component_key(key),
         data={
             "max_seconds": MAX_TAKE_SECONDS,
             "max_bytes": MAX_TAKE_BYTES,
@@ -93,6 +93,12 @@ def recorder(key: str, stop_at: datetime | None) -> Recording | str | None:
     if payload is not None:
         st.session_state[slot] = parse(payload) or UNREADABLE
     return st.session_state.get(slot)
+
+
+def component_key(key: str) -> str:
+    """The key as Streamlit accepts it for a component: never holding "__", which a session id (URL-safe base64)
+    may. Every "_" is written "_x", so no two run together and no two keys become one."""
+    return key.replace("_", "_x")
 
 
 def _ignore() -> None:
