@@ -19,7 +19,7 @@ import unicodedata
 import urllib.parse
 
 from interviewer.grading.text import Sentence, required_in, sre_parse
-from interviewer.linear_regex import LinearPattern, PatternSet, PrefilterSet, compile_linear, reads_alike
+from interviewer.linear_regex import PrefilterSet, compile_linear, reads_alike
 
 _X = re.I | re.X | re.M
 
@@ -138,9 +138,7 @@ _BASE64 = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}")
 _INJECTIONS = tuple((re.compile(pattern, _X), _needs(pattern)) for pattern in _PATTERNS)
 _NEEDED = tuple(sorted({part for _, needs in _INJECTIONS if needs for part in needs}))
 # ... and all of them screened in one pass of RE2: only a pattern whose skeleton matches can match
-_LINEAR = tuple(LinearPattern(pattern, _X) for pattern in _PATTERNS)
-_SCREEN = PatternSet(_LINEAR)
-_BY_LINEAR = {id(linear): pattern for linear, (pattern, _) in zip(_LINEAR, _INJECTIONS, strict=True)}
+_SCREEN = PrefilterSet(*(pattern for pattern, _ in _INJECTIONS))
 _COMPACT_RE2 = compile_linear(_COMPACT.pattern, 0)  # no look-around: RE2 alone, on text of [a-z0-9] only
 
 
@@ -152,7 +150,7 @@ def _present(form: str) -> frozenset[str]:
 def _says_injection(form: str) -> bool:
     """Whether one of the patterns matches the form."""
     if reads_alike(form):  # RE2 reads every character as Python does: screen all at once
-        return any(_BY_LINEAR[found].search(form) for found in _SCREEN.possible(form))
+        return any(pattern.search(form) for pattern in _SCREEN.possible(form))
     present = _present(form)
     return any((needs is None or needs & present) and pattern.search(form) for pattern, needs in _INJECTIONS)
 
