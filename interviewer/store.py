@@ -15,6 +15,8 @@ Python string, NUL included, reads back exactly as it was written on every backe
 from __future__ import annotations
 
 import re
+import sqlite3
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -263,6 +265,8 @@ def storage_error(url: str, exc: BaseException, doing: str) -> StorageError:
         advice = "Free some disk space, then try again."
     elif "readonly" in lowered or "read-only" in lowered or "permission" in lowered:
         advice = "Make the file and its folder writable by the app, or point INTERVIEWER_DATA_DIR elsewhere."
+    elif sqlite and _busy(exc):
+        advice = "Another process held it locked for longer than the app waits; try again in a moment."
     elif sqlite:
         advice = (
             "The file is not a usable database (damaged, truncated or something else). Move it aside, keeping it, "
@@ -278,12 +282,38 @@ def as_utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+BUSY_WAIT_SECONDS = 30.0
+
+
+def sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    """Per connection: wait up to 30 s for a lock, enforce foreign keys, and keep the file in WAL mode.
+
+    Switching a new file to WAL needs it alone, and SQLite answers "database is locked" at once, without its busy
+    wait, when two connections would otherwise deadlock (several processes opening one new database together).
+    So that switch is tried again, with growing pauses, for up to BUSY_WAIT_SECONDS.
+    """
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
+    try:
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        deadline = time.monotonic() + BUSY_WAIT_SECONDS
+        pause = 0.01
+        while True:
+            try:
+                cursor.execute("PRAGMA journal_mode=WAL")
+                break
+            except sqlite3.OperationalError as exc:
+                if not _busy(exc) or time.monotonic() + pause > deadline:
+                    raise
+                time.sleep(pause)
+                pause = min(pause * 2, 0.5)
+    finally:
+        cursor.close()
+
+
+def _busy(exc: BaseException) -> bool:
+    reason = str(exc).lower()
+    return "locked" in reason or "busy" in reason
 
 
 POOL_OPTIONS = {"pool_size": int, "max_overflow": int, "pool_timeout": float, "pool_recycle": int}
@@ -297,7 +327,7 @@ def make_engine(url: str) -> Engine:
         if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", sqlite_pragmas)
         return engine
     if parsed.drivername in ("postgres", "postgresql"):
         # A bare postgresql:// (or Heroku-style postgres://) URL means psycopg 3 here, the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import sqlite3
 
 import pytest
 from alembic import command
@@ -27,6 +28,8 @@ from interviewer.store import (
     TurnRow,
     escape_nul,
     make_engine,
+    sqlite_pragmas,
+    storage_error,
     unescape_nul,
 )
 from tests.conftest import FakeClock
@@ -400,3 +403,37 @@ def test_deleting_a_session_removes_everything_of_it_and_nothing_else(backend_st
     assert history and all(h.attempts == 1 for h in history), "the deleted session's points left the history"
     with pytest.raises(SessionNotFound):
         backend_store.load(doomed)
+
+
+class _BusyOnce:
+    """A DB-API connection whose first `busy` switches to WAL fail as SQLite's do while another connection holds it."""
+
+    def __init__(self, busy: int) -> None:
+        self.busy = busy
+        self.executed: list[str] = []
+
+    def cursor(self) -> _BusyOnce:
+        return self
+
+    def execute(self, statement: str) -> None:
+        if self.busy and "journal_mode" in statement:
+            self.busy -= 1
+            raise sqlite3.OperationalError("database is locked")
+        self.executed.append(statement)
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_busy_database_at_connect_is_waited_for_not_reported_damaged() -> None:
+    # switching a new file to WAL needs it alone; SQLite may answer "locked" at once, without waiting, when
+    # several processes open the same new database together (seen in CI as a spurious "damaged" error)
+    connection = _BusyOnce(busy=3)
+    sqlite_pragmas(connection, None)
+    assert "PRAGMA journal_mode=WAL" in connection.executed
+
+
+def test_a_database_that_stays_locked_says_so_and_does_not_blame_the_file() -> None:
+    error = storage_error("sqlite:////tmp/x/interviews.db", sqlite3.OperationalError("database is locked"), "opened")
+    assert "damaged" not in str(error)
+    assert "another" in str(error).lower()
