@@ -39,6 +39,7 @@ SETS = {
     "second": sorted((ROOT / "tests" / "data" / "calibration_bank").glob("*.jsonl")),
     "holdout": sorted((ROOT / "benchmarks" / "data" / "holdout").glob("*.jsonl")),
     "holdout2": sorted((ROOT / "benchmarks" / "data" / "holdout2").glob("*.jsonl")),
+    "third": sorted((ROOT / "benchmarks" / "data" / "holdout3").glob("*.jsonl")),
 }
 ORDERED_BANDS = ("strong", "partial", "wrong")
 CAPPED_BANDS = {"wrong", "filler"}  # the second set's wrong-in-the-right-words and filler answers
