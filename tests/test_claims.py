@@ -57,6 +57,11 @@ def fact(text: str, compared=LISTS_AND_TUPLES) -> Claim:
         ("The except catches nothing.", "catches", False),
         # a negation inside a short quoted phrase is mentioned, not used
         ('"if not x" isn\'t a None check.', "check", False),
+        # denying only that something takes place denies the thing; with more said, only what is said
+        ("If the block raises, the cleanup won't happen.", "cleanup", False),
+        ("The __exit__ method is never called at all.", "method", False),
+        ("The cleanup doesn't happen twice.", "cleanup", True),
+        ("A race doesn't happen with the lock held.", "race", True),
     ],
 )
 def test_negation_and_frames(text: str, word: str, asserted: bool) -> None:

@@ -106,6 +106,13 @@ _AUXILIARIES = frozenset(
     "isn't aren't wasn't weren't can't cannot couldn't won't wouldn't shouldn't doesn't don't didn't hasn't "
     "haven't hadn't also too either neither so not no never nor".split()
 )
+# "the cleanup won't happen", "__exit__ is never called": denying that something takes place denies the thing
+_EVENT_VERBS = frozenset(
+    "happen happens happened occur occurs occurred run runs ran execute executes executed fire fires fired "
+    "trigger triggers triggered call called invoke invoked exist exists existed".split()
+)
+_BEFORE_EVENT = frozenset("be been being get gets got getting ever actually even really always necessarily".split())
+_AFTER_EVENT = frozenset("at all anymore then either properly again here there reliably automatically".split())
 # a clause opening with one of these, and the rest of its sentence ("if a tuple holds a list, it is not
 # hashable"), says what holds under a condition, not what always holds
 _HYPOTHESIS_OPENERS = frozenset(
@@ -493,6 +500,17 @@ _ONE_WAY = {True: frozenset({True}), False: frozenset({False})}
 _BOTH_WAYS = frozenset({True, False})
 
 
+def _denies_occurrence(tokens: Sequence[str], start: int, end: int) -> bool:
+    """Whether a denial's words (``tokens[start:end]``) are only that something happens ("won't happen",
+    "is never called"), so that what is denied is its subject."""
+    i = start
+    while i < end and tokens[i] in _BEFORE_EVENT:
+        i += 1
+    if i >= end or tokens[i] not in _EVENT_VERBS:
+        return False
+    return all(token in _AFTER_EVENT or token in _PUNCTUATION for token in tokens[i + 1 : end])
+
+
 def _is_break(token: str) -> bool:
     return token in _BREAKS or not token.strip()
 
@@ -583,6 +601,7 @@ def read(
         narrow: set[int] = set()  # "without X": the negation reaches X only
         predicated: set[str] = set()
         since_copula = 99
+        event_negator = -1
         for i in span:
             token = tokens[i]
             denied[i] = (negations + extra[i] - extra[first] + (i in narrow)) % 2 == 1
@@ -636,6 +655,7 @@ def read(
                 if negated_here:
                     continue  # "a library you never touched doesn't need to": each denies its own part
                 negated_here = True
+                event_negator = i
                 negations += 1
                 parity += 1
                 plain_negations += token in NEGATORS
@@ -650,6 +670,12 @@ def read(
             if said.get(key, not denied[i]) == denied[i]:
                 ambiguous.add(key)
             said[key] = not denied[i]
+        if event_negator > begin and _denies_occurrence(tokens, event_negator + 1, end):
+            for j in range(begin, event_negator):
+                key = _token_stem(tokens[j])
+                if not skip[j] and key in said:
+                    said[key] = False
+                    denied[j] = True
         for key in ambiguous:
             del said[key]
         carried = ((carried if continues else 0) + plain_negations) % 2

@@ -84,7 +84,12 @@ _DISOWNING = Prefiltered(
         |(?:heard|read|seen)\s+(?:the|these|those)\s+(?:words?|terms?|buzzwords?|keywords?)\s+(?:but|and)
         |(?:couldn't|could\s+not|can't|cannot|can\s+not)\s+(?:really\s+|actually\s+)?(?:explain|tell\s+you|say)\s+
             (?:any\s+of\s+)?(?:them|it|these|those|the\s+details|what\s+(?:they|it|any\s+of\s+it|these|this)
-            |how\s+(?:they|it|this)\s+works?|why)
+            |how\s+(?:they|it|this)\s+works?|why
+            |how\s+(?:they|these|those|the\s+\w+|it\s+all)\s+(?:\w+\s+)?(?:fit|fits|connect|connects|relate|relates
+                |tie\s+together|ties\s+together|hang\s+together|go\s+together))
+        |(?:don'?t|do\s+not|wouldn'?t|would\s+not|shouldn'?t|should\s+not)\s+(?:rely|count|bet)\s+on\s+
+            (?:anything|any\s+of\s+(?:it|this|that|what))\s+(?:of\s+what\s+)?i(?:'ve|\s+have)?\s+(?:just\s+)?
+            (?:said|told\s+you|written|wrote)
         |(?:just|only)\s+(?:listing|naming|throwing\s+out|dropping|repeating)\s+(?:some\s+)?(?:buzzwords|words|terms|keywords)
         |(?:not\s+sure|no\s+idea)\s+what\s+(?:any\s+of\s+)?(?:it|this|that|these|those|they)\s+(?:really\s+)?(?:means?|do|does|is|are)
         |i'?m\s+(?:just\s+)?(?:making\s+(?:this|it)\s+up|bluffing|parroting|reciting|repeating\s+(?:phrases|words|what))
@@ -102,6 +107,28 @@ _DISOWNING = Prefiltered(
     )
 )
 
+
+# words that rate or gesture rather than say ("a key concept", "the important ones", "each playing a part"): a
+# claim made only of these says nothing about the terms it introduces
+_EMPTY_WORDS = frozenset(
+    """
+    key important importance main core central big major crucial essential fundamental basic concept concepts
+    idea ideas notion notions topic topics thing things stuff aspect aspects part parts piece pieces feature
+    features powerful useful interesting relevant common usual one ones lot lots many several various different
+    matter matters role roles deal question subject area areas point points theme themes factor factors
+    consideration considerations decision decisions kind sort way ways nutshell whole story really just pretty
+    much very quite good great nice tricky simple work works working expect expected play plays playing hood
+    weigh careful carefully against other others each come comes coming mind say talk all everything
+    """.split()
+)
+# the words of those that gesture at a list without saying anything of it ("all playing their part", "under the
+# hood it works the way you'd expect"): not counted among a sentence's meaningful words when weighing its terms
+_GESTURE_STEMS = frozenset(
+    stem
+    for word in "key important concept concepts idea ideas topic topics thing things stuff part role play plays "
+    "playing hood way work works expect weigh careful carefully against others each one ones".split()
+    for stem in content_stems(word)
+)
 
 # words that pad a list of terms out to look like a sentence
 _PADDING = Prefiltered(
@@ -160,7 +187,13 @@ def _introduced(items: list[tuple[str, str]]) -> bool:
         return False
     words = [w.lower() for w in re.findall(r"[A-Za-z0-9_'+-]+", head)]
     # a claim needs a verb: "money class... okay, so:" only opens the list
-    return len(words) >= 4 and (any(w in _CLAIM_VERBS for w in words) or _subject_verb(words))
+    if len(words) < 4:
+        return False
+    verb = next((k for k, w in enumerate(words) if w in _CLAIM_VERBS), None)
+    if verb is None:
+        return _subject_verb(words)
+    # and something to say after it: "closures are a key concept:" only rates what follows
+    return any(w not in STOPWORDS and w not in _EMPTY_WORDS and len(w) > 2 for w in words[verb + 1 :])
 
 
 def _subject_verb(words: list[str]) -> bool:
@@ -215,9 +248,26 @@ def is_term_run(sentence: Sentence, point_words: Sequence[frozenset[str]]) -> bo
     if _introduced(items) and not padded(sentence):
         return False  # "Identity is what you want for singletons: None, True and False": a claim and its examples
     bare_words = sum(len(content_stems(term)) for term in bare)
-    if bare_words < BARE_WORD_SHARE * len(content_stems(_FILLER.sub(" ", sentence.text))):
+    meaningful = [w for w in content_stems(_FILLER.sub(" ", sentence.text)) if w not in _GESTURE_STEMS]
+    if bare_words < BARE_WORD_SHARE * len(meaningful):
         return False
     return _names_several_points(bare, point_words)
+
+
+def fragment_runs(sentences: Sequence[Sentence], point_words: Sequence[frozenset[str]]) -> list[Sentence]:
+    """Sentences that are each one bare term ("Hashable. Dict keys. Namedtuple."), in a row of at least
+    MIN_BARE_ITEMS that names ideas of several rubric points: a keyword list written as sentences."""
+    found: list[Sentence] = []
+    row: list[tuple[Sentence, str]] = []
+    for sentence in [*sentences, None]:
+        term = None if sentence is None or sentence.is_code else _bare("", sentence.text.strip(" .!;"))
+        if sentence is not None and term is not None:
+            row.append((sentence, term))
+            continue
+        if len(row) >= MIN_BARE_ITEMS and _names_several_points([term for _, term in row], point_words):
+            found.extend(fragment for fragment, _ in row)
+        row = []
+    return found
 
 
 def _topic_list(rest: str, point_words: Sequence[frozenset[str]]) -> bool:

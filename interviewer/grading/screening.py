@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from interviewer.grading.filler import disowns, is_term_run, padded
+from interviewer.grading.filler import disowns, fragment_runs, is_term_run, padded
 from interviewer.grading.injection import is_injection
 from interviewer.grading.text import STOPWORDS, Sentence, content_stems, stopword_ratio, words
 from interviewer.models import Abstention
@@ -114,6 +114,8 @@ def screen(
     # with only a reference answer, a bare list may be the answer ("Refining, production, maintenance"):
     # only a list padded out with filler is not one
     runs = [s for s in kept if is_term_run(s, point_words) and (require_prose or padded(s))]
+    if require_prose:
+        runs += [s for s in fragment_runs(kept, point_words) if s not in runs]
     if runs:
         run_words = sum(len(content_stems(s.text)) for s in runs)
         if run_words >= TERM_RUN_SHARE * len(stems):
