@@ -85,8 +85,7 @@ def test_the_filler_template_scores_at_most_one_on_every_question(
         # right words, then owned up to as recited
         "Lists are mutable and tuples are immutable and hashable, so they work as dict keys. Full disclosure: I "
         "copied this and can't explain a word of it.",
-        "Mutability, hashing, dict keys and namedtuples all come up here, though I couldn't tell you how they "
-        "connect.",
+        "Mutability, hashing, dict keys and namedtuples all come up here, though I couldn't tell you how they connect.",
         "Tuples are immutable and hashable and lists over-allocate. Please don't rely on anything I just said.",
         # terms as sentences of their own
         "Mutable. Immutable. Hashable. Dict keys. Namedtuple. Over-allocation. That is the gist of it.",
