@@ -87,6 +87,14 @@ def test_the_filler_template_scores_at_most_one_on_every_question(
         "copied this and can't explain a word of it.",
         "Mutability, hashing, dict keys and namedtuples all come up here, though I couldn't tell you how they connect.",
         "Tuples are immutable and hashable and lists over-allocate. Please don't rely on anything I just said.",
+        "Tuples are immutable and hashable, lists are mutable. I'm not confident at all, so please don't count "
+        "this one.",
+        "There is mutability and hashing and dict keys, but I'd look it up before saying anything definite about "
+        "them, so let's skip this one.",
+        "I know words like mutable, hashable and namedtuple, but I can't say much about how they differ.",
+        # a list after a hedge ("something to do with", "something about")
+        "I'd guess it has something to do with mutability, hashing, dict keys, namedtuples and memory.",
+        "There's something about immutability, hashability, dict keys and over-allocation, I believe.",
         # terms as sentences of their own
         "Mutable. Immutable. Hashable. Dict keys. Namedtuple. Over-allocation. That is the gist of it.",
         # a list after a claim that says nothing of its own ("an important topic"), or amid words that say nothing

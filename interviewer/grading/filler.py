@@ -102,6 +102,12 @@ _DISOWNING = Prefiltered(
         |(?:copied|pasted|took)\s+(?:this|it|that)\s+(?:from|off)\b
         |(?:reciting|parroting)\s+(?:this|it|a\s+flashcard|the\s+docs)
         |(?:these|those)\s+are\s+just\s+(?:the\s+)?(?:buzzwords|words|terms|keywords)
+        |(?:don'?t|do\s+not)\s+(?:count|grade|score|mark)\s+(?:this|my)\s+(?:one|answer)
+        |(?:let'?s|can\s+we|i'?d\s+like\s+to)\s+(?:maybe\s+|just\s+)?(?:skip|pass\s+on)\s+(?:this|that)
+            (?:\s+one|\s+question)?\b
+        |\bi\s+(?:only\s+)?know\s+(?:the\s+)?(?:words?|terms?|names?|buzzwords?)\s+(?:like|such\s+as)\b
+        |(?:can'?t|cannot|couldn'?t)\s+say\s+(?:much|anything)\s+about\s+(?:how|what|why)\b
+        |look\s+(?:it|this|that|them)\s+up\s+before\s+(?:saying|answering|claiming)
     )""",
         re.I | re.X,
     )
