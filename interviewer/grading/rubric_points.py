@@ -16,6 +16,7 @@ from functools import cached_property, lru_cache
 
 from interviewer.grading.claim_conflicts import conflicts, index_keys, lookup_keys
 from interviewer.grading.claims import Claim, Compared, Reading, named_things, read, read_all
+from interviewer.grading.contrasts import Contrast, contrasts_in, swapped, swaps
 from interviewer.grading.related_words import related_stems
 from interviewer.grading.scoring import VERDICT_CREDIT
 from interviewer.grading.text import Cue, Sentence, compile_cue, content_stems, quote, split_sentences
@@ -127,6 +128,7 @@ class PreparedPoint:
     contradictions: tuple[PolarCue, ...]
     claims: tuple[Claim, ...]  # what the point, and the reference sentences that make it, claim
     subject: frozenset[int] = frozenset()  # the one compared thing the statement names, if it names only one
+    contrasts: tuple[Contrast, ...] = ()  # lines the point, or its reference sentences, draw ("X, not Y")
 
     @cached_property
     def fact_ids(self) -> frozenset[int]:
@@ -274,6 +276,8 @@ def contradiction(
         return False
     if any(cue.stated_by(answer) for cue in candidates.contradictions_for(answer)):
         return True
+    if prepared.contrasts and swapped(prepared.contrasts, answer.reading):
+        return True
     for claim, keys in answer.lookups(truth.compared):
         wrong = denied.get(id(claim))
         if wrong is None:
@@ -397,8 +401,10 @@ def prepare_points(question: Question, compared: Compared) -> tuple[tuple[Prepar
     reference = [c for r in readings[0] for c in r.claims if _is_fact(c)]
     statements = [[c for r in text for c in r.claims if _is_fact(c)] for text in readings[1:]]
     every_fact = tuple(reference + [c for claims in statements for c in claims])
+    every_reading = [r for text in readings for r in text]
+    reference_contrasts = [c for r in readings[0] for c in contrasts_in(r)]
     points = []
-    for point, stated in zip(question.rubric, statements, strict=True):
+    for point, stated, stated_readings in zip(question.rubric, statements, readings[1:], strict=True):
         stems = frozenset(content_stems(point.statement))
         cues = tuple(polar_cue(c, read(c, compared)) for c in point.cues)
         vocabulary = stems.union(*(c.cue.stems for c in cues))
@@ -407,6 +413,10 @@ def prepare_points(question: Question, compared: Compared) -> tuple[tuple[Prepar
             for f in stated + [c for c in reference if len(c.stems & vocabulary) >= 2]
             if not any(conflicts(f, c, compared, every_fact) for c in own)
         ]
+        lines = [c for r in stated_readings for c in contrasts_in(r)]
+        lines += [c for c in reference_contrasts if len((c.kept | c.rejected) & vocabulary) >= 2]
+        # a line the question's own texts would be read as turning around is a misreading: left out
+        lines = [c for c in lines if not any(swaps(c, r) for r in every_reading)]
         points.append(
             PreparedPoint(
                 point,
@@ -415,6 +425,7 @@ def prepare_points(question: Question, compared: Compared) -> tuple[tuple[Prepar
                 tuple(polar_cue(c, read(c, compared)) for c in point.contradicted_by),
                 tuple(facts),
                 named if len(named := named_things(point.statement, compared)) == 1 else frozenset(),
+                tuple(dict.fromkeys(lines)),
             )
         )
     return tuple(points), every_fact
