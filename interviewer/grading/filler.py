@@ -25,6 +25,7 @@ BARE_SHARE = 0.6  # ...making up at least this share of the sentence's items...
 BARE_WORD_SHARE = 0.5  # ...and of its meaningful words...
 MIN_POINTS_NAMED = 3  # ...that name ideas of at least this many different rubric points
 MAX_BARE_WORDS = 3
+MAX_FRAGMENT_TOKENS = 8  # a sentence longer than this is no single bare term, whatever its filler
 
 _ITEM_BREAK = re.compile(
     r" ?[,;:/] *|\.\.\. *|\s[-\u2013\u2014]\s"
@@ -266,7 +267,8 @@ def fragment_runs(sentences: Sequence[Sentence], point_words: Sequence[frozenset
     found: list[Sentence] = []
     row: list[tuple[Sentence, str]] = []
     for sentence in [*sentences, None]:
-        term = None if sentence is None or sentence.is_code else _bare("", sentence.text.strip(" .!;"))
+        short = sentence is not None and len(sentence.tokens) <= MAX_FRAGMENT_TOKENS and not sentence.is_code
+        term = _bare("", sentence.text.strip(" .!;")) if short else None
         if sentence is not None and term is not None:
             row.append((sentence, term))
             continue
