@@ -55,6 +55,8 @@ def fact(text: str, compared=LISTS_AND_TUPLES) -> Claim:
         ("Nothing in an lru_cache survives restarts.", "survives", False),
         ("Nobody calls the hook.", "calls", False),
         ("The except catches nothing.", "catches", False),
+        ("It builds a list of Nones nobody uses.", "nones", True),
+        ("It builds a list of Nones nobody uses.", "uses", False),
         # a negation inside a short quoted phrase is mentioned, not used
         ('"if not x" isn\'t a None check.', "check", False),
         # denying only that something takes place denies the thing; with more said, only what is said

@@ -632,7 +632,10 @@ def read(
             if token in _NARROW_NEGATORS and not _shouted_code(text, pairs, i):
                 parity += 1
                 previous = _previous_content(tokens, begin, i)
-                if token in _DENYING_OBJECTS and previous is not None:
+                if token in _DENYING_OBJECTS and previous is not None and i + 1 < end and _verb_like(tokens[i + 1]):
+                    # "a list of Nones nobody uses": the subject of what follows, which is what is denied
+                    narrow = _compound(folded, pairs, i + 1)
+                elif token in _DENYING_OBJECTS and previous is not None:
                     # "the except catches nothing": the verb before is what is denied
                     denied[previous] = not denied[previous]
                     key = _token_stem(tokens[previous])
