@@ -6,8 +6,9 @@ empty, off-topic, verbose-but-empty, keyword list, confused concurrency models a
 grader-instruction injections). ``tests/data/calibration_bank/`` is the second set: for
 every concept and scenario question of the bank, a strong answer in words other than the
 reference's, two partial ones, a wrong one built from the right words and a keyword list in
-filler. Both were graded by hand, by people who had not seen the grader, before it was run
-on them. These tests check bands and order, not exact numbers: overall agreement, that
+filler. ``tests/data/calibration_third/`` is the third: a strong, a partial, two wrong and a
+degenerate answer per question. All were graded by hand, by people who had not seen the
+grader, before it was run on them. These tests check bands and order, not exact numbers: overall agreement, that
 better answers to a question outrank worse ones, and that degenerate answers stay low.
 """
 
@@ -31,8 +32,13 @@ SECOND_BANDS = {"strong", "partial", "wrong", "filler"}
 SECOND_CAPPED = {"wrong", "filler"}  # wrong answers in the right words, keyword lists in filler
 SECOND_CAP = 1.5
 PARTIAL_GAP = 0.5  # partial answers: grader mean within this of the human mean
-SECOND_KNOWN_VIOLATIONS = 9  # measured; the target is 0
+SECOND_KNOWN_VIOLATIONS = 6  # measured; the target is 0
 SECOND_KNOWN_ABOVE_CAP = 4  # measured; the target is 0
+# the third set (stop 24): five answers per question, two of them wrong in the right words; measured once unseen
+THIRD = sorted((Path(__file__).parent / "data" / "calibration_third").glob("*.jsonl"))
+THIRD_CAPPED = {"wrong", "degenerate"}
+THIRD_KNOWN_VIOLATIONS = 11  # measured; the target is 0
+THIRD_KNOWN_ABOVE_CAP = 17  # measured; the target is 0
 BANDS = {
     "strong",
     "partial",
@@ -110,6 +116,11 @@ def graded(calibration_bank: Bank) -> list[Graded]:
 @pytest.fixture(scope="module")
 def second(calibration_bank: Bank) -> list[Graded]:
     return _grade_all(calibration_bank, _raw(SECOND))
+
+
+@pytest.fixture(scope="module")
+def third(calibration_bank: Bank) -> list[Graded]:
+    return _grade_all(calibration_bank, _raw(THIRD))
 
 
 def test_calibration_set_is_well_formed(calibration_bank: Bank) -> None:
@@ -221,5 +232,38 @@ def test_second_set_wrong_answers_and_filler_stay_low(second: list[Graded]) -> N
 
 def test_second_set_partial_answers_get_about_the_human_grade(second: list[Graded]) -> None:
     partial = [g for g in second if g.band == "partial"]
+    gap = sum(g.predicted for g in partial) / len(partial) - sum(g.human for g in partial) / len(partial)
+    assert abs(gap) <= PARTIAL_GAP, f"partial answers: grader mean minus human mean is {gap:+.2f}"
+
+
+# --- the third set: two wrong answers per question ------------------------------------------------
+
+
+def test_the_third_set_covers_every_concept_and_scenario_question(calibration_bank: Bank) -> None:
+    raw = _raw(THIRD)
+    graded_questions = {q.id for q in calibration_bank.questions.values() if q.kind in ("concept", "scenario")}
+    per_question: dict[str, Counter[str]] = defaultdict(Counter)
+    for r in raw:
+        per_question[r["question_id"]][r["band"]] += 1
+    assert set(per_question) == graded_questions
+    expected = Counter({"strong": 1, "partial": 1, "wrong": 2, "degenerate": 1})
+    assert all(counts == expected for counts in per_question.values())
+
+
+def test_third_set_pearson_with_human_grades(third: list[Graded]) -> None:
+    value = pearson([g.predicted for g in third], [g.human for g in third])
+    assert value >= MIN_PEARSON, f"Pearson {value:.3f} < {MIN_PEARSON}"
+
+
+def test_third_set_order_and_wrong_answers_stay_where_they_are(third: list[Graded]) -> None:
+    """Targets: no violation and every wrong or degenerate answer at most 1.5; the bounds hold what is reached."""
+    violations = order_violations(third)
+    assert len(violations) <= THIRD_KNOWN_VIOLATIONS, "\n".join(violations)
+    too_high = [g.describe() for g in third if g.band in THIRD_CAPPED and g.predicted > SECOND_CAP]
+    assert len(too_high) <= THIRD_KNOWN_ABOVE_CAP, "\n".join(too_high)
+
+
+def test_third_set_partial_answers_get_about_the_human_grade(third: list[Graded]) -> None:
+    partial = [g for g in third if g.band == "partial"]
     gap = sum(g.predicted for g in partial) / len(partial) - sum(g.human for g in partial) / len(partial)
     assert abs(gap) <= PARTIAL_GAP, f"partial answers: grader mean minus human mean is {gap:+.2f}"
