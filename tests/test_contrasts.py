@@ -36,6 +36,8 @@ def test_a_plain_denial_draws_no_line() -> None:
     [
         ("Closures capture the value at creation time, not the variable.", True),
         ("A closure captures the value of i when each lambda is made rather than the variable.", True),
+        # the same words said of something else: "the default argument" is not what the line is drawn about
+        ("The default argument lambda i=i: i captures the value, not the variable.", False),
         ("A closure captures the variable, not the value.", False),
         ("A closure doesn't capture the value; it captures the variable itself.", False),
         # the same words about something else: a default argument does bind the value
@@ -51,11 +53,11 @@ def test_an_answer_that_turns_the_line_around(answer: str, turned: bool) -> None
 def test_a_turned_around_answer_misses_the_point_and_is_quoted(bank: Bank, grader: OfflineGrader) -> None:
     question = bank.questions["closures-late-binding"]
     wrong = (
-        "Each lambda captures the value that i had when the lambda was built, not the variable, so the calls "
+        "The closures capture the value that i had when each lambda was built, not the variable, so the calls "
         "return 0, 1 and 2."
     )
     right = (
-        "Each lambda captures the variable i, not the value it had when the lambda was built, so all three calls "
+        "The closures capture the variable i, not the value it had when each lambda was built, so all three calls "
         "return 2."
     )
     turned = {p.point_id: p for p in grader.grade(question, wrong).points}["late-binding-output"]

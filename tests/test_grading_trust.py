@@ -89,9 +89,8 @@ def test_the_filler_template_scores_at_most_one_on_every_question(
         "Tuples are immutable and hashable and lists over-allocate. Please don't rely on anything I just said.",
         "Tuples are immutable and hashable, lists are mutable. I'm not confident at all, so please don't count "
         "this one.",
-        "There is mutability and hashing and dict keys, but I'd look it up before saying anything definite about "
-        "them, so let's skip this one.",
-        "I know words like mutable, hashable and namedtuple, but I can't say much about how they differ.",
+        "There is mutability and hashing and dict keys, but honestly, let's skip this one.",
+        "I know words like mutable, hashable and namedtuple, but I couldn't tell you how they differ.",
         # a list after a hedge ("something to do with", "something about")
         "I'd guess it has something to do with mutability, hashing, dict keys, namedtuples and memory.",
         "There's something about immutability, hashability, dict keys and over-allocation, I believe.",
@@ -490,3 +489,41 @@ def test_one_complexity_class_written_another_way_is_not_backwards(
     )
     grade = grader.grade(bank.questions["dedup-and-set-operations"], answer)
     assert not [p.point_id for p in grade.points if p.contradiction], written
+
+
+# --- stop 24 fairness red team: correct sentences the new rules must leave alone ----------------------
+
+
+@pytest.mark.parametrize(
+    "aside",
+    [
+        "I know words like 'immutable' get thrown around loosely, so let me be concrete.",
+        "I can't say much about how CPython folds constant tuples internally, beyond that it does.",
+        "I'd look it up before saying anything about the exact byte sizes, but the over-allocation is the reason.",
+        "Don't rely on anything I just said about sizes without measuring with sys.getsizeof.",
+    ],
+)
+def test_modesty_about_one_detail_does_not_disown_the_answer(bank: Bank, grader: OfflineGrader, aside: str) -> None:
+    question = bank.questions["lists-vs-tuples"]
+    grade = grader.grade(question, question.reference_answer + " " + aside)
+    assert grade.abstained is None, grade.abstention_reason
+
+
+@pytest.mark.parametrize(
+    ("question_id", "sentence"),
+    [
+        ("closures-late-binding", "The default argument lambda i=i: i captures the value, not the variable."),
+        ("exception-handling-practices", "LBYL asks permission rather than forgiveness."),
+        (
+            "instance-class-static-methods",
+            "A common misconception is that a classmethod receives an instance instead of the class.",
+        ),
+        ("numpy-vectorization", "np.vectorize still loops in Python instead of using a real whole-array operation."),
+    ],
+)
+def test_a_correct_contrast_about_something_else_is_not_backwards(
+    bank: Bank, grader: OfflineGrader, question_id: str, sentence: str
+) -> None:
+    question = bank.questions[question_id]
+    grade = grader.grade(question, question.reference_answer + " " + sentence)
+    assert not any(p.contradiction == sentence for p in grade.points), [p.point_id for p in grade.points]

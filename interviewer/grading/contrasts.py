@@ -41,10 +41,14 @@ def swaps(contrast: Contrast, reading: Reading) -> bool:
     """Whether the sentence says the rejected side where the contrast says the kept one.
 
     One of its clauses (with a "not ..." after it) asserts a rejected word and denies a kept word,
-    and asserts another kept word: what the contrast is said of.
+    and asserts two more kept words: what the contrast is said of ("the default argument captures
+    the value, not the variable" shares only "captures" with "a closure captures the variable, not
+    its value", and is about something else).
     """
+    if any(reading.reported):
+        return False  # "a common misconception is that ...", "people say ...": not the speaker's own line
     return any(
-        asserted & contrast.rejected and denied & contrast.kept and (asserted & contrast.kept) - denied
+        asserted & contrast.rejected and denied & contrast.kept and len((asserted & contrast.kept) - denied) >= 2
         for asserted, denied in _sides(reading)
     )
 

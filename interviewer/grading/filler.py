@@ -90,7 +90,7 @@ _DISOWNING = Prefiltered(
                 |tie\s+together|ties\s+together|hang\s+together|go\s+together))
         |(?:don'?t|do\s+not|wouldn'?t|would\s+not|shouldn'?t|should\s+not)\s+(?:rely|count|bet)\s+on\s+
             (?:anything|any\s+of\s+(?:it|this|that|what))\s+(?:of\s+what\s+)?i(?:'ve|\s+have)?\s+(?:just\s+)?
-            (?:said|told\s+you|written|wrote)
+            (?:said|told\s+you|written|wrote)\W*$
         |(?:just|only)\s+(?:listing|naming|throwing\s+out|dropping|repeating)\s+(?:some\s+)?(?:buzzwords|words|terms|keywords)
         |(?:not\s+sure|no\s+idea)\s+what\s+(?:any\s+of\s+)?(?:it|this|that|these|those|they)\s+(?:really\s+)?(?:means?|do|does|is|are)
         |i'?m\s+(?:just\s+)?(?:making\s+(?:this|it)\s+up|bluffing|parroting|reciting|repeating\s+(?:phrases|words|what))
@@ -107,8 +107,7 @@ _DISOWNING = Prefiltered(
         |(?:let'?s|can\s+we|i'?d\s+like\s+to)\s+(?:maybe\s+|just\s+)?(?:skip|pass\s+on)\s+(?:this|that)
             (?:\s+one|\s+question)?\b
         |\bi\s+(?:only\s+)?know\s+(?:the\s+)?(?:words?|terms?|names?|buzzwords?)\s+(?:like|such\s+as)\b
-        |(?:can'?t|cannot|couldn'?t)\s+say\s+(?:much|anything)\s+about\s+(?:how|what|why)\b
-        |look\s+(?:it|this|that|them)\s+up\s+before\s+(?:saying|answering|claiming)
+            [^.;]{0,120}\bbut\s+i\b
     )""",
         re.I | re.X,
     )
