@@ -519,6 +519,8 @@ def test_modesty_about_one_detail_does_not_disown_the_answer(bank: Bank, grader:
             "A common misconception is that a classmethod receives an instance instead of the class.",
         ),
         ("numpy-vectorization", "np.vectorize still loops in Python instead of using a real whole-array operation."),
+        ("encapsulation-properties", "Java relies on access control rather than convention."),
+        ("shallow-vs-deep-copy", "With a shallow copy the inner lists are shared, not copied."),
     ],
 )
 def test_a_correct_contrast_about_something_else_is_not_backwards(
