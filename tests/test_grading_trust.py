@@ -521,6 +521,8 @@ def test_modesty_about_one_detail_does_not_disown_the_answer(bank: Bank, grader:
         ("numpy-vectorization", "np.vectorize still loops in Python instead of using a real whole-array operation."),
         ("encapsulation-properties", "Java relies on access control rather than convention."),
         ("shallow-vs-deep-copy", "With a shallow copy the inner lists are shared, not copied."),
+        # "since" opens a clause of its own, as "because" does: over-allocating is said of lists
+        ("lists-vs-tuples", "Tuples are lighter since lists over-allocate."),
     ],
 )
 def test_a_correct_contrast_about_something_else_is_not_backwards(

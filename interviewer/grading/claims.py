@@ -56,6 +56,7 @@ _HARD_BREAKS = frozenset(
         "though",
         "however",
         "because",
+        "since",
         "so",
         "yet",
         "unless",
