@@ -3,8 +3,8 @@
 A rubric statement or reference sentence often draws a line in one breath: "a closure
 captures the variable, not its value", "a classmethod receives the class instead of an
 instance". The clause asserts one side (``kept``) and denies the other (``rejected``). An
-answer that asserts a rejected word, in a clause that shares the contrast's other words,
-while denying a kept word in the same sentence ("closures capture the value, not the
+answer that asserts a rejected word, in a clause that asserts two more of the contrast's
+words, while denying a kept word in the same breath ("closures capture the value, not the
 variable") says the opposite, in the question's own words, even when its clauses are
 too long or too different for the two to count as the same claim.
 """
@@ -45,16 +45,19 @@ def swaps(contrast: Contrast, reading: Reading) -> bool:
     the value, not the variable" shares only "captures" with "a closure captures the variable, not
     its value", and is about something else).
     """
-    if any(reading.reported):
-        return False  # "a common misconception is that ...", "people say ...": not the speaker's own line
-    return any(
-        asserted & contrast.rejected and denied & contrast.kept and len((asserted & contrast.kept) - denied) >= 2
-        for asserted, denied in _sides(reading)
-    )
+    return swapped((contrast,), reading)
 
 
 def swapped(contrasts: Iterable[Contrast], reading: Reading) -> bool:
-    return any(swaps(contrast, reading) for contrast in contrasts)
+    """Whether the sentence turns any of the contrasts around (see ``swaps``); its clauses are read once."""
+    if any(reading.reported):
+        return False  # "a common misconception is that ...", "people say ...": not the speaker's own line
+    sides = _sides(reading)
+    return any(
+        asserted & contrast.rejected and denied & contrast.kept and len((asserted & contrast.kept) - denied) >= 2
+        for contrast in contrasts
+        for asserted, denied in sides
+    )
 
 
 def _sides(reading: Reading) -> list[tuple[frozenset[str], frozenset[str]]]:
