@@ -16,6 +16,8 @@ from pydantic import BaseModel
 from interviewer.bank import GRADED_KINDS, Bank
 from interviewer.grading.llm import LLMGrader
 from interviewer.grading.offline import OfflineGrader
+from interviewer.grading.claims import read
+from interviewer.grading.rubric_points import answer_sentence, polar_cue
 from interviewer.grading.text import split_sentences
 from interviewer.llm.base import ChatMessage
 from interviewer.llm.fake import ScriptedClient
@@ -531,3 +533,53 @@ def test_a_correct_contrast_about_something_else_is_not_backwards(
     question = bank.questions[question_id]
     grade = grader.grade(question, question.reference_answer + " " + sentence)
     assert not any(p.contradiction == sentence for p in grade.points), [p.point_id for p in grade.points]
+
+
+@pytest.mark.parametrize(
+    ("question_id", "point", "right", "prefixed"),
+    [
+        (
+            "duplicate-rows-after-retries",
+            "idempotent-load",
+            "Making each load idempotent means a rerun can replay the same batch safely.",
+            "Making each load non-idempotent means a rerun can replay the same batch safely.",
+        ),
+    ],
+)
+def test_a_word_negated_by_a_prefix_does_not_show_the_word(
+    bank: Bank, grader: OfflineGrader, question_id: str, point: str, right: str, prefixed: str
+) -> None:
+    # "non-idempotent" is the opposite of "idempotent": neither a phrase cue nor a regex cue may match inside it
+    question = bank.questions[question_id]
+    credit = {
+        text: next(p for p in grader.grade(question, text).points if p.point_id == point).credit
+        for text in (right, prefixed)
+    }
+    assert credit[right] > 0
+    assert credit[prefixed] < credit[right], credit
+
+
+def test_a_practice_called_unnecessary_is_not_a_practice_followed(bank: Bank, grader: OfflineGrader) -> None:
+    question = bank.questions["duplicate-rows-after-retries"]
+    grade = grader.grade(
+        question, "The producer delivers each event once, so deduplicating by event_id downstream is unnecessary."
+    )
+    # only "producer" is left as a cue: named, not explained
+    verdict = next(p for p in grade.points if p.point_id == "at-least-once-source")
+    assert verdict.verdict != "covered", verdict
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("The load is idempotent.", True),
+        ("The load is non-idempotent.", False),
+        ("The load is nonidempotent.", False),
+        ("The load is un-idempotent.", False),
+        ("An anon-idempotent load.", True),  # "anon" is not a prefix of negation
+    ],
+)
+def test_a_regex_cue_does_not_match_inside_a_negated_word(text: str, shown: bool) -> None:
+    cue = polar_cue(r"re:idempotent", read(r"idempotent"))
+    sentence = split_sentences(text)[0]
+    assert cue.shown_by(answer_sentence(sentence, read(sentence.text))) is shown

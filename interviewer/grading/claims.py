@@ -153,6 +153,9 @@ _PREVENTING = frozenset({"stop", "stops", "prevent", "prevents", "keep", "keeps"
 _DENYING_WORDS = frozenset(
     {"error", "fail", "fails", "failed", "forbidden", "disallowed", "illegal", "impossible", "refuses", "rejects"}
 )
+# "deduplicating by event_id is unnecessary": what the clause names is not needed, so not done (for a word
+# said just after a copula)
+_NEEDLESS = frozenset({"unnecessary", "needless", "unneeded", "pointless", "useless", "superfluous", "redundant"})
 _EXAMPLE_BREAKS = frozenset({"(", "["})
 _EXAMPLE_OPENERS = frozenset(
     {
@@ -512,6 +515,24 @@ def _denies_occurrence(tokens: Sequence[str], start: int, end: int) -> bool:
     return all(token in _AFTER_EVENT or token in _PUNCTUATION for token in tokens[i + 1 : end])
 
 
+def _deny_before(
+    tokens: Sequence[str],
+    skip: Sequence[bool],
+    begin: int,
+    end: int,
+    said: dict[str, bool],
+    denied: list[bool] | None,
+) -> None:
+    """Deny every word of the clause before ``end`` ("deduplicating by event_id" in "... is unnecessary"), and
+    the tokens themselves when ``denied`` is given."""
+    for j in range(begin, end):
+        key = _token_stem(tokens[j])
+        if not skip[j] and key in said:
+            said[key] = False
+            if denied is not None:
+                denied[j] = True
+
+
 def _is_break(token: str) -> bool:
     return token in _BREAKS or not token.strip()
 
@@ -569,6 +590,7 @@ def read(
     mentions = _mentions(tokens, compared) if compared else {}
 
     denied = [False] * n
+    needless_words = [False] * n  # denied by "... is unnecessary": as words, though the clause is asserted
     claims: list[Claim] = []
     subject = previous_subject
     carried = 0
@@ -603,12 +625,16 @@ def read(
         predicated: set[str] = set()
         since_copula = 99
         event_negator = -1
+        needless_at = -1
         for i in span:
             token = tokens[i]
             denied[i] = (negations + extra[i] - extra[first] + (i in narrow)) % 2 == 1
             if skip[i]:
                 continue
             if token not in _MAY_NEGATE:  # the common case, as below without the denials
+                if token in _NEEDLESS and since_copula <= 2 and needless_at < 0:
+                    needless_at = i
+                    parity += 1
                 since_copula = 0 if token in _COPULAS else since_copula + 1
                 if token in _DENYING_WORDS:
                     parity += 1
@@ -674,12 +700,14 @@ def read(
             if said.get(key, not denied[i]) == denied[i]:
                 ambiguous.add(key)
             said[key] = not denied[i]
+        if needless_at > begin:
+            # the words, not the place: a misconception cue may state the whole clause, "is useless" too
+            needless = _token_stem(tokens[needless_at])
+            _deny_before(tokens, skip, begin, end, said, needless_words)
+            said[needless] = True
+            needless_words[needless_at] = False
         if event_negator > begin and _denies_occurrence(tokens, event_negator + 1, end):
-            for j in range(begin, event_negator):
-                key = _token_stem(tokens[j])
-                if not skip[j] and key in said:
-                    said[key] = False
-                    denied[j] = True
+            _deny_before(tokens, skip, begin, event_negator, said, denied)
         for key in ambiguous:
             del said[key]
         carried = ((carried if continues else 0) + plain_negations) % 2
@@ -750,7 +778,8 @@ def read(
         (others if reported[i] or particular[i] else own).add(word)
         if token not in NEGATORS:
             ways = polarity.get(word)
-            polarity[word] = _ONE_WAY[not denied[i]] if ways is None or ways == _ONE_WAY[not denied[i]] else _BOTH_WAYS
+            value = not (denied[i] or needless_words[i])
+            polarity[word] = _ONE_WAY[value] if ways is None or ways == _ONE_WAY[value] else _BOTH_WAYS
     for claim in claims:  # what a clause repeats of the one before ("... and a tuple can't") counts too
         for word, value in claim.said.items():
             ways = polarity.get(word)

@@ -60,7 +60,10 @@ class PolarCue:
             found = answer.search(self.cue)
             reading = answer.reading
             return (  # "slower than a shallow copy because it ...": the named thing is the other side
-                found is not None and reading.own_claim_at(found.start()) and not reading.contrasted_at(found.start())
+                found is not None
+                and reading.own_claim_at(found.start())
+                and not reading.contrasted_at(found.start())
+                and not negative_prefix(answer.sentence.text, found.start())
             )
         if not self.words <= answer.claimed:
             return False
@@ -79,11 +82,25 @@ class PolarCue:
         reading = answer.reading
         if cue.pattern is not None:
             found = answer.search(cue)
-            return found is not None and reading.own_claim_at(found.start())
+            return (
+                found is not None
+                and reading.own_claim_at(found.start())
+                and not negative_prefix(answer.sentence.text, found.start())
+            )
         if not cue.stems or not cue.stems <= answer.sentence.stems or cue.stems & reading.not_claimed:
             return False
         said = reading.polarity
         return all(self.polarity.get(s, True) in said.get(s, frozenset({True})) for s in cue.stems)
+
+
+def negative_prefix(text: str, start: int) -> bool:
+    """Whether the text at ``start`` is the second half of a word negated by a prefix: "non-idempotent" does
+    not show a cue that matches "idempotent"."""
+    for prefix in ("non-", "non", "un-"):
+        head = start - len(prefix)
+        if head >= 0 and text[head:start].lower() == prefix:
+            return head == 0 or not text[head - 1].isalnum()
+    return False
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,7 @@ _NEGATIONS = frozenset(w for w in STOPWORDS if w.endswith("n't")) | {"not", "can
 _KEY_STOPWORDS = STOPWORDS - MEANINGFUL_SMALL_WORDS - _NEGATIONS
 
 _WORD = re.compile(r"[a-z0-9_]+(?:'[a-z]+)?")
+_NON_HYPHEN = re.compile(r"\bnon-(?=[a-z])")
 # a sentence ends at . ! or ? before a capital, a digit, code, a quote or a letter of another script; or before a
 # lower-case word when the period closes a word of three letters or more that is not an abbreviation ("... changes.
 # self is ..."); or at a full stop of Chinese or Japanese
@@ -84,8 +85,12 @@ def stem(word: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased word tokens (identifiers such as ``__init__`` stay whole)."""
-    return _WORD.findall(text.lower().replace("\u2019", "'").replace("i/o", "io"))
+    """Lower-cased word tokens (identifiers such as ``__init__`` stay whole); "non-blocking" is one word, the
+    opposite of "blocking", as ``claims`` reads it."""
+    lowered = text.lower().replace("\u2019", "'").replace("i/o", "io")
+    if "non-" in lowered:
+        lowered = _NON_HYPHEN.sub("non", lowered)
+    return _WORD.findall(lowered)
 
 
 def content_stems(text: str) -> list[str]:
