@@ -14,9 +14,9 @@ import pytest
 from pydantic import BaseModel
 
 from interviewer.bank import GRADED_KINDS, Bank
+from interviewer.grading.claims import read
 from interviewer.grading.llm import LLMGrader
 from interviewer.grading.offline import OfflineGrader
-from interviewer.grading.claims import read
 from interviewer.grading.rubric_points import answer_sentence, polar_cue
 from interviewer.grading.text import split_sentences
 from interviewer.llm.base import ChatMessage
