@@ -99,6 +99,20 @@ def test_each_clause_is_about_the_thing_it_names() -> None:
     assert said("Compared to lists tuples are lighter.") == [({TUPLE}, {"lighter": True})]
 
 
+def test_things_named_together_share_what_follows() -> None:
+    # "lists and tuples are sequences" says it of both; "lists are mutable and tuples are not" of each its own
+    assert said("Lists and tuples are both sequences.")[-1] == ({LIST, TUPLE}, {"both": True, "sequenc": True})
+    assert said("Lists or tuples work for ordered records.")[-1][0] == {LIST, TUPLE}
+    assert said("Lists are mutable and tuples are not.") == [({LIST}, {"mutabl": True}), ({TUPLE}, {"mutabl": False})]
+
+
+def test_a_practice_called_unnecessary_is_denied_as_words() -> None:
+    reading = read("Deduplicating by event_id downstream is unnecessary.")
+    assert reading.polarity["dedupl"] == frozenset({False})
+    assert reading.polarity["unnecessari"] == frozenset({True})
+    assert reading.own_claim_at(0)  # the clause is still the speaker's: a misconception cue may state all of it
+
+
 def test_a_clause_about_a_things_parts_is_not_about_the_thing() -> None:
     claims = read("Tuples are immutable but their contents can be mutable.", LISTS_AND_TUPLES).claims
     assert claims[-1].about == frozenset()

@@ -599,6 +599,7 @@ def read(
     hypothesis = False
     named_here = False  # a clause of this sentence has named a compared thing
     last_named: frozenset[int] = frozenset()  # the compared thing named last, even after "than" or "unlike"
+    bare_subject: frozenset[int] = frozenset()  # what the clause before named and said nothing of ("lists" and ...)
     particular = [False] * n
     last_particular = False
     for begin, end, before in _clauses(tokens, skip):
@@ -721,6 +722,11 @@ def read(
             subject = own_subject or subject
             parts = _about_parts(tokens, span, mentions)
             about = frozenset() if parts else subject  # "their contents can change"
+            if own_subject and said and before in _SOFT_BREAKS and bare_subject and not parts and not negated:
+                # "threads or asyncio for waiting on the network", "lists and tuples are sequences": both are
+                # the subject of what the second clause says
+                subject = about = own_subject | bare_subject
+            bare_subject = own_subject if own_subject and not said and not negated else frozenset()
             stub = not _AUXILIARIES.isdisjoint(tokens[begin:end])
             if own_subject and not said and last_said and stub:
                 # "tuples can be keys, lists can't": the clause before says what this one says of its subject
