@@ -32,13 +32,13 @@ SECOND_BANDS = {"strong", "partial", "wrong", "filler"}
 SECOND_CAPPED = {"wrong", "filler"}  # wrong answers in the right words, keyword lists in filler
 SECOND_CAP = 1.5
 PARTIAL_GAP = 0.5  # partial answers: grader mean within this of the human mean
-SECOND_KNOWN_VIOLATIONS = 6  # measured; the target is 0
-SECOND_KNOWN_ABOVE_CAP = 4  # measured; the target is 0
+SECOND_KNOWN_VIOLATIONS = 2  # measured; the target is 0
+SECOND_KNOWN_ABOVE_CAP = 2  # measured; the target is 0
 # the third set (stop 24): five answers per question, two of them wrong in the right words; measured once unseen
 THIRD = sorted((Path(__file__).parent / "data" / "calibration_third").glob("*.jsonl"))
 THIRD_CAPPED = {"wrong", "degenerate"}
-THIRD_KNOWN_VIOLATIONS = 11  # measured; the target is 0
-THIRD_KNOWN_ABOVE_CAP = 21  # measured (17 wrong, 4 degenerate); the target is 0
+THIRD_KNOWN_VIOLATIONS = 10  # measured; the target is 0
+THIRD_KNOWN_ABOVE_CAP = 17  # measured (13 wrong, 4 degenerate); the target is 0
 BANDS = {
     "strong",
     "partial",

@@ -17,7 +17,7 @@ from interviewer.bank import GRADED_KINDS, Bank
 from interviewer.grading.claims import read
 from interviewer.grading.llm import LLMGrader
 from interviewer.grading.offline import OfflineGrader
-from interviewer.grading.rubric_points import answer_sentence, polar_cue
+from interviewer.grading.rubric_points import DOUBTED_CREDIT, MISCONCEIVED_CREDIT, answer_sentence, polar_cue
 from interviewer.grading.text import split_sentences
 from interviewer.llm.base import ChatMessage
 from interviewer.llm.fake import ScriptedClient
@@ -447,7 +447,7 @@ def test_a_correct_sentence_is_not_read_backwards(
 
 
 def test_one_sentence_read_as_two_misconceptions_counts_once(bank: Bank, grader: OfflineGrader) -> None:
-    # one sentence that cancels two points is still one misconception: the rest keeps 75%, not 50%
+    # one sentence that cancels two points is still one misconception: the rest keeps half, not a third
     answer = (
         "Default values are evaluated once, when the def statement runs, so a list default is one object shared by "
         "every call that omits the argument. Appending to it in one call shows up in the next. The fix is a None "
@@ -457,18 +457,19 @@ def test_one_sentence_read_as_two_misconceptions_counts_once(bank: Bank, grader:
     grade = grader.grade(bank.questions["mutable-default-arguments"], answer)
     wrong = {p.contradiction for p in grade.points if p.contradiction}
     assert len(wrong) == 1 and sum(bool(p.contradiction) for p in grade.points) == 2
-    assert max(p.credit for p in grade.points) == 0.75
+    assert max(p.credit for p in grade.points) == DOUBTED_CREDIT
 
 
-def test_two_misconceptions_leave_what_is_right_at_half_credit(bank: Bank, grader: OfflineGrader) -> None:
+def test_misconceptions_leave_what_is_right_at_reduced_credit(bank: Bank, grader: OfflineGrader) -> None:
+    # one confident misconception halves what else is right; two leave a third of it
     question = bank.questions["lists-vs-tuples"]
     right = "Lists over-allocate so appends are amortised O(1), and a tuple of fixed fields reads well as a record."
     one = grader.grade(question, right + " Lists are hashable, so they work as dict keys.")
     two = grader.grade(question, right + " Lists are hashable, so they work as dict keys. Tuples can be resized.")
     assert sum(bool(p.contradiction) for p in one.points) == 1
     assert sum(bool(p.contradiction) for p in two.points) >= 2
-    assert max(p.credit for p in one.points) == 0.75
-    assert max(p.credit for p in two.points) == 0.5
+    assert max(p.credit for p in one.points) == DOUBTED_CREDIT == 0.5
+    assert max(p.credit for p in two.points) == MISCONCEIVED_CREDIT < DOUBTED_CREDIT
 
 
 def test_a_subclass_factory_said_without_the_word_subclass_is_credited(bank: Bank, grader: OfflineGrader) -> None:

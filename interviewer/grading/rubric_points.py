@@ -30,10 +30,10 @@ CUE_SENTENCE_MIN_STEMS = 4
 NAMED_ONLY_SIMILARITY = 0.2  # one cue in a sentence sharing less of the point than this: named, not explained
 RESTATEMENT_NEW_WORDS = 0.2
 RELATED_WORD_SHARE = 0.5  # a statement word said with a WordNet synonym or related form counts this much
-DOUBTED_CREDIT = 0.75  # a covered point's credit at most, in an answer that gets another point backwards
+DOUBTED_CREDIT = 0.5  # a covered point's credit at most, in an answer that gets another point backwards
 # ... and in an answer with two or more sentences that get points backwards: the right words beside two
 # misconceptions are names, not understanding (one sentence, however many points it cancels, is one)
-MISCONCEIVED_CREDIT = 0.5
+MISCONCEIVED_CREDIT = 0.35
 MISCONCEPTIONS_FOR_DOUBT = 2
 MAX_POINTS_PER_MISTAKE = 2  # one wrong sentence is one misconception: it cancels at most this many points
 
