@@ -415,11 +415,6 @@ KNOWN_MISREAD = {
     "Membership on a list is O(n), on a set O(1).",
     # the clause "doesn't keep instances alive" has lost its subject (cached_property) to the clause before
     "cached_property stores the value on the instance and doesn't keep instances alive.",
-    # the misconception "property returns the function itself" is matched word by word: here "property" is what
-    # the setter returns, not what returns; requiring the cue's word order lost more true misconceptions than
-    # it saved (calibration: 3 more order violations on the second set)
-    "The setter decorator returns a new property object that holds both functions.",
-    "Calling @x.setter returns a copy of the property with the setter function added.",
 }
 
 
@@ -584,3 +579,18 @@ def test_a_regex_cue_does_not_match_inside_a_negated_word(text: str, shown: bool
     cue = polar_cue(r"re:idempotent", read(r"idempotent"))
     sentence = split_sentences(text)[0]
     assert cue.shown_by(answer_sentence(sentence, read(sentence.text))) is shown
+
+
+def test_terms_in_a_list_are_named_not_explained(bank: Bank, grader: OfflineGrader) -> None:
+    question = bank.questions["stacking-decorators"]
+    listed = "@app.route, @login_required, @lru_cache, @classmethod, everyone has their own rule of thumb there."
+    explained = (
+        "Put @app.route on top, because it registers whatever function it receives, so @login_required has to "
+        "sit below it or the registered view skips the login check."
+    )
+    verdicts = {
+        text: next(p for p in grader.grade(question, text).points if p.point_id == "practical-consequence")
+        for text in (listed, explained)
+    }
+    assert verdicts[listed].verdict == "partial", verdicts[listed]
+    assert verdicts[explained].verdict == "covered", verdicts[explained]

@@ -35,6 +35,8 @@ DOUBTED_CREDIT = 0.5  # a covered point's credit at most, in an answer that gets
 # misconceptions are names, not understanding (one sentence, however many points it cancels, is one)
 MISCONCEIVED_CREDIT = 0.35
 MISCONCEPTIONS_FOR_DOUBT = 2
+LIST_MIN_ITEMS = 3  # a sentence with this many bare terms, at least half its clauses, is a list
+LIST_ITEM_WORDS = 2
 MAX_POINTS_PER_MISTAKE = 2  # one wrong sentence is one misconception: it cancels at most this many points
 
 
@@ -125,6 +127,14 @@ class AnswerSentence:
             found = [(c, lookup_keys(c, compared)) for c in self.reading.claims if c.asserted and c.said]
             self.__dict__["_lookups"] = found
         return found
+
+    @cached_property
+    def listed(self) -> bool:
+        """Whether the sentence is mostly a run of bare terms ("top, bottom, outermost, innermost"): what it
+        names, it names; it does not explain how they relate."""
+        claims = self.reading.claims
+        bare = sum(c.verbless and 0 < len(c.said) <= LIST_ITEM_WORDS for c in claims)
+        return bare >= LIST_MIN_ITEMS and 2 * bare >= len(claims)
 
     @cached_property
     def words(self) -> frozenset[str]:
@@ -380,6 +390,8 @@ def _supported(
             continue
         sentence = answer.sentence
         hits = sum(cue.shown_by(answer) for cue in candidates.cues_for(answer))
+        if hits and answer.listed:
+            hits = 1  # terms in a list are named together, however many of the point's cues they are
         close = similarity(prepared.stems, answer.asserted, prompt_stems)
         if hits and (hits >= 2 or close >= 0.2 or len(sentence.stems) >= CUE_SENTENCE_MIN_STEMS):
             candidate: tuple[float, Verdict] = (2.0 + hits + close, "covered")
