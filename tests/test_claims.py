@@ -113,6 +113,15 @@ def test_a_practice_called_unnecessary_is_denied_as_words() -> None:
     assert reading.own_claim_at(0)  # the clause is still the speaker's: a misconception cue may state all of it
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["Backfilling the missed days isn't safe.", "Backfilling is not worth the risk.", "A backfill isn't needed."],
+)
+def test_denying_that_a_practice_is_worth_doing_denies_the_practice(text: str) -> None:
+    reading = read(text)
+    assert reading.polarity["backfil"] == frozenset({False}), reading.polarity
+
+
 def test_a_clause_about_a_things_parts_is_not_about_the_thing() -> None:
     claims = read("Tuples are immutable but their contents can be mutable.", LISTS_AND_TUPLES).claims
     assert claims[-1].about == frozenset()

@@ -114,6 +114,9 @@ _EVENT_VERBS = frozenset(
 )
 _BEFORE_EVENT = frozenset("be been being get gets got getting ever actually even really always necessarily".split())
 _AFTER_EVENT = frozenset("at all anymore then either properly again here there reliably automatically".split())
+# "backfilling isn't safe", "an index isn't worth it": denying that a practice is worth doing denies the practice
+_VALUE_WORDS = frozenset("needed necessary required worth worthwhile safe useful helpful wise".split())
+_AFTER_VALUE = _AFTER_EVENT | frozenset("it the effort trouble cost risk".split())
 # a clause opening with one of these, and the rest of its sentence ("if a tuple holds a list, it is not
 # hashable"), says what holds under a condition, not what always holds
 _HYPOTHESIS_OPENERS = frozenset(
@@ -515,6 +518,17 @@ def _denies_occurrence(tokens: Sequence[str], start: int, end: int) -> bool:
     return all(token in _AFTER_EVENT or token in _PUNCTUATION for token in tokens[i + 1 : end])
 
 
+def _denies_value(tokens: Sequence[str], start: int, end: int) -> bool:
+    """Whether a denial's words are only that something is worth doing ("isn't safe", "is not worth it"), so
+    that what is denied is its subject, as a practice."""
+    i = start
+    while i < end and tokens[i] in _BEFORE_EVENT:
+        i += 1
+    if i >= end or tokens[i] not in _VALUE_WORDS:
+        return False
+    return all(token in _AFTER_VALUE or token in _PUNCTUATION for token in tokens[i + 1 : end])
+
+
 def _deny_before(
     tokens: Sequence[str],
     skip: Sequence[bool],
@@ -709,6 +723,8 @@ def read(
             needless_words[needless_at] = False
         if event_negator > begin and _denies_occurrence(tokens, event_negator + 1, end):
             _deny_before(tokens, skip, begin, event_negator, said, denied)
+        elif event_negator > begin and _denies_value(tokens, event_negator + 1, end):
+            _deny_before(tokens, skip, begin, event_negator, said, needless_words)  # as words, as for "needless"
         for key in ambiguous:
             del said[key]
         carried = ((carried if continues else 0) + plain_negations) % 2
