@@ -32,12 +32,10 @@ SECOND_BANDS = {"strong", "partial", "wrong", "filler"}
 SECOND_CAPPED = {"wrong", "filler"}  # wrong answers in the right words, keyword lists in filler
 SECOND_CAP = 1.5
 PARTIAL_GAP = 0.5  # partial answers: grader mean within this of the human mean
-SECOND_KNOWN_VIOLATIONS = 2  # measured; the target is 0
-SECOND_KNOWN_ABOVE_CAP = 2  # measured; the target is 0
 # the third set (stop 24): five answers per question, two of them wrong in the right words; measured once unseen
 THIRD = sorted((Path(__file__).parent / "data" / "calibration_third").glob("*.jsonl"))
 THIRD_CAPPED = {"wrong", "degenerate"}
-THIRD_KNOWN_VIOLATIONS = 10  # measured; the target is 0
+THIRD_KNOWN_VIOLATIONS = 9  # measured; the target is 0
 THIRD_KNOWN_ABOVE_CAP = 17  # measured (13 wrong, 4 degenerate); the target is 0
 BANDS = {
     "strong",
@@ -216,18 +214,13 @@ def test_second_set_pearson_with_human_grades(second: list[Graded]) -> None:
 
 
 def test_second_set_strong_above_partial_above_wrong(second: list[Graded]) -> None:
-    """The target is no violation at all; it is not met yet (benchmarks/RESULTS.md says how far), and
-    this bound keeps what has been reached from slipping back."""
     violations = order_violations(second)
-    assert len(violations) <= SECOND_KNOWN_VIOLATIONS, f"{len(violations)} order violation(s):\n" + "\n".join(
-        violations
-    )
+    assert not violations, f"{len(violations)} order violation(s):\n" + "\n".join(violations)
 
 
 def test_second_set_wrong_answers_and_filler_stay_low(second: list[Graded]) -> None:
-    """The target is every one at most 1.5; as above, the bound holds what is reached."""
     too_high = [g.describe() for g in second if g.band in SECOND_CAPPED and g.predicted > SECOND_CAP]
-    assert len(too_high) <= SECOND_KNOWN_ABOVE_CAP, f"scored above {SECOND_CAP}/5:\n" + "\n".join(too_high)
+    assert not too_high, f"scored above {SECOND_CAP}/5:\n" + "\n".join(too_high)
 
 
 def test_second_set_partial_answers_get_about_the_human_grade(second: list[Graded]) -> None:
