@@ -594,3 +594,21 @@ def test_terms_in_a_list_are_named_not_explained(bank: Bank, grader: OfflineGrad
     }
     assert verdicts[listed].verdict == "partial", verdicts[listed]
     assert verdicts[explained].verdict == "covered", verdicts[explained]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "__exit__ runs only when the block finishes without an exception; if it raises, the cleanup is skipped, so "
+        "you still need try/finally around it.",
+        "They don't help with exceptions; if the block raises, the cleanup won't happen, so you still need "
+        "try/except around it.",
+    ],
+)
+def test_a_sentence_saying_the_point_does_not_take_place_is_no_evidence_for_it(
+    bank: Bank, grader: OfflineGrader, sentence: str
+) -> None:
+    # found by the stop-24 fairness red team: this scored 5.00 beside an otherwise correct answer
+    grade = grader.grade(bank.questions["context-managers"], sentence)
+    verdict = next(p for p in grade.points if p.point_id == "cleanup-guarantee")
+    assert verdict.credit == 0, verdict

@@ -112,6 +112,8 @@ _EVENT_VERBS = frozenset(
     "happen happens happened occur occurs occurred run runs ran execute executes executed fire fires fired "
     "trigger triggers triggered call called invoke invoked exist exists existed".split()
 )
+# "the cleanup is skipped", "__exit__ gets bypassed": said after a copula, the subject does not take place
+_SKIPPED = frozenset({"skipped", "bypassed"})
 _BEFORE_EVENT = frozenset("be been being get gets got getting ever actually even really always necessarily".split())
 _AFTER_EVENT = frozenset("at all anymore then either properly again here there reliably automatically".split())
 # "backfilling isn't safe", "an index isn't worth it": denying that a practice is worth doing denies the practice
@@ -269,6 +271,7 @@ class Reading:
     contrasted: tuple[bool, ...] = ()  # per token: right after "than", "unlike", "not" in its clause
     particular: tuple[bool, ...] = ()  # per token: in a clause about one particular thing ("that tuple can't ...")
     not_claimed: frozenset[str] = frozenset()  # stems said only as reported or of one particular thing
+    unhappening: frozenset[str] = frozenset()  # stems of what the sentence says does not take place
 
     def contrasted_at(self, offset: int) -> bool:
         """Whether the text at this offset follows a contrast marker ("slower than a shallow copy ...")."""
@@ -529,6 +532,10 @@ def _denies_value(tokens: Sequence[str], start: int, end: int) -> bool:
     return all(token in _AFTER_VALUE or token in _PUNCTUATION for token in tokens[i + 1 : end])
 
 
+def _content_stems_between(tokens: Sequence[str], skip: Sequence[bool], begin: int, end: int) -> set[str]:
+    return {_token_stem(tokens[j]) for j in range(begin, end) if not skip[j] and tokens[j] not in STOPWORDS}
+
+
 def _deny_before(
     tokens: Sequence[str],
     skip: Sequence[bool],
@@ -605,6 +612,7 @@ def read(
 
     denied = [False] * n
     needless_words = [False] * n  # denied by "... is unnecessary": as words, though the clause is asserted
+    unhappening: set[str] = set()  # what the sentence says does not take place ("the cleanup won't happen")
     claims: list[Claim] = []
     subject = previous_subject
     carried = 0
@@ -641,6 +649,7 @@ def read(
         since_copula = 99
         event_negator = -1
         needless_at = -1
+        skipped_at = -1
         for i in span:
             token = tokens[i]
             denied[i] = (negations + extra[i] - extra[first] + (i in narrow)) % 2 == 1
@@ -649,6 +658,9 @@ def read(
             if token not in _MAY_NEGATE:  # the common case, as below without the denials
                 if token in _NEEDLESS and since_copula <= 2 and needless_at < 0:
                     needless_at = i
+                    parity += 1
+                if token in _SKIPPED and since_copula <= 1 and skipped_at < 0:
+                    skipped_at = i  # "the cleanup is skipped": it does not take place
                     parity += 1
                 since_copula = 0 if token in _COPULAS else since_copula + 1
                 if token in _DENYING_WORDS:
@@ -721,8 +733,12 @@ def read(
             _deny_before(tokens, skip, begin, end, said, needless_words)
             said[needless] = True
             needless_words[needless_at] = False
+        if skipped_at > begin:
+            _deny_before(tokens, skip, begin, skipped_at, said, denied)
+            unhappening.update(_content_stems_between(tokens, skip, begin, skipped_at))
         if event_negator > begin and _denies_occurrence(tokens, event_negator + 1, end):
             _deny_before(tokens, skip, begin, event_negator, said, denied)
+            unhappening.update(_content_stems_between(tokens, skip, begin, event_negator))
         elif event_negator > begin and _denies_value(tokens, event_negator + 1, end):
             _deny_before(tokens, skip, begin, event_negator, said, needless_words)  # as words, as for "needless"
         for key in ambiguous:
@@ -808,6 +824,7 @@ def read(
             polarity[word] = _ONE_WAY[value] if ways is None or ways == _ONE_WAY[value] else _BOTH_WAYS
     return Reading(
         not_claimed=frozenset(others - own),
+        unhappening=frozenset(unhappening),
         starts=tuple(starts),
         denied=tuple(denied),
         reported=tuple(reported),

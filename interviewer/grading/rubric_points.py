@@ -158,6 +158,11 @@ class PreparedPoint:
     contrasts: tuple[Contrast, ...] = ()  # lines the point, or its reference sentences, draw ("X, not Y")
 
     @cached_property
+    def vocabulary(self) -> frozenset[str]:
+        """The words of the point's statement and of its phrase cues."""
+        return self.stems.union(*(cue.cue.stems for cue in self.cues))
+
+    @cached_property
     def fact_ids(self) -> frozenset[int]:
         return frozenset(id(fact) for fact in self.claims)
 
@@ -388,6 +393,8 @@ def _supported(
     for answer in sentences:
         if _about_another(answer, prepared.subject):
             continue
+        if answer.reading.unhappening & prepared.vocabulary:
+            continue  # "if it raises, the cleanup is skipped": what the point says takes place, this says does not
         sentence = answer.sentence
         hits = sum(cue.shown_by(answer) for cue in candidates.cues_for(answer))
         if hits and answer.listed:
