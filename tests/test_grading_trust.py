@@ -612,3 +612,13 @@ def test_a_sentence_saying_the_point_does_not_take_place_is_no_evidence_for_it(
     grade = grader.grade(bank.questions["context-managers"], sentence)
     verdict = next(p for p in grade.points if p.point_id == "cleanup-guarantee")
     assert verdict.credit == 0, verdict
+
+
+def test_generators_said_to_be_eager_and_reusable_earn_neither_point(bank: Bank, grader: OfflineGrader) -> None:
+    # found by the stop-24 fairness red team: 5.00 with this sentence in an otherwise correct answer
+    wrong = (
+        "Generators compute all their values up front when created and store them, so they use as much memory as a "
+        "list, but you can loop over them as many times as you like and call len() on them."
+    )
+    grade = grader.grade(bank.questions["generators-vs-iterators"], wrong)
+    assert {p.point_id for p in grade.points if p.contradiction} == {"lazy-memory", "single-pass"}
