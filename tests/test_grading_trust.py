@@ -622,3 +622,18 @@ def test_generators_said_to_be_eager_and_reusable_earn_neither_point(bank: Bank,
     )
     grade = grader.grade(bank.questions["generators-vs-iterators"], wrong)
     assert {p.point_id for p in grade.points if p.contradiction} == {"lazy-memory", "single-pass"}
+
+
+def test_notes_with_labels_that_make_claims_are_graded(bank: Bank, grader: OfflineGrader) -> None:
+    # found by the stop-24 fairness red team: this correct answer was screened out as a keyword list (0.00)
+    notes = (
+        "Protocol: __enter__ for setup, its return bound by as; __exit__ for teardown.\n"
+        "Guarantee: __exit__ always runs, even on exceptions or early returns, like try/finally.\n"
+        "Uses: files, DB transactions, locks, sockets, temporary directories.\n"
+        "contextlib.contextmanager: generator, setup before yield, cleanup in finally after it.\n"
+        "Exceptions: __exit__ gets type, value, traceback; returning True suppresses, as contextlib.suppress does.\n"
+        "Also: ExitStack for a dynamic number; async with for __aenter__/__aexit__."
+    )
+    grade = grader.grade(bank.questions["context-managers"], notes)
+    assert grade.abstained is None, grade.abstention_reason
+    assert grade.score / grade.max_score * 5 >= 4.0

@@ -136,6 +136,15 @@ _GESTURE_STEMS = frozenset(
     for stem in content_stems(word)
 )
 
+_PRONOUNS = frozenset(
+    "i i'd i'm i've i'll we we'd we're you you'd you're they they're it he she there here something anything "
+    "everyone everybody people someone somebody one".split()
+)
+# a copula or an auxiliary is no verb of a claim's own: "vectorization is NumPy, arrays, ..." only lists
+_BARE_VERBS = frozenset(
+    "is are was were be been being am has have had do does did can could will would shall should may might must "
+    "not no never".split()
+)
 # words that pad a list of terms out to look like a sentence
 _PADDING = Prefiltered(
     re.compile(
@@ -241,6 +250,8 @@ def is_term_run(sentence: Sentence, point_words: Sequence[frozenset[str]]) -> bo
         return False  # too few short items to be a run of terms, whatever the filler
     if sentence.is_code:
         return False
+    if _claim_head(items, point_words):
+        return False  # "Guarantee: __exit__ always runs, even on exceptions": a note that makes a claim
     needed = max(MIN_BARE_ITEMS, BARE_SHARE * len(items))
     bare: list[str] = []
     for index, (separator, item) in enumerate(items):
@@ -258,6 +269,44 @@ def is_term_run(sentence: Sentence, point_words: Sequence[frozenset[str]]) -> bo
     if bare_words < BARE_WORD_SHARE * len(meaningful):
         return False
     return _names_several_points(bare, point_words)
+
+
+def _claim_head(items: list[tuple[str, str]], point_words: Sequence[frozenset[str]]) -> bool:
+    """Whether the sentence opens, after a label of a few words and a colon if it has one, with a clause about the
+    question's ideas: a subject naming one of them (not a pronoun, not a word that only rates), then a verb that
+    does something ("Guarantee: __exit__ always runs, even on exceptions"; not "Vectorization is NumPy, arrays,
+    ..." or "Type hints, yeah: mypy, pyright, ...")."""
+    head = 1 if len(items) > 1 and items[1][0] == ":" and len(items[0][1].split()) <= MAX_BARE_WORDS else 0
+    separator, item = items[head]
+    if _LISTING.fullmatch(separator) or _LISTING_START.match(item):
+        return False  # after "and then the" or "your", whatever follows is one more item of a list
+    words = [w.lower() for w in re.findall(r"[A-Za-z0-9_'+-]+", _FILLER.sub(" ", item))]
+    if len(words) < 2 or words[0] in _PRONOUNS or words[0] in _EMPTY_WORDS:
+        return False
+    verb = next(
+        (
+            k
+            for k, w in enumerate(words)
+            if k > 0 and w not in _BARE_VERBS and (w in _CLAIM_VERBS or _verb_at(words, k))
+        ),
+        None,
+    )
+    if verb is None or words[verb] in _EMPTY_WORDS:
+        return False
+    subject = set(content_stems(" ".join(words[:verb])))
+    return any(subject & words_of_point for words_of_point in point_words)
+
+
+def _verb_at(words: list[str], k: int) -> bool:
+    """A third-person verb at ``words[k]``: with something after it, or after an adverb ("always runs"); a last
+    plural after a noun is more likely a noun ("dict keys")."""
+    word = words[k]
+    if not (word.endswith("s") and not word.endswith("ss") and (is_verb(word[:-1]) or is_verb(word[:-2]))):
+        return False
+    return k + 1 < len(words) or words[k - 1] in _ADVERBS
+
+
+_ADVERBS = frozenset("always never still only also just usually often even then automatically".split())
 
 
 def fragment_runs(sentences: Sequence[Sentence], point_words: Sequence[frozenset[str]]) -> list[Sentence]:
