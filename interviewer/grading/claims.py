@@ -68,6 +68,7 @@ _HARD_BREAKS = frozenset(
         "otherwise",
         "which",
         "whereby",
+        "whose",
     }
 )
 _SOFT_BREAKS = frozenset({"and", "or", "nor", "plus"})
@@ -122,7 +123,7 @@ _AFTER_VALUE = _AFTER_EVENT | frozenset("it the effort trouble cost risk".split(
 # a clause opening with one of these, and the rest of its sentence ("if a tuple holds a list, it is not
 # hashable"), says what holds under a condition, not what always holds
 _HYPOTHESIS_OPENERS = frozenset(
-    {"if", "suppose", "imagine", "whether", "assuming", "assume", "unless", "when", "whenever", "once"}
+    {"if", "suppose", "imagine", "whether", "assuming", "assume", "unless", "when", "whenever", "once", "whose"}
 )
 # "not sure whether ...", "I don't know if ...": what follows is a doubt, not a claim
 _DOUBT = re.compile(
