@@ -11,14 +11,17 @@ Three sets, all answers to bank questions, graded by hand before any grader saw 
   graded by two helper sessions that never saw the grader); only measured, never read;
 - ``tests/data/calibration_third/``: the third set (5 per question: strong in other words, partial,
   two wrong in the right words, degenerate; two helper sessions that read only the questions,
-  references and rubric statements); measured once unseen (stop 24), then read.
+  references and rubric statements); measured once unseen (stop 24), then read;
+- ``benchmarks/data/holdout3/``: the fourth set (5 per question: strong, partial, wrong, mixed (right, then
+  wrong), degenerate; two helper sessions that read only the questions, references and rubric statements);
+  measured once unseen (stop 25), then read.
 
 For each set: n, Pearson, Spearman, RMSE, MAE; per band the mean human and grader score, the
 highest grader score and how many abstained; the partial mean against the human one; every
 wrong or filler answer above 1.5; and every order violation (a strong answer not above a
 partial one, or a partial one not above a wrong one, for the same question).
 
-Run: .venv/bin/python benchmarks/calibration.py [--set first|second|holdout|holdout2|third] [--all-rows]
+Run: .venv/bin/python benchmarks/calibration.py [--set first|second|holdout|holdout2|third|fourth] [--all-rows]
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ SETS = {
     "holdout": sorted((ROOT / "benchmarks" / "data" / "holdout").glob("*.jsonl")),
     "holdout2": sorted((ROOT / "benchmarks" / "data" / "holdout2").glob("*.jsonl")),
     "third": sorted((ROOT / "tests" / "data" / "calibration_third").glob("*.jsonl")),
+    "fourth": sorted((ROOT / "benchmarks" / "data" / "holdout3").glob("*.jsonl")),
 }
 ORDERED_BANDS = ("strong", "partial", "wrong")
 CAPPED_BANDS = {"wrong", "filler"}  # the second set's wrong-in-the-right-words and filler answers

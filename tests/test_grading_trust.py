@@ -637,3 +637,12 @@ def test_notes_with_labels_that_make_claims_are_graded(bank: Bank, grader: Offli
     grade = grader.grade(bank.questions["context-managers"], notes)
     assert grade.abstained is None, grade.abstention_reason
     assert grade.score / grade.max_score * 5 >= 4.0
+
+
+def test_a_direction_said_the_other_way_round_is_not_the_cue(bank: Bank, grader: OfflineGrader) -> None:
+    # a phrase cue is a bag of words except for direction pairs: "bottom to top" is not "from top to bottom"
+    question = bank.questions["stacking-decorators"]
+    wrong = grader.grade(question, "Decorators are applied from top to bottom, in the order you read them.")
+    right = grader.grade(question, "Decorators are applied from bottom to top, starting with the one nearest the def.")
+    assert any(p.point_id == "bottom-up-application" and p.contradiction for p in wrong.points)
+    assert not any(p.contradiction for p in right.points)

@@ -18,6 +18,9 @@ from interviewer.grading.text import stem
 
 _GROWTH = frozenset(stem(w) for w in ("constant", "logarithmic", "linear", "quadratic", "cubic", "exponential"))
 _GROWTH_KEY = "#growth"
+# words with an antonym that pick out which things a clause speaks of rather than say what they are ("other
+# requests queue" does not assert a property "other")
+_DETERMINERS = frozenset({"other"})
 _NOTHING_COMPARED = Compared()
 COVER_FACT = 0.6  # share of the fact's words a clause must speak of to be about the same thing
 COVER_CLAIM = 0.6  # and of its own words
@@ -93,7 +96,7 @@ def lookup_keys(claim: Claim, compared: Compared) -> set[str]:
 
 
 def _polar(word: str) -> bool:
-    return word.startswith("o(") or word in _GROWTH or bool(opposite_stems(word))
+    return word.startswith("o(") or word in _GROWTH or (word not in _DETERMINERS and bool(opposite_stems(word)))
 
 
 def _prefixed(word: str, base: str) -> bool:

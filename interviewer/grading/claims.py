@@ -684,6 +684,8 @@ def read(
                 narrow = _compound(folded, pairs, _next_content(tokens, i + 1))  # "X instead of Y": Y is denied
                 parity += 1
                 continue
+            if token == "nothing" and i > 0 and tokens[i - 1] == "for":
+                continue  # "builds a list of None for nothing": in vain, not a denial
             if token in _NARROW_NEGATORS and not _shouted_code(text, pairs, i):
                 parity += 1
                 previous = _previous_content(tokens, begin, i)

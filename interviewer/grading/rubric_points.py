@@ -19,7 +19,7 @@ from interviewer.grading.claims import Claim, Compared, Reading, named_things, r
 from interviewer.grading.contrasts import Contrast, contrasts_in, swapped, swaps
 from interviewer.grading.related_words import related_stems
 from interviewer.grading.scoring import VERDICT_CREDIT
-from interviewer.grading.text import Cue, Sentence, compile_cue, content_stems, quote, split_sentences
+from interviewer.grading.text import Cue, Sentence, compile_cue, content_stems, quote, split_sentences, words
 from interviewer.linear_regex import Found, PatternSet
 from interviewer.models import PointVerdict, Question, RubricPoint, Verdict
 
@@ -37,7 +37,20 @@ MISCONCEIVED_CREDIT = 0.35
 MISCONCEPTIONS_FOR_DOUBT = 2
 LIST_MIN_ITEMS = 3  # a sentence with this many bare terms, at least half its clauses, is a list
 LIST_ITEM_WORDS = 2
-MAX_POINTS_PER_MISTAKE = 2  # one wrong sentence is one misconception: it cancels at most this many points
+MAX_POINTS_PER_MISTAKE = 2
+# words that say a direction in pairs: a phrase cue holding both says them in an order that matters
+DIRECTIONS = (
+    ("top", "bottom"),
+    ("bottom", "top"),
+    ("inside", "out"),
+    ("outside", "in"),
+    ("left", "right"),
+    ("right", "left"),
+    ("inner", "outer"),
+    ("outer", "inner"),
+    ("innermost", "outermost"),
+    ("outermost", "innermost"),
+)  # one wrong sentence is one misconception: it cancels at most this many points
 
 
 @dataclass(frozen=True)
@@ -51,6 +64,23 @@ class PolarCue:
     @cached_property
     def words(self) -> frozenset[str]:
         return frozenset(word for claim in self.claims for word in claim.said)
+
+    @cached_property
+    def directions(self) -> tuple[tuple[str, str], ...]:
+        """The pairs of direction words the phrase cue says in an order ("top to bottom", "left to right")."""
+        said = words(self.cue.source)
+        return tuple((a, b) for a, b in DIRECTIONS if a in said and b in said and said.index(a) < said.index(b))
+
+    def in_order(self, answer: AnswerSentence) -> bool:
+        """Whether the sentence says each of the cue's direction pairs the same way round ("applied bottom to
+        top" is not "applied from top to bottom")."""
+        tokens = answer.sentence.tokens
+        for first, second in self.directions:
+            if first not in tokens or second not in tokens:
+                continue
+            if tokens.index(first) > len(tokens) - 1 - tokens[::-1].index(second):
+                return False
+        return True
 
     def stated_by(self, answer: AnswerSentence) -> bool:
         """Whether the sentence states what the cue states, clause by clause, of the same compared thing.
@@ -67,7 +97,7 @@ class PolarCue:
                 and not reading.contrasted_at(found.start())
                 and not negative_prefix(answer.sentence.text, found.start())
             )
-        if not self.words <= answer.claimed:
+        if not self.words <= answer.claimed or not self.in_order(answer):
             return False
         return all(
             any(
@@ -90,6 +120,8 @@ class PolarCue:
                 and not negative_prefix(answer.sentence.text, found.start())
             )
         if not cue.stems or not cue.stems <= answer.sentence.stems or cue.stems & reading.not_claimed:
+            return False
+        if not self.in_order(answer):
             return False
         said = reading.polarity
         return all(self.polarity.get(s, True) in said.get(s, frozenset({True})) for s in cue.stems)
