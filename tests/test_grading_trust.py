@@ -646,3 +646,18 @@ def test_a_direction_said_the_other_way_round_is_not_the_cue(bank: Bank, grader:
     right = grader.grade(question, "Decorators are applied from bottom to top, starting with the one nearest the def.")
     assert any(p.point_id == "bottom-up-application" and p.contradiction for p in wrong.points)
     assert not any(p.contradiction for p in right.points)
+
+
+def test_a_sentence_that_waves_at_an_idea_earns_at_most_partial(bank: Bank, grader: OfflineGrader) -> None:
+    question = bank.questions["dict-set-hashing"]
+    waving = (
+        "Hash tables give you constant time because of the hash function, and collisions are handled by the "
+        "algorithm internally with some clever tricks."
+    )
+    said = "Hash tables give you constant time because the hash function picks the slot, so a lookup probes one place."
+    verdicts = {
+        text: next(p for p in grader.grade(question, text).points if p.point_id == "hash-table-lookup")
+        for text in (waving, said)
+    }
+    assert verdicts[said].verdict == "covered", verdicts[said]
+    assert verdicts[waving].verdict == "partial", verdicts[waving]

@@ -145,6 +145,18 @@ _BARE_VERBS = frozenset(
     "is are was were be been being am has have had do does did can could will would shall should may might must "
     "not no never".split()
 )
+# words that wave at an idea rather than say it: a sentence holding one names its subject but does not explain it
+_VAGUE = Prefiltered(
+    re.compile(
+        r"""\b(?:all\s+of\s+that|and\s+so\s+on|that\s+(?:sort|kind)\s+of\s+thing|or\s+(?:similar|something(?:\s+like\s+that)?)
+        |some\s+(?:kind|sort)\s+of|(?:stuff|things)\s+like\s+that|and\s+all\s+that|it'?s\s+all\s+about
+        |(?:it|this|everything)\s+(?:really\s+)?comes\s+down\s+to|clever\s+tricks?|you\s+know|whichever\s+fits
+        |depending\s+on\s+the\s+(?:situation|use\s+case|context)|deep\s+magic
+        |the\s+whole\s+\w+\s+(?:thing|process|area)|(?:a|the)\s+classic\s+(?:\w+\s+){0,3}(?:problem|pattern|thing)
+        |proper\s+(?:keys|decoupling|design|handling|patterns)|\w+-ish)\b""",
+        re.I | re.X,
+    )
+)
 # words that pad a list of terms out to look like a sentence
 _PADDING = Prefiltered(
     re.compile(
@@ -158,6 +170,12 @@ _PADDING = Prefiltered(
 def padded(sentence: Sentence) -> bool:
     """Whether the sentence holds words that pad a list of terms ("and then the", "stuff like", "etc.")."""
     return bool(_PADDING.search(sentence.text))
+
+
+def vague(sentence: Sentence) -> bool:
+    """Whether the sentence waves at its subject instead of saying it ("it's all about hashing", "some kind of
+    message broker, Kafka or similar", "resilience patterns, that sort of thing")."""
+    return bool(_VAGUE.search(sentence.text))
 
 
 def disowns(sentence: Sentence) -> bool:

@@ -17,6 +17,7 @@ from functools import cached_property, lru_cache
 from interviewer.grading.claim_conflicts import conflicts, index_keys, lookup_keys
 from interviewer.grading.claims import Claim, Compared, Reading, named_things, read, read_all
 from interviewer.grading.contrasts import Contrast, contrasts_in, swapped, swaps
+from interviewer.grading.filler import vague
 from interviewer.grading.related_words import related_stems
 from interviewer.grading.scoring import VERDICT_CREDIT
 from interviewer.grading.text import Cue, Sentence, compile_cue, content_stems, quote, split_sentences, words
@@ -440,6 +441,8 @@ def _supported(
             candidate = (1.0 + close, "partial")
         else:
             continue
+        if candidate[1] == "covered" and vague(sentence):  # "hash tables give constant time, some clever tricks"
+            candidate = (min(candidate[0], 1.0 + close), "partial")
         if id(answer) in tainted:  # the sentence also states a misconception: it shows the words, not the idea
             candidate = (min(candidate[0], 1.0 + close), "partial")
         if candidate[0] > best[0]:
