@@ -661,3 +661,22 @@ def test_a_sentence_that_waves_at_an_idea_earns_at_most_partial(bank: Bank, grad
     }
     assert verdicts[said].verdict == "covered", verdicts[said]
     assert verdicts[waving].verdict == "partial", verdicts[waving]
+
+
+DISOWNING_FRAMES = Path(__file__).parent / "data" / "disowning_frames.jsonl"
+
+
+def test_right_words_in_a_frame_that_disowns_them_earn_little(bank: Bank, grader: OfflineGrader) -> None:
+    # the stop-25 gaming red team's answers: rubric statements wrapped in "I used to believe that ...", "... is a
+    # common misconception", "Forget the old advice that ...", "... -- this is a lie told to beginners", or a
+    # full answer followed by "None of this is true." / "I made all of that up." / "I'm joking, of course"
+    rows = [json.loads(line) for line in DISOWNING_FRAMES.read_text(encoding="utf-8").splitlines() if line]
+    assert len(rows) >= 90
+    scores = []
+    for row in rows:
+        grade = grader.grade(bank.questions[row["question_id"]], row["answer"])
+        scores.append((grade.score / grade.max_score * 5, row["frame"], row["answer"][:80]))
+    above = [s for s in scores if s[0] > 1.5]
+    # measured: 3 of 98 above 1.5 (92 before the frames were read); the rest hold at 0
+    assert len(above) <= 3, above
+    assert sum(s for s, _, _ in scores) / len(scores) < 0.5

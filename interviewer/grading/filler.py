@@ -108,6 +108,13 @@ _DISOWNING = Prefiltered(
             (?:\s+one|\s+question)?\b
         |\bi\s+(?:only\s+)?know\s+(?:the\s+)?(?:words?|terms?|names?|buzzwords?)\s+(?:like|such\s+as)\b
             [^.;]{0,120}\bbut\s+i\b
+        |none\s+of\s+(?:this|that|it|what\s+i(?:'ve|\s+have)?\s+(?:just\s+)?said)\s+is\s+(?:actually\s+|really\s+)?true\b
+        |i\s+made\s+(?:all\s+(?:of\s+)?)?(?:this|that|it)\s+up\b
+        |scratch\s+all\s+(?:of\s+)?(?:that|this)\b
+        |everything\s+i(?:'ve|\s+have)?\s+(?:just\s+)?said\s+(?:is|was)\s+(?:\w+\s+){0,3}
+            (?:folklore|wrong|false|untrue|nonsense|made\s+up|a\s+lie|backwards)
+        |(?:i'?m|i\s+am)\s+(?:only\s+|just\s+)?(?:joking|kidding)\b|\bjust\s+kidding\b
+        |what\s+i'?d\s+say\s+if\s+i\s+wanted\s+to\s+be\s+wrong
     )""",
         re.I | re.X,
     )

@@ -37,6 +37,9 @@ _DENYING_FRAME = re.compile(
         |(?:people|many|some|developers|beginners)\s+(?:often\s+)?(?:wrongly|mistakenly|incorrectly|falsely)
             \s+(?:think|believe|assume|say|claim)(?:\s+that)?
         |(?:nobody|no\s+one)\s+should\s+(?:think|believe|say|claim)\s+that
+        |i\s+used\s+to\s+(?:believe|think|assume)(?:\s+that)?
+        |forget\s+(?:the|that)\s+(?:old\s+)?(?:advice|idea|rule|claim|notion|myth)\s+that
+        |only\s+in\s+theory
     )\b""",
     re.X,
 )
@@ -44,7 +47,8 @@ _DENYING_FRAME = re.compile(
 _DENIED_BODY = re.compile(
     r"""^(?:the\s+)?(?:idea|claim|belief|notion|assumption|myth|saying|thinking|believing|claiming)\s+(?:that\s+)?
         (?P<body>.+?)\s+(?:is|was|would\s+be)\s+(?:a\s+|an\s+|simply\s+|just\s+|completely\s+)?
-        (?:myth|false|wrong|incorrect|untrue|not\s+true|misconception|mistake|mistaken|nonsense)\b""",
+        (?:myth|false|wrong|incorrect|untrue|not\s+true|misconception|mistake|mistaken|nonsense|(?:exactly\s+)?backwards
+        |outdated|folklore|a\s+lie|what\s+a\s+(?:junior|beginner|newbie)\s+would\s+say)\b""",
     re.X,
 )
 # "people say ...", "it's tempting to think that ...", "supposedly ...": what follows is reported, up to a "but"
@@ -62,6 +66,11 @@ _ATTRIBUTION = re.compile(
         |you(?:'ll|\s+will|\s+may|\s+might|\s+often|\s+sometimes)?\s+(?:often\s+)?(?:hear|read)(?:\s+that)?
         |(?:a\s+)?(?:common|popular|widespread|frequent)\s+(?:belief|claim|assumption|idea|view)\s+is\s+that
         |(?:beginners|people|many)\s+(?:often\s+)?(?:believe|assume|think)
+        |(?:the\s+)?(?:textbook|standard|official|interview)\s+(?:answer|line|version)\s+(?:says|claims|is)(?:\s+that)?
+        |(?:the\s+)?(?:textbooks?|guides?|books?)\s+(?:say|says|claim|claims)(?:\s+that)?
+        |(?:some|many|most)\s+guides\s+(?:say|claim)(?:\s+that)?
+        |i'?m\s+told(?:\s+that)?
+        |interviewers\s+(?:love|like|want|expect)\s+to\s+hear(?:\s+that)?
     )\b""",
     re.X,
 )
@@ -74,7 +83,13 @@ _DISMISSAL = re.compile(
             (?:myth|folklore|outdated|obsolete|overkill|gimmick|busywork|hype|overhyped|superstition|wishful\s+thinking
             |overrated|cargo\s+cult|paranoia|waste\s+of\s+(?:time|effort)|exaggerated|overstated|redundant|deprecated
             |distraction|bureaucracy|overengineering|over-engineering|luxury|rumou?r|marketing(?:\s+claim)?|nonsense
-            |legend|non-?issue|teaching\s+simplification|old\s+wives.\s+tale|fairy\s+tale|urban\s+legend)
+            |legend|non-?issue|teaching\s+simplification|old\s+wives.\s+tale|fairy\s+tale|urban\s+legend
+            |(?:common\s+|popular\s+|classic\s+|widespread\s+)?(?:misconception|misunderstanding|fallacy)
+            |lie\s+told\s+to\s+\w+|exactly\s+backwards)
+        |(?:is|'s)\s+what\s+a\s+(?:junior|beginner|newbie)\s+would\s+say
+        |said\s+(?:no\s+one|nobody)
+        |used\s+to\s+be\s+true
+        |i'?m\s+not\s+convinced
         |i\s+(?:strongly\s+)?disagree
         |(?:never|haven'?t\s+ever)\s+seen\s+it\s+hold
         |(?:doesn'?t|does\s+not|don'?t|do\s+not)\s+(?:really\s+)?hold\s+(?:up|true)?
@@ -113,6 +128,7 @@ DISMISSES_PREVIOUS = Prefiltered(
         (?:myth|false|untrue|not\s+true|not\s+the\s+case|incorrect|nonsense|folklore|misconception|urban\s+legend)
     |(?:not|isn'?t|simply\s+not)\s+true|untrue|false|nope|myth|i\s+(?:strongly\s+)?disagree(?:\s+with\s+(?:that|this))?
     |(?:i\s+)?(?:don'?t|do\s+not)\s+believe\s+(?:it|that|this)
+    |(?:just\s+)?kidding(?:,?\s+that\s+never\s+happens)?|that\s+never\s+happens|i'?m\s+not\s+convinced
     )(?:,?\s+(?:though|however|of\s+course|actually))?[\s.!]*""",
         re.X,
     )
