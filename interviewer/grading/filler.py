@@ -155,12 +155,14 @@ _BARE_VERBS = frozenset(
 # words that wave at an idea rather than say it: a sentence holding one names its subject but does not explain it
 _VAGUE = Prefiltered(
     re.compile(
-        r"""\b(?:all\s+of\s+that|and\s+so\s+on|that\s+(?:sort|kind)\s+of\s+thing|or\s+(?:similar|something(?:\s+like\s+that)?)
-        |some\s+(?:kind|sort)\s+of|(?:stuff|things)\s+like\s+that|and\s+all\s+that|it'?s\s+all\s+about
-        |(?:it|this|everything)\s+(?:really\s+)?comes\s+down\s+to|clever\s+tricks?|you\s+know|whichever\s+fits
-        |depending\s+on\s+the\s+(?:situation|use\s+case|context)|deep\s+magic
-        |the\s+whole\s+\w+\s+(?:thing|process|area)|(?:a|the)\s+classic\s+(?:\w+\s+){0,3}(?:problem|pattern|thing)
-        |proper\s+(?:keys|decoupling|design|handling|patterns)|\w+-ish)\b""",
+        r"""\b(?:
+        # trailing gestures, at the end of a clause ("..., circuit breakers, that sort of thing.")
+        (?:all\s+of\s+that|that\s+(?:sort|kind)\s+of\s+thing|or\s+(?:similar|something(?:\s+like\s+that)?)
+            |(?:stuff|things)\s+like\s+that|and\s+all\s+that)(?=\s*(?:[.,;:!?)]|$))
+        |some\s+(?:kind|sort)\s+of|it'?s\s+all\s+about|(?:it|this|everything)\s+(?:really\s+)?comes\s+down\s+to
+        |(?:some\s+)?clever\s+tricks?|you\s+know|whichever\s+fits|depending\s+on\s+the\s+(?:situation|use\s+case)
+        |deep\s+magic|the\s+whole\s+\w+\s+(?:thing|area)|(?:a|the)\s+classic\s+(?:\w+\s+){0,3}(?:problem|pattern|thing)
+        |proper\s+(?:keys|decoupling|design|handling|patterns))\b""",
         re.I | re.X,
     )
 )
