@@ -426,7 +426,7 @@ def _supported(
     for answer in sentences:
         if _about_another(answer, prepared.subject):
             continue
-        if answer.reading.unhappening & prepared.vocabulary:
+        if answer.reading.unhappening & prepared.vocabulary and not answer.sentence.lowered.startswith("without"):
             continue  # "if it raises, the cleanup is skipped": what the point says takes place, this says does not
         sentence = answer.sentence
         hits = sum(cue.shown_by(answer) for cue in candidates.cues_for(answer))
