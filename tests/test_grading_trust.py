@@ -680,3 +680,18 @@ def test_right_words_in_a_frame_that_disowns_them_earn_little(bank: Bank, grader
     # measured: 3 of 98 above 1.5 (92 before the frames were read); the rest hold at 0
     assert len(above) <= 3, above
     assert sum(s for s, _, _ in scores) / len(scores) < 0.5
+
+
+KEYWORD_WRAPPERS = Path(__file__).parent / "data" / "keyword_wrappers.jsonl"
+
+
+def test_keyword_lists_in_sentence_shaped_wrappers_earn_little(bank: Bank, grader: OfflineGrader) -> None:
+    # the stop-25 gaming red team's lists: "This one is about A, B, C", "When it comes to X, you have to think
+    # about A, B, C", "A is relevant, B is relevant, ...", "Relevant here: ...", bullets, "Key concepts: ..."
+    rows = [json.loads(line) for line in KEYWORD_WRAPPERS.read_text(encoding="utf-8").splitlines() if line]
+    assert len(rows) >= 40
+    scores = [grader.grade(bank.questions[r["question_id"]], r["answer"]) for r in rows]
+    above = [(g.score / g.max_score * 5, r["answer"][:80]) for g, r in zip(scores, rows, strict=True)]
+    above = [a for a in above if a[0] > 1.5]
+    # measured: 1 of 41 above 1.5 ("There's the GIL. There's bytecode. ..."; 12 before these shapes were read)
+    assert len(above) <= 1, above

@@ -43,10 +43,15 @@ _TOPIC_FRAME = Prefiltered(
         |(?:my|this|the)\s+answer\s+(?:covers?|involves?|touches\s+on|includes?)
         |(?:key\s*words?|buzzwords?|topics?|themes?|concepts?|important\s+here)\s*:
         |[^,;:.]{0,50}?\b(?:involves?|comes?\s+down\s+to|boils\s+down\s+to|is\s+all\s+about|revolves?\s+around)
+        |this\s+(?:one|question|topic)\s+is\s+(?:all\s+|really\s+|mostly\s+)?about
+        |(?:when\s+it\s+comes\s+to|as\s+for|regarding)\s+[^,;:.]{0,40},\s+(?:you|we|i|one)\s+
+            (?:have\s+to|need\s+to|must|should|would|'d|ought\s+to)\s+(?:think|talk|care)\s+about
+        |(?:what'?s\s+|things\s+|stuff\s+)?relevant\s+here(?:\s+(?:is|are))?\s*:
     )\s*:?""",
         re.I | re.X,
     )
 )
+_RELEVANT = re.compile(r"\s+(?:is|are)\s+(?:also\s+)?relevant(?:\s+too|\s+as\s+well)?\b", re.I)
 # a verb that makes a list item a statement rather than a topic ("blocking I/O releases the GIL" is still a topic)
 _TOPIC_VERBS = frozenset("is are was were can could will would should must does do did has have had means".split())
 _LIKELY_BREAKS = (",", ";", ":", "/", " and ", " then ", " or ", " vs", "etc", " plus ", "...", " - ")
@@ -272,6 +277,8 @@ def is_term_run(sentence: Sentence, point_words: Sequence[frozenset[str]]) -> bo
     topics = _TOPIC_FRAME.match(sentence.text)
     if topics:
         return _topic_list(sentence.text[topics.end() :], point_words)
+    if len(_RELEVANT.findall(sentence.text)) >= MIN_BARE_ITEMS:  # "A is relevant, B is relevant, C is relevant"
+        return _topic_list(_RELEVANT.sub("", sentence.text), point_words)
     items = _items(sentence.text)
     if sum(len(item.split()) <= MAX_BARE_WORDS + 3 for _, item in items) < MIN_BARE_ITEMS:
         return False  # too few short items to be a run of terms, whatever the filler
