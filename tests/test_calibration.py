@@ -37,6 +37,11 @@ THIRD = sorted((Path(__file__).parent / "data" / "calibration_third").glob("*.js
 THIRD_CAPPED = {"wrong", "degenerate"}
 THIRD_KNOWN_VIOLATIONS = 9  # measured; the target is 0
 THIRD_KNOWN_ABOVE_CAP = 16  # measured (12 wrong, 4 degenerate); the target is 0
+# the fourth set (stop 25): five answers per question, one of them right then wrong ("mixed"); measured once unseen
+FOURTH = sorted((Path(__file__).parent.parent / "benchmarks" / "data" / "holdout3").glob("*.jsonl"))
+FOURTH_MIN_PEARSON = 0.89  # measured 0.906 (0.878 unseen on the stop's starting code)
+FOURTH_KNOWN_VIOLATIONS = 1  # measured; the target is 0
+FOURTH_KNOWN_ABOVE_CAP = 7  # measured (6 wrong, 1 degenerate); the target is 0
 BANDS = {
     "strong",
     "partial",
@@ -119,6 +124,11 @@ def second(calibration_bank: Bank) -> list[Graded]:
 @pytest.fixture(scope="module")
 def third(calibration_bank: Bank) -> list[Graded]:
     return _grade_all(calibration_bank, _raw(THIRD))
+
+
+@pytest.fixture(scope="module")
+def fourth(calibration_bank: Bank) -> list[Graded]:
+    return _grade_all(calibration_bank, _raw(FOURTH))
 
 
 def test_calibration_set_is_well_formed(calibration_bank: Bank) -> None:
@@ -258,5 +268,18 @@ def test_third_set_order_and_wrong_answers_stay_where_they_are(third: list[Grade
 
 def test_third_set_partial_answers_get_about_the_human_grade(third: list[Graded]) -> None:
     partial = [g for g in third if g.band == "partial"]
+    gap = sum(g.predicted for g in partial) / len(partial) - sum(g.human for g in partial) / len(partial)
+    assert abs(gap) <= PARTIAL_GAP, f"partial answers: grader mean minus human mean is {gap:+.2f}"
+
+
+def test_fourth_set_holds_what_was_reached(fourth: list[Graded]) -> None:
+    assert len(fourth) == 360
+    value = pearson([g.predicted for g in fourth], [g.human for g in fourth])
+    assert value >= FOURTH_MIN_PEARSON, f"Pearson {value:.3f} < {FOURTH_MIN_PEARSON}"
+    violations = order_violations(fourth)
+    assert len(violations) <= FOURTH_KNOWN_VIOLATIONS, "\n".join(violations)
+    too_high = [g.describe() for g in fourth if g.band in THIRD_CAPPED and g.predicted > SECOND_CAP]
+    assert len(too_high) <= FOURTH_KNOWN_ABOVE_CAP, "\n".join(too_high)
+    partial = [g for g in fourth if g.band == "partial"]
     gap = sum(g.predicted for g in partial) / len(partial) - sum(g.human for g in partial) / len(partial)
     assert abs(gap) <= PARTIAL_GAP, f"partial answers: grader mean minus human mean is {gap:+.2f}"
