@@ -695,3 +695,14 @@ def test_keyword_lists_in_sentence_shaped_wrappers_earn_little(bank: Bank, grade
     above = [a for a in above if a[0] > 1.5]
     # measured: 1 of 41 above 1.5 ("There's the GIL. There's bytecode. ..."; 12 before these shapes were read)
     assert len(above) <= 1, above
+
+
+def test_a_model_paired_with_the_right_work_is_no_confusion(bank: Bank, grader: OfflineGrader) -> None:
+    # found by the stop-25 fairness red team: processes and "for I/O-bound" in one sentence, each paired rightly
+    question = bank.questions["producer-consumer-backpressure"]
+    right = (
+        "Run a fixed pool of N workers, threads or asyncio tasks for I/O-bound jobs and processes for CPU-bound ones."
+    )
+    wrong = "Run a fixed pool of N workers, processes for I/O-bound jobs like network calls."
+    assert "confuses-concurrency-models" not in {m.mistake_id for m in grader.grade(question, right).mistakes}
+    assert "confuses-concurrency-models" in {m.mistake_id for m in grader.grade(question, wrong).mistakes}

@@ -73,8 +73,13 @@ def _phrases(terms: tuple[str, ...]) -> LinearPattern:
     return compile_linear("|".join(f"(?:{_phrase(term)})" for term in terms) or r"[^\s\S]")
 
 
-def _signal_at(signal: MistakeSignal, clause: str) -> int | None:
-    """Where in the clause the signal shows (its first group's match), or None."""
+def _signal_at(signal: MistakeSignal, clause: str, subjects: tuple[str, ...] = ()) -> int | None:
+    """Where in the clause the signal shows (its first group's match), or None.
+
+    ``subjects``: the first groups' terms of all the mistake's signals. In a two-part signal (a model and the
+    work it is wrongly paired with), the subject named last before the work must be the signal's own: in
+    "threads or asyncio for I/O-bound jobs and processes for CPU-bound ones", I/O-bound work is paired with
+    asyncio, not with processes."""
     if _any_phrase(signal.unless, clause):
         return None
     first: int | None = None
@@ -83,7 +88,22 @@ def _signal_at(signal: MistakeSignal, clause: str) -> int | None:
         if found is None:
             return None
         first = found.start() if first is None else first
+    if len(signal.all_of) == 2 and subjects:
+        work = _phrases(tuple(signal.all_of[1])).search(clause)
+        last = _last_match(_phrases(subjects), clause[: work.start()]) if work else None
+        own = _phrases(tuple(signal.all_of[0])).search(clause, last) if last is not None else None
+        if last is not None and (own is None or own.start() != last):
+            return None
     return first
+
+
+def _last_match(pattern: LinearPattern, text: str) -> int | None:
+    """Where the last match of the pattern in the text starts, or None."""
+    last, found = None, pattern.search(text)
+    while found is not None:
+        last = found.start()
+        found = pattern.search(text, max(found.end(), last + 1))
+    return last
 
 
 def _clauses(folded: str) -> list[tuple[int, str]]:
@@ -106,12 +126,13 @@ def _find_signal(mistake: CommonMistake, sentences: list[Sentence]) -> MistakeFi
     signals = [s for s in mistake.signals if all(_any_phrase(group, whole) for group in s.all_of)]
     if not signals:
         return None
+    subjects = tuple(dict.fromkeys(term for s in mistake.signals for term in s.all_of[0]))
     for sentence in sentences:
         folded = fold_keeping_offsets(sentence.text)
         reading: Reading | None = None
         for start, clause in _clauses(folded):
             for signal in signals:
-                at = _signal_at(signal, clause)
+                at = _signal_at(signal, clause, subjects)
                 if at is None:
                     continue
                 reading = reading or read(sentence.text)
