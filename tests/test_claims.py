@@ -422,3 +422,11 @@ def test_a_frame_around_a_practice_does_not_reach_its_which_clause() -> None:
     polarity = read("A classic bug is storing the value on the descriptor, which is shared across instances.").polarity
     assert polarity[stem("storing")] == frozenset({False})
     assert polarity[stem("shared")] == frozenset({True})
+
+
+def test_a_negation_inside_a_relative_clause_stays_there() -> None:
+    # found by the stop-25 fairness red team: "that can't be replaced" denied the rest of the sentence too
+    reading = read("Blocking I/O that can't be replaced goes to a thread with asyncio.to_thread.")
+    assert reading.polarity["replac"] == frozenset({False})
+    assert reading.polarity["thread"] == frozenset({True})
+    assert read("A tuple that isn't hashable can't be a key.").polarity["key"] == frozenset({False})

@@ -101,6 +101,7 @@ _ADVICE = frozenset(
 _IMPERATIVE_NEGATIONS = frozenset({"don't", "dont", "never", "avoid"})
 _PAST = frozenset({"was", "were", "had", "did", "wasn't", "weren't", "hadn't", "didn't"})
 _RELATIVE = frozenset({"which"})
+_RELATIVE_OPENERS = frozenset({"that", "which", "who"})
 _NOT_VERBS = frozenset({"not", "no", "never", "nor", "neither", "either", "also", "too", "so"})
 _LEAD_INS = frozenset({"then", "and", "also", "just", "always", "first", "simply", "finally", "instead", "so"})
 _AUXILIARIES = frozenset(
@@ -533,6 +534,26 @@ def _denies_value(tokens: Sequence[str], start: int, end: int) -> bool:
     return all(token in _AFTER_VALUE or token in _PUNCTUATION for token in tokens[i + 1 : end])
 
 
+def _relative_verb(tokens: Sequence[str], begin: int, i: int, end: int) -> set[int]:
+    """The words a negation at ``i`` denies when it opens a relative clause after a noun ("I/O that can't be
+    replaced goes to a thread"): up to and including the clause's verb, when the sentence's own verb follows it;
+    empty otherwise."""
+    if i - 2 < begin or tokens[i - 1] not in _RELATIVE_OPENERS or not tokens[i - 2].isalpha():
+        return set()
+    j = i + 1
+    while j < end and tokens[j] in _BEFORE_EVENT:
+        j += 1
+    # the sentence's own verb, right after the relative clause's verb or one word of its complement
+    main = next((k for k in (j + 1, j + 2) if k < end and _main_verb(tokens[k])), None)
+    if main is None:
+        return set()  # no verb of the sentence's own after it: the denial is the sentence's
+    return set(range(i + 1, main))
+
+
+def _main_verb(token: str) -> bool:
+    return _verb_like(token) or (token.endswith("es") and is_verb(token[:-2])) or token in ("goes", "does", "has")
+
+
 def _content_stems_between(tokens: Sequence[str], skip: Sequence[bool], begin: int, end: int) -> set[str]:
     return {_token_stem(tokens[j]) for j in range(begin, end) if not skip[j] and tokens[j] not in STOPWORDS}
 
@@ -711,6 +732,10 @@ def read(
                 if timing:
                     narrow = timing
                     parity += 1
+                    continue
+                relative = _relative_verb(tokens, begin, i, end)
+                if relative:  # "blocking I/O that can't be replaced goes to a thread": it denies "replaced" only
+                    narrow = relative
                     continue
                 if negated_here:
                     continue  # "a library you never touched doesn't need to": each denies its own part
