@@ -706,3 +706,16 @@ def test_a_model_paired_with_the_right_work_is_no_confusion(bank: Bank, grader: 
     wrong = "Run a fixed pool of N workers, processes for I/O-bound jobs like network calls."
     assert "confuses-concurrency-models" not in {m.mistake_id for m in grader.grade(question, right).mistakes}
     assert "confuses-concurrency-models" in {m.mistake_id for m in grader.grade(question, wrong).mistakes}
+
+
+def test_a_labelled_note_that_lists_what_it_names_is_evidence(bank: Bank, grader: OfflineGrader) -> None:
+    # found by the stop-25 fairness red team: in a note-style answer, "Typical uses: ..." earned nothing
+    question = bank.questions["context-managers"]
+    notes = (
+        "Protocol: __enter__ runs the setup and its return value is bound by as; __exit__ runs the teardown.\n"
+        "Typical uses: closing files, committing or rolling back transactions, releasing locks, sockets.\n"
+        "Guarantee: __exit__ always runs, even when the block raises, like try/finally."
+    )
+    grade = grader.grade(question, notes)
+    uses = next(p for p in grade.points if p.point_id == "practical-uses")
+    assert grade.abstained is None and uses.credit > 0, uses

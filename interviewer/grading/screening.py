@@ -36,6 +36,12 @@ _HIDDEN = "<!--"
 NON_ANSWER_WORDS = frozenset(
     "pass none null nil nothing idk dunno na n/a skip skipped tbd todo unknown no answer ? - ... blank empty".split()
 )
+# a note's label: up to three words that are not a clause ("Typical uses: ", "3. Hot loops: ", "- *args: ")
+_LABEL = re.compile(
+    r"\s*(?:[-*\u2022]\s*|\d+[.)]\s*)?(?!(?:they|it|this|that|there|these|those|so|well|i|we|you)\b)"
+    r"[A-Za-z_*][\w.'/()*+-]*(?:\s+[\w.'/()*+-]+){0,2}:\s",
+    re.I,
+)
 TERM_RUN_SHARE = 0.5  # an answer whose words are mostly in runs of bare terms is a keyword list
 _PLAUSIBLE_WORD = re.compile(r"^(?=.*[aeiouy])(?!.*[bcdfghjklmnpqrstvwxz]{5})(?!.*(.)\1\1)[a-z']+$")
 
@@ -124,7 +130,9 @@ def screen(
                 "The answer is a list of terms strung together, not an explanation: say what each one means and "
                 "why it matters.",
             )
-        kept = [s for s in kept if s not in runs]  # the rest is graded; the run of terms is not evidence
+        # the rest is graded; a run of terms is not evidence, unless it is a labelled note in an answer that is
+        # more than notes ("Typical uses: files, transactions, locks"), which names what it lists
+        kept = [s for s in kept if s not in runs or _LABEL.match(s.text)]
         text = " ".join(s.text for s in kept)
         tokens = words(text)
         stems = content_stems(text)
