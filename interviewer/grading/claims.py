@@ -515,23 +515,23 @@ _BOTH_WAYS = frozenset({True, False})
 def _denies_occurrence(tokens: Sequence[str], start: int, end: int) -> bool:
     """Whether a denial's words (``tokens[start:end]``) are only that something happens ("won't happen",
     "is never called"), so that what is denied is its subject."""
-    i = start
-    while i < end and tokens[i] in _BEFORE_EVENT:
-        i += 1
-    if i >= end or tokens[i] not in _EVENT_VERBS:
-        return False
-    return all(token in _AFTER_EVENT or token in _PUNCTUATION for token in tokens[i + 1 : end])
+    return _only_denies(tokens, start, end, _EVENT_VERBS, _AFTER_EVENT)
 
 
 def _denies_value(tokens: Sequence[str], start: int, end: int) -> bool:
     """Whether a denial's words are only that something is worth doing ("isn't safe", "is not worth it"), so
     that what is denied is its subject, as a practice."""
+    return _only_denies(tokens, start, end, _VALUE_WORDS, _AFTER_VALUE)
+
+
+def _only_denies(tokens: Sequence[str], start: int, end: int, heads: frozenset[str], after: frozenset[str]) -> bool:
+    """Whether the words are one of ``heads``, with only adverbs before it and only ``after`` words after."""
     i = start
     while i < end and tokens[i] in _BEFORE_EVENT:
         i += 1
-    if i >= end or tokens[i] not in _VALUE_WORDS:
+    if i >= end or tokens[i] not in heads:
         return False
-    return all(token in _AFTER_VALUE or token in _PUNCTUATION for token in tokens[i + 1 : end])
+    return all(token in after or token in _PUNCTUATION for token in tokens[i + 1 : end])
 
 
 def _relative_verb(tokens: Sequence[str], begin: int, i: int, end: int) -> set[int]:
