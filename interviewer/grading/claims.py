@@ -431,6 +431,16 @@ def _example(tokens: Sequence[str], begin: int, end: int, before: str, claims: S
 
 
 @lru_cache(maxsize=65536)
+def token_list(folded: str) -> list[str]:
+    """The tokens of a folded sentence, as the reader splits it."""
+    return [token for token, _ in _tokens(folded)]
+
+
+def verb_like(token: str) -> bool:
+    """An auxiliary, or a word that reads as an inflected verb ("keeps", "copied")."""
+    return _verb_like(token)
+
+
 def _verb_like(token: str) -> bool:
     """An auxiliary, or a word that reads as an inflected verb ("keeps", "copied")."""
     if (token in _AUXILIARIES or token in _COPULAS) and token not in _NOT_VERBS:

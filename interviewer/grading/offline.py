@@ -15,15 +15,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
-from interviewer.grading.claims import GENERIC_WORDS, Claim, compared_things, read_all
+from interviewer.grading.claims import GENERIC_WORDS, Claim, compared_things, read, read_all
 from interviewer.grading.communication import assess
 from interviewer.grading.feedback import write_feedback
 from interviewer.grading.mistakes import applicable_mistakes, detect_mistakes
+from interviewer.grading.pronouns import with_subjects
 from interviewer.grading.related_words import related_stems
 from interviewer.grading.rubric_points import (
+    AnswerSentence,
     PreparedPoint,
     TruthIndex,
     answer_sentence,
@@ -140,6 +142,7 @@ class OfflineGrader:
         else:
             readings = read_all((s.text for s in kept), prepared.truth.compared)
             answers = [answer_sentence(s, r, prepared.screen) for s, r in zip(kept, readings, strict=True)]
+            answers = _with_subjects(answers, prepared)
             grade.points = judge_points(prepared.points, answers, prepared.prompt_stems, prepared.truth)
         grade.mistakes = detect_mistakes(applicable_mistakes(question, self.mistakes), kept, text)
         grade.communication = assess(text, kept, question.reference_answer)
@@ -209,6 +212,21 @@ class OfflineGrader:
         )
         self._prepared[question.id] = (question, prepared)
         return prepared
+
+
+def _with_subjects(answers: list[AnswerSentence], prepared: _PreparedQuestion) -> list[AnswerSentence]:
+    """Each sentence that opens with "it" or "they", paired with a copy naming the subject it stands for."""
+    resolved = with_subjects([a.sentence.text for a in answers])
+    if not any(resolved):
+        return answers
+    paired = []
+    for answer, text in zip(answers, resolved, strict=True):
+        if text is not None:
+            [sentence] = split_sentences(text)[:1] or [answer.sentence]
+            copy = answer_sentence(sentence, read(sentence.text, prepared.truth.compared), prepared.screen)
+            answer = replace(answer, resolved=copy)
+        paired.append(answer)
+    return paired
 
 
 def derive_rubric(reference: str) -> list[RubricPoint]:

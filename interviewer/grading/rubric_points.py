@@ -146,6 +146,9 @@ class AnswerSentence:
     reading: Reading
     asserted: frozenset[str]
     possible: frozenset[int] | None = None  # the regex cues whose skeleton the sentence matches (None: not screened)
+    # the sentence with its leading "it"/"they" replaced by the subject named before (``pronouns``): only
+    # misconception patterns are run on it
+    resolved: AnswerSentence | None = None
 
     def search(self, cue: Cue) -> Found | None:
         """Where a regex cue matches the sentence (a cue the screen ruled out is not run)."""
@@ -341,6 +344,11 @@ def contradiction(
         return False
     if any(cue.stated_by(answer) for cue in candidates.contradictions_for(answer)):
         return True
+    resolved = answer.resolved  # "They use as much memory as a list", said of generators
+    if resolved is not None and any(
+        cue.cue.pattern is not None and cue.stated_by(resolved) for cue in candidates.contradictions_for(resolved)
+    ):
+        return True
     if prepared.contrasts and swapped(prepared.contrasts, answer.reading):
         return True
     for claim, keys in answer.lookups(truth.compared):
@@ -382,9 +390,10 @@ def judge_points(
     backwards: dict[int, AnswerSentence | None] = {}
     quoted: dict[int, int] = {}
     denied: dict[int, frozenset[int]] = {}
-    lowered = "\n".join(a.sentence.lowered for a in sentences)
-    screened = all(a.possible is not None for a in sentences)
-    possible = frozenset().union(*(a.possible or () for a in sentences)) if screened else None
+    every = [*sentences, *(a.resolved for a in sentences if a.resolved is not None)]
+    lowered = "\n".join(a.sentence.lowered for a in every)
+    screened = all(a.possible is not None for a in every)
+    possible = frozenset().union(*(a.possible or () for a in every)) if screened else None
     candidates = {id(prepared): prepared.candidates(lowered, possible) for prepared in points}
     for prepared in sorted(points, key=lambda p: -p.point.weight):
         live = candidates[id(prepared)]
