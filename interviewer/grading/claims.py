@@ -430,7 +430,6 @@ def _example(tokens: Sequence[str], begin: int, end: int, before: str, claims: S
     return before == ":" and begin >= 2 and tokens[begin - 2].endswith(("error", "exception", "warning"))
 
 
-@lru_cache(maxsize=65536)
 def token_list(folded: str) -> list[str]:
     """The tokens of a folded sentence, as the reader splits it."""
     return [token for token, _ in _tokens(folded)]
@@ -441,6 +440,7 @@ def verb_like(token: str) -> bool:
     return _verb_like(token)
 
 
+@lru_cache(maxsize=65536)
 def _verb_like(token: str) -> bool:
     """An auxiliary, or a word that reads as an inflected verb ("keeps", "copied")."""
     if (token in _AUXILIARIES or token in _COPULAS) and token not in _NOT_VERBS:
