@@ -435,13 +435,8 @@ def token_list(folded: str) -> list[str]:
     return [token for token, _ in _tokens(folded)]
 
 
-def verb_like(token: str) -> bool:
-    """An auxiliary, or a word that reads as an inflected verb ("keeps", "copied")."""
-    return _verb_like(token)
-
-
 @lru_cache(maxsize=65536)
-def _verb_like(token: str) -> bool:
+def verb_like(token: str) -> bool:
     """An auxiliary, or a word that reads as an inflected verb ("keeps", "copied")."""
     if (token in _AUXILIARIES or token in _COPULAS) and token not in _NOT_VERBS:
         return True
@@ -561,7 +556,7 @@ def _relative_verb(tokens: Sequence[str], begin: int, i: int, end: int) -> set[i
 
 
 def _main_verb(token: str) -> bool:
-    return _verb_like(token) or (token.endswith("es") and is_verb(token[:-2])) or token in ("goes", "does", "has")
+    return verb_like(token) or (token.endswith("es") and is_verb(token[:-2])) or token in ("goes", "does", "has")
 
 
 def _content_stems_between(tokens: Sequence[str], skip: Sequence[bool], begin: int, end: int) -> set[str]:
@@ -720,7 +715,7 @@ def read(
             if token in _NARROW_NEGATORS and not _shouted_code(text, pairs, i):
                 parity += 1
                 previous = _previous_content(tokens, begin, i)
-                if token in _DENYING_OBJECTS and previous is not None and i + 1 < end and _verb_like(tokens[i + 1]):
+                if token in _DENYING_OBJECTS and previous is not None and i + 1 < end and verb_like(tokens[i + 1]):
                     # "a list of Nones nobody uses": the subject of what follows, which is what is denied
                     narrow = _compound(folded, pairs, i + 1)
                 elif token in _DENYING_OBJECTS and previous is not None:
@@ -821,7 +816,7 @@ def read(
                 past=not _PAST.isdisjoint(tokens[begin:end]),
                 imperative=_opens_with_verb(tokens, span),
                 example=one_of_a_kind or _example(tokens, begin, end, before, claims),
-                verbless=not any(map(_verb_like, tokens[begin:end])),
+                verbless=not any(map(verb_like, tokens[begin:end])),
                 context=frozenset(claims[-1].said) if before in _RELATIVE and claims else frozenset(),
                 predicated=frozenset(predicated),
                 named=bool(own_subject) or parts,
