@@ -82,19 +82,18 @@ def _signal_at(signal: MistakeSignal, clause: str, subjects: tuple[str, ...] = (
     asyncio, not with processes."""
     if _any_phrase(signal.unless, clause):
         return None
-    first: int | None = None
+    starts = []
     for group in signal.all_of:  # every group must show; the first one's match is where the signal is
         found = _phrases(tuple(group)).search(clause)
         if found is None:
             return None
-        first = found.start() if first is None else first
-    if len(signal.all_of) == 2 and subjects:
-        work = _phrases(tuple(signal.all_of[1])).search(clause)
-        last = _last_match(_phrases(subjects), clause[: work.start()]) if work else None
+        starts.append(found.start())
+    if len(starts) == 2 and subjects:
+        last = _last_match(_phrases(subjects), clause[: starts[1]])  # the subject named last before the work
         own = _phrases(tuple(signal.all_of[0])).search(clause, last) if last is not None else None
         if last is not None and (own is None or own.start() != last):
             return None
-    return first
+    return starts[0] if starts else None
 
 
 def _last_match(pattern: LinearPattern, text: str) -> int | None:

@@ -38,7 +38,7 @@ MISCONCEIVED_CREDIT = 0.35
 MISCONCEPTIONS_FOR_DOUBT = 2
 LIST_MIN_ITEMS = 3  # a sentence with this many bare terms, at least half its clauses, is a list
 LIST_ITEM_WORDS = 2
-MAX_POINTS_PER_MISTAKE = 2
+MAX_POINTS_PER_MISTAKE = 2  # one wrong sentence is one misconception: it cancels at most this many points
 # words that say a direction in pairs: a phrase cue holding both says them in an order that matters
 DIRECTIONS = (
     ("top", "bottom"),
@@ -51,7 +51,7 @@ DIRECTIONS = (
     ("outer", "inner"),
     ("innermost", "outermost"),
     ("outermost", "innermost"),
-)  # one wrong sentence is one misconception: it cancels at most this many points
+)
 
 
 @dataclass(frozen=True)
@@ -91,13 +91,8 @@ class PolarCue:
         """
         if self.cue.pattern is not None or not self.claims:
             found = answer.search(self.cue)
-            reading = answer.reading
-            return (  # "slower than a shallow copy because it ...": the named thing is the other side
-                found is not None
-                and reading.own_claim_at(found.start())
-                and not reading.contrasted_at(found.start())
-                and not negative_prefix(answer.sentence.text, found.start())
-            )
+            # "slower than a shallow copy because it ...": the named thing is the other side
+            return _own_match(answer, found) and not answer.reading.contrasted_at(found.start())
         if not self.words <= answer.claimed or not self.in_order(answer):
             return False
         return all(
@@ -114,18 +109,23 @@ class PolarCue:
         cue = self.cue
         reading = answer.reading
         if cue.pattern is not None:
-            found = answer.search(cue)
-            return (
-                found is not None
-                and reading.own_claim_at(found.start())
-                and not negative_prefix(answer.sentence.text, found.start())
-            )
+            return _own_match(answer, answer.search(cue))
         if not cue.stems or not cue.stems <= answer.sentence.stems or cue.stems & reading.not_claimed:
             return False
         if not self.in_order(answer):
             return False
         said = reading.polarity
         return all(self.polarity.get(s, True) in said.get(s, frozenset({True})) for s in cue.stems)
+
+
+def _own_match(answer: AnswerSentence, found: Found | None) -> bool:
+    """Whether a regex cue's match is the speaker's own claim: not denied, reported or said of one particular
+    thing, and not inside a word negated by a prefix."""
+    return (
+        found is not None
+        and answer.reading.own_claim_at(found.start())
+        and not negative_prefix(answer.sentence.text, found.start())
+    )
 
 
 def negative_prefix(text: str, start: int) -> bool:
@@ -163,6 +163,11 @@ class AnswerSentence:
             found = [(c, lookup_keys(c, compared)) for c in self.reading.claims if c.asserted and c.said]
             self.__dict__["_lookups"] = found
         return found
+
+    @cached_property
+    def waves(self) -> bool:
+        """Whether the sentence waves at an idea instead of saying it (``filler.vague``), worked out once."""
+        return vague(self.sentence)
 
     @cached_property
     def listed(self) -> bool:
@@ -450,7 +455,7 @@ def _supported(
             candidate = (1.0 + close, "partial")
         else:
             continue
-        if candidate[1] == "covered" and vague(sentence):  # "hash tables give constant time, some clever tricks"
+        if candidate[1] == "covered" and answer.waves:  # "hash tables give constant time, some clever tricks"
             candidate = (min(candidate[0], 1.0 + close), "partial")
         if id(answer) in tainted:  # the sentence also states a misconception: it shows the words, not the idea
             candidate = (min(candidate[0], 1.0 + close), "partial")
